@@ -1,0 +1,78 @@
+/**
+ * The event store is the only source of truth. Everything else (read models, the runner's
+ * view of what to do next) is derived from it by following `subscribeAll` from a checkpoint.
+ */
+
+/** What callers hand to `append`: the type is a stable string, never a class name. */
+export interface NewEvent {
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface EventMetadata {
+  /** ISO-8601 time the command was decided, from the injected clock. */
+  at: string;
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  schemaVersion: number;
+}
+
+/** An event as stored: with its place in its stream and in the global order. */
+export interface RecordedEvent extends NewEvent {
+  eventId: string;
+  streamId: string;
+  /** 0-based position in its stream. */
+  revision: number;
+  /** Position in the global order; strictly increasing in commit order, starts at 1. */
+  position: number;
+}
+
+/**
+ * `no_stream`: the stream must not exist yet. A number: the revision of the stream's last
+ * event must be exactly this. `any`: no check (only for facts that cannot be invalidated).
+ */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+export interface AppendResult {
+  /** Revision of the last event appended. */
+  nextRevision: number;
+  /** Global position of the last event appended. */
+  lastPosition: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: return events with position > after. 0 reads from the start. */
+  after: number;
+  limit: number;
+}
+
+/** Called with each batch in global order; the subscription waits for the promise. */
+export type SubscriptionHandler = (events: RecordedEvent[]) => Promise<void>;
+
+export interface Subscription {
+  /** Stops delivering; resolves when the handler in flight (if any) has returned. */
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically. Throws `ConcurrencyError` when the expected revision does not hold and
+   * `StoreUnavailableError` when the store cannot be reached; never anything vaguer.
+   */
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** All events of one stream in revision order; empty array for an unknown stream. */
+  readStream(streamId: string): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last committed event in the global order (0 when empty). */
+  headPosition(): Promise<number>;
+  /**
+   * Delivers every event with position > `after`, in order, then follows live appends.
+   * Never skips an event that a concurrent transaction commits late.
+   */
+  subscribeAll(after: number, handler: SubscriptionHandler): Subscription;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');

@@ -1,0 +1,26 @@
+/**
+ * A conflict and an outage need different answers (409 vs 503), so they are different types,
+ * and neither is folded into a generic "append failed".
+ */
+export class ConcurrencyError extends Error {
+  readonly code = 'CONCURRENCY';
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`Stream ${streamId}: expected revision ${expected}, found ${actual}`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Commands the process decider accepts. Every effect a step had (its delta, its error, the
+ * token it was handed) arrives inside the command, so re-deciding after a concurrency conflict
+ * never runs a step twice.
+ */
+import { FormSnapshot, JsonObject, StepError } from './events';
+
+export type ProcessCommand =
+  | {
+      type: 'StartProcess';
+      processId: string;
+      workflow: string;
+      workflowVersion: number;
+      input: JsonObject;
+      initialState: JsonObject;
+    }
+  | {
+      type: 'CompleteStep';
+      index: number;
+      name: string;
+      delta: JsonObject;
+      removedKeys: string[];
+      startedAt: string;
+      durationMs: number;
+    }
+  | { type: 'SkipStep'; index: number; name: string }
+  | { type: 'FailStep'; index: number; name: string; error: StepError; retryAt?: string }
+  | {
+      type: 'IssueCallback';
+      index: number;
+      name: string;
+      tokenId: string;
+      tokenHash: string;
+      expiresAt: string | null;
+    }
+  | { type: 'CompleteCallbackAction'; tokenId: string; startedAt: string; durationMs: number }
+  | { type: 'FailCallbackAction'; tokenId: string; error: StepError }
+  | { type: 'ReissueCallback'; tokenId: string }
+  | {
+      type: 'ReceiveCallback';
+      tokenId: string;
+      payload: unknown;
+      payloadHash: string;
+      payloadError: string | null;
+    }
+  | { type: 'ReportProgress'; tokenId: string; progress: unknown }
+  | { type: 'ExpireCallback'; tokenId: string; now: string }
+  | { type: 'RequestInput'; index: number; name: string; assignee: string; form: FormSnapshot }
+  | { type: 'GiveConfirmation'; index: number; by: string; input: JsonObject; at: string }
+  | { type: 'RetryProcess'; by: string }
+  | { type: 'RetryDue'; now: string }
+  | { type: 'AbortProcess'; by: string; reason: string }
+  | { type: 'CompleteProcess'; stepCount: number };
+
+export type ProcessCommandType = ProcessCommand['type'];

@@ -1,0 +1,110 @@
+/**
+ * The process event catalogue (DESIGN §4). Type names are stable strings stored with each
+ * event; renaming a TypeScript type never changes what old streams mean.
+ */
+export type JsonObject = Record<string, unknown>;
+
+export interface StepError {
+  message: string;
+  details: unknown;
+  retryable: boolean;
+}
+
+export interface FormSnapshot {
+  title: string;
+  schema: JsonObject;
+  values: JsonObject;
+}
+
+export type ProcessEvent =
+  | {
+      type: 'ProcessStarted';
+      data: {
+        processId: string;
+        workflow: string;
+        workflowVersion: number;
+        input: JsonObject;
+        state: JsonObject;
+      };
+    }
+  | {
+      type: 'StepCompleted';
+      data: {
+        index: number;
+        name: string;
+        delta: JsonObject;
+        removedKeys: string[];
+        startedAt: string;
+        durationMs: number;
+      };
+    }
+  | { type: 'StepSkipped'; data: { index: number; name: string } }
+  | {
+      type: 'StepFailed';
+      data: { index: number; name: string; error: StepError; retryAt?: string };
+    }
+  | {
+      type: 'CallbackIssued';
+      data: {
+        index: number;
+        name: string;
+        tokenId: string;
+        tokenHash: string;
+        expiresAt: string | null;
+      };
+    }
+  | {
+      type: 'CallbackActionCompleted';
+      data: { index: number; name: string; tokenId: string; startedAt: string; durationMs: number };
+    }
+  | { type: 'CallbackProgressReported'; data: { tokenId: string; progress: unknown } }
+  | {
+      type: 'CallbackReceived';
+      data: { tokenId: string; payload: JsonObject; payloadHash: string };
+    }
+  | {
+      type: 'CallbackRejected';
+      data: { tokenId: string; reason: CallbackRejectionReason; detail: string };
+    }
+  | { type: 'CallbackExpired'; data: { tokenId: string } }
+  | { type: 'CallbackRevoked'; data: { tokenId: string; reason: string } }
+  | {
+      type: 'InputRequested';
+      data: { index: number; name: string; assignee: string; form: FormSnapshot };
+    }
+  | {
+      type: 'ConfirmationGiven';
+      data: { index: number; name: string; by: string; input: JsonObject };
+    }
+  | { type: 'ProcessRetried'; data: { by: string; fromIndex: number } }
+  | { type: 'ProcessAborted'; data: { by: string; reason: string } }
+  | { type: 'ProcessCompleted'; data: Record<string, never> };
+
+export type ProcessEventType = ProcessEvent['type'];
+
+export type CallbackRejectionReason =
+  'invalid_payload' | 'already_used' | 'revoked' | 'expired' | 'not_awaiting';
+
+export const PROCESS_EVENT_TYPES: readonly ProcessEventType[] = [
+  'ProcessStarted',
+  'StepCompleted',
+  'StepSkipped',
+  'StepFailed',
+  'CallbackIssued',
+  'CallbackActionCompleted',
+  'CallbackProgressReported',
+  'CallbackReceived',
+  'CallbackRejected',
+  'CallbackExpired',
+  'CallbackRevoked',
+  'InputRequested',
+  'ConfirmationGiven',
+  'ProcessRetried',
+  'ProcessAborted',
+  'ProcessCompleted',
+];
+
+/** Bumped when an event's data shape changes; old streams keep their version in metadata. */
+export const EVENT_SCHEMA_VERSION = 1;
+
+export const processStreamId = (processId: string): string => `process-${processId}`;

@@ -1,0 +1,228 @@
+/**
+ * Process state is a left fold of the stream: `evolve` copies, never mutates, so any revision's
+ * state can be rebuilt by folding a prefix of the history (auditors, `state?revision=N`).
+ */
+import { assertNever } from '../errors';
+import { FormSnapshot, JsonObject, ProcessEvent, StepError } from './events';
+
+export type ProcessStatus =
+  | 'created'
+  | 'running'
+  | 'awaiting_callback'
+  | 'suspended'
+  | 'waiting'
+  | 'failed'
+  | 'aborted'
+  | 'completed';
+
+export const FINAL_STATUSES: readonly ProcessStatus[] = ['completed', 'aborted'];
+
+export type TokenStatus = 'open' | 'received' | 'revoked' | 'expired';
+
+export interface CallbackToken {
+  tokenId: string;
+  tokenHash: string;
+  index: number;
+  name: string;
+  status: TokenStatus;
+  expiresAt: string | null;
+  /** The action that was handed this token returned; without it a restart re-issues. */
+  actionCompleted: boolean;
+  payloadHash: string | null;
+  payload: JsonObject | null;
+  lastProgress: unknown;
+}
+
+export interface PendingForm {
+  index: number;
+  name: string;
+  assignee: string;
+  form: FormSnapshot;
+}
+
+export interface Failure {
+  index: number;
+  name: string;
+  error: StepError;
+  at: string;
+}
+
+export interface ProcessState {
+  processId: string;
+  workflow: string;
+  workflowVersion: number;
+  status: ProcessStatus;
+  /** Index of the next step to run (the pending one while suspended or awaiting a callback). */
+  index: number;
+  state: JsonObject;
+  /** Revision of the last event folded in; -1 before the process exists. */
+  revision: number;
+  tokens: CallbackToken[];
+  pendingForm: PendingForm | null;
+  failure: Failure | null;
+  /** When a `waiting` process is retried automatically. */
+  retryAt: string | null;
+  /** Failures so far per step index, for retry backoff. */
+  attempts: Record<number, number>;
+  startedAt: string | null;
+  updatedAt: string | null;
+  abortReason: string | null;
+}
+
+export const initialProcessState = (): ProcessState => ({
+  processId: '',
+  workflow: '',
+  workflowVersion: 0,
+  status: 'created',
+  index: 0,
+  state: {},
+  revision: -1,
+  tokens: [],
+  pendingForm: null,
+  failure: null,
+  retryAt: null,
+  attempts: {},
+  startedAt: null,
+  updatedAt: null,
+  abortReason: null,
+});
+
+export const openToken = (s: ProcessState): CallbackToken | undefined =>
+  s.tokens.find((t) => t.status === 'open');
+
+const updateToken = (
+  s: ProcessState,
+  tokenId: string,
+  change: Partial<CallbackToken>,
+): CallbackToken[] => s.tokens.map((t) => (t.tokenId === tokenId ? { ...t, ...change } : t));
+
+export const applyDelta = (
+  state: JsonObject,
+  delta: JsonObject,
+  removedKeys: string[],
+): JsonObject => {
+  const next: JsonObject = { ...state, ...delta };
+  for (const key of removedKeys) delete next[key];
+  return next;
+};
+
+/** Applies one event. `at` is the event's metadata time, kept for display and timers. */
+export const evolve = (s: ProcessState, event: ProcessEvent, at: string): ProcessState => {
+  const base = { ...s, revision: s.revision + 1, updatedAt: at };
+  switch (event.type) {
+    case 'ProcessStarted':
+      return {
+        ...base,
+        processId: event.data.processId,
+        workflow: event.data.workflow,
+        workflowVersion: event.data.workflowVersion,
+        status: 'running',
+        state: event.data.state,
+        startedAt: at,
+      };
+    case 'StepCompleted':
+      return {
+        ...base,
+        status: 'running',
+        index: event.data.index + 1,
+        state: applyDelta(s.state, event.data.delta, event.data.removedKeys),
+        failure: null,
+      };
+    case 'StepSkipped':
+      return { ...base, status: 'running', index: event.data.index + 1 };
+    case 'StepFailed': {
+      const attempts = {
+        ...s.attempts,
+        [event.data.index]: (s.attempts[event.data.index] ?? 0) + 1,
+      };
+      const failure = {
+        index: event.data.index,
+        name: event.data.name,
+        error: event.data.error,
+        at,
+      };
+      const retryAt = event.data.retryAt ?? null;
+      return { ...base, status: retryAt ? 'waiting' : 'failed', failure, retryAt, attempts };
+    }
+    case 'CallbackIssued':
+      return {
+        ...base,
+        status: 'awaiting_callback',
+        tokens: [
+          ...s.tokens,
+          {
+            tokenId: event.data.tokenId,
+            tokenHash: event.data.tokenHash,
+            index: event.data.index,
+            name: event.data.name,
+            status: 'open',
+            expiresAt: event.data.expiresAt,
+            actionCompleted: false,
+            payloadHash: null,
+            payload: null,
+            lastProgress: null,
+          },
+        ],
+      };
+    case 'CallbackActionCompleted':
+      return { ...base, tokens: updateToken(s, event.data.tokenId, { actionCompleted: true }) };
+    case 'CallbackProgressReported':
+      return {
+        ...base,
+        tokens: updateToken(s, event.data.tokenId, { lastProgress: event.data.progress }),
+      };
+    case 'CallbackReceived':
+      return {
+        ...base,
+        status: 'running',
+        tokens: updateToken(s, event.data.tokenId, {
+          status: 'received',
+          payload: event.data.payload,
+          payloadHash: event.data.payloadHash,
+        }),
+      };
+    case 'CallbackRejected':
+      return base; // audit only: a refusal changes nothing
+    case 'CallbackExpired':
+      return {
+        ...base,
+        status: 'failed',
+        tokens: updateToken(s, event.data.tokenId, { status: 'expired' }),
+      };
+    case 'CallbackRevoked':
+      // Revoking the awaited token hands the step back to the runner (re-issue after a crash);
+      // abort, retry and a failed action append their own status event right after it.
+      return {
+        ...base,
+        status: s.status === 'awaiting_callback' ? 'running' : s.status,
+        tokens: updateToken(s, event.data.tokenId, { status: 'revoked' }),
+      };
+    case 'InputRequested':
+      return { ...base, status: 'suspended', pendingForm: { ...event.data } };
+    case 'ConfirmationGiven':
+      return { ...base, status: 'running', pendingForm: null };
+    case 'ProcessRetried':
+      return {
+        ...base,
+        status: 'running',
+        index: event.data.fromIndex,
+        failure: null,
+        retryAt: null,
+      };
+    case 'ProcessAborted':
+      return {
+        ...base,
+        status: 'aborted',
+        pendingForm: null,
+        retryAt: null,
+        abortReason: event.data.reason,
+      };
+    case 'ProcessCompleted':
+      return { ...base, status: 'completed' };
+    default:
+      return assertNever(event);
+  }
+};
+
+export const foldProcess = (events: Array<{ event: ProcessEvent; at: string }>): ProcessState =>
+  events.reduce((s, e) => evolve(s, e.event, e.at), initialProcessState());
