@@ -22,6 +22,8 @@ export interface StepContext {
   readonly http: StepHttp;
   /** Deployment settings a workflow may need (for example ANSIBLE_PROXY_URL). */
   readonly settings: Readonly<Record<string, string | undefined>>;
+  /** A fresh unique id (ids, like time, are handed to steps rather than made by them). */
+  newId(): string;
   /** Set only inside a callback step's action: where the remote service reports back. */
   readonly callbackUrl?: string;
   readonly callbackRoute?: string;

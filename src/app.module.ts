@@ -1,0 +1,92 @@
+/**
+ * Wiring only. Adapters are built outside (main.ts, tests) and handed in, so the same module
+ * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
+ */
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ReceiveCallbackHandler } from './application/commands/receive-callback';
+import { ReportProgressHandler } from './application/commands/report-progress';
+import { ResumeProcessHandler } from './application/commands/resume-process';
+import {
+  AbortProcessHandler,
+  RetryProcessHandler,
+} from './application/commands/retry-abort-process';
+import { StartProcessHandler } from './application/commands/start-process';
+import { CHECKPOINT_STORE, CheckpointStore } from './application/ports/checkpoint-store';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './application/ports/clock';
+import { EVENT_STORE, EventStore } from './application/ports/event-store';
+import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
+import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
+import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
+import { ProcessRepository } from './application/process/process-repository';
+import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { ListWorkflowsHandler } from './application/queries/list-workflows';
+import {
+  GetProcessEventsHandler,
+  GetProcessHandler,
+  GetStateAtRevisionHandler,
+  ListProcessesHandler,
+} from './application/queries/process-queries';
+import { ProcessDriver } from './application/runner/process-driver';
+import { ProcessRunner } from './application/runner/process-runner';
+import { WorkflowRegistry } from './domain/workflow/registry';
+import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { HealthController } from './interfaces/rest/health.controller';
+import { ProcessesController } from './interfaces/rest/processes.controller';
+import { WorkflowsController } from './interfaces/rest/workflows.controller';
+
+export interface BatonAdapters {
+  eventStore: EventStore;
+  checkpoints: CheckpointStore;
+  summaries: ProcessSummaryStore;
+  clock: Clock;
+  ids: IdGenerator;
+  http: HttpClient;
+  registry: WorkflowRegistry;
+  runtime: RuntimeConfig;
+}
+
+const HANDLERS = [
+  StartProcessHandler,
+  ResumeProcessHandler,
+  RetryProcessHandler,
+  AbortProcessHandler,
+  ReceiveCallbackHandler,
+  ReportProgressHandler,
+  GetProcessHandler,
+  ListProcessesHandler,
+  GetProcessEventsHandler,
+  GetStateAtRevisionHandler,
+  ListWorkflowsHandler,
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(adapters: BatonAdapters): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        WorkflowsController,
+        ProcessesController,
+        CallbacksController,
+        HealthController,
+      ],
+      providers: [
+        { provide: EVENT_STORE, useValue: adapters.eventStore },
+        { provide: CHECKPOINT_STORE, useValue: adapters.checkpoints },
+        { provide: PROCESS_SUMMARY_STORE, useValue: adapters.summaries },
+        { provide: CLOCK, useValue: adapters.clock },
+        { provide: ID_GENERATOR, useValue: adapters.ids },
+        { provide: HTTP_CLIENT, useValue: adapters.http },
+        { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
+        { provide: WorkflowRegistry, useValue: adapters.registry },
+        ProcessRepository,
+        ProcessDriver,
+        ProcessRunner,
+        ProcessSummaryProjection,
+        ...HANDLERS,
+      ],
+    };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The remote service's answer. Exactly once: the handler folds the stream, matches the token by
+ * hash in constant time and appends CallbackReceived at the revision it read; a concurrent
+ * delivery loses the race, re-folds, and is answered as duplicate or rejected.
+ */
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { NotFoundError } from '../../domain/errors';
+import { CallbackAnswer, UNKNOWN_CALLBACK } from '../../domain/process/decide';
+import { CallbackToken, ProcessState } from '../../domain/process/state';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
+import { matchToken, sha256Hex } from '../callbacks/tokens';
+import { validateForm } from '../forms/forms';
+import { ProcessRepository } from '../process/process-repository';
+
+export class ReceiveCallbackCommand extends Command<CallbackAnswer> {
+  constructor(
+    readonly processId: string,
+    readonly token: string,
+    /** The body exactly as received: its hash decides what counts as a re-delivery. */
+    readonly body: Buffer,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(ReceiveCallbackCommand)
+export class ReceiveCallbackHandler implements ICommandHandler<
+  ReceiveCallbackCommand,
+  CallbackAnswer
+> {
+  constructor(
+    private readonly repository: ProcessRepository,
+    private readonly registry: WorkflowRegistry,
+  ) {}
+
+  async execute(cmd: ReceiveCallbackCommand): Promise<CallbackAnswer> {
+    const { state } = await this.repository.load(cmd.processId);
+    const token = matchToken(state.tokens, cmd.token);
+    if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
+    const { payload, error } = parseJsonObject(cmd.body);
+    const payloadError = error ?? (await this.schemaError(state, token, payload));
+    const result = await this.repository.execute(
+      cmd.processId,
+      {
+        type: 'ReceiveCallback',
+        tokenId: token.tokenId,
+        payload,
+        payloadHash: sha256Hex(cmd.body),
+        payloadError,
+      },
+      { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
+    );
+    return result.answer ?? 'accepted';
+  }
+
+  /** The step may declare a payload class; a payload that fails it leaves the token open. */
+  private async schemaError(
+    state: ProcessState,
+    token: CallbackToken,
+    payload: unknown,
+  ): Promise<string | null> {
+    const step = this.registry.get(state.workflow, state.workflowVersion).steps[token.index];
+    if (step?.kind !== 'callback' || !step.payload) return null;
+    try {
+      await validateForm(step.payload, payload, 'Invalid payload', { allowUnknown: true });
+      return null;
+    } catch (e) {
+      const details = (
+        e as { validationErrors?: Array<{ property: string; constraints: Record<string, string> }> }
+      ).validationErrors;
+      return (
+        (details ?? []).flatMap((d) => Object.values(d.constraints)).join('; ') ||
+        'payload does not match the schema'
+      );
+    }
+  }
+}
+
+export const parseJsonObject = (body: Buffer): { payload: unknown; error: string | null } => {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { payload: null, error: 'body is not valid JSON' };
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { payload, error: 'body must be a JSON object' };
+  }
+  return { payload, error: null };
+};

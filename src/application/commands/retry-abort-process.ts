@@ -1,0 +1,49 @@
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ProcessRepository } from '../process/process-repository';
+
+export class RetryProcessCommand extends Command<void> {
+  constructor(
+    readonly processId: string,
+    readonly actor: string,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RetryProcessCommand)
+export class RetryProcessHandler implements ICommandHandler<RetryProcessCommand, void> {
+  constructor(private readonly repository: ProcessRepository) {}
+
+  async execute(cmd: RetryProcessCommand): Promise<void> {
+    await this.repository.execute(
+      cmd.processId,
+      { type: 'RetryProcess', by: cmd.actor },
+      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+    );
+  }
+}
+
+export class AbortProcessCommand extends Command<void> {
+  constructor(
+    readonly processId: string,
+    readonly reason: string,
+    readonly actor: string,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(AbortProcessCommand)
+export class AbortProcessHandler implements ICommandHandler<AbortProcessCommand, void> {
+  constructor(private readonly repository: ProcessRepository) {}
+
+  async execute(cmd: AbortProcessCommand): Promise<void> {
+    await this.repository.execute(
+      cmd.processId,
+      { type: 'AbortProcess', by: cmd.actor, reason: cmd.reason },
+      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { JsonObject } from '../../domain/process/events';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
+import { validateForm } from '../forms/forms';
+import { ID_GENERATOR, IdGenerator } from '../ports/clock';
+import { ProcessRepository } from '../process/process-repository';
+
+export class StartProcessCommand extends Command<{ id: string }> {
+  constructor(
+    readonly workflow: string,
+    readonly input: unknown,
+    readonly actor: string,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(StartProcessCommand)
+export class StartProcessHandler implements ICommandHandler<StartProcessCommand, { id: string }> {
+  constructor(
+    private readonly registry: WorkflowRegistry,
+    private readonly repository: ProcessRepository,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(cmd: StartProcessCommand): Promise<{ id: string }> {
+    const definition = this.registry.latest(cmd.workflow);
+    // Validate before anything is written: bad input leaves no trace in the store.
+    const input: JsonObject = definition.initialInput
+      ? await validateForm(definition.initialInput, cmd.input ?? {}, 'Invalid initial input')
+      : {};
+    const id = this.ids.uuid();
+    await this.repository.execute(
+      id,
+      {
+        type: 'StartProcess',
+        processId: id,
+        workflow: definition.name,
+        workflowVersion: definition.version,
+        input,
+        initialState: { process_id: id, ...input },
+      },
+      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+    );
+    return { id };
+  }
+}

@@ -1,0 +1,10 @@
+/** What the application layer needs to know about its deployment. */
+export interface RuntimeConfig {
+  /** Base URL remote services use to reach this service (callback URLs start with it). */
+  publicUrl: string;
+  /** Settings workflows may read through `ctx.settings` (ANSIBLE_PROXY_URL, …). */
+  workflowSettings: Record<string, string | undefined>;
+  /** How often the runner looks for due timers (retry backoff, callback timeouts). */
+  timerPollMs: number;
+}
+export const RUNTIME_CONFIG = Symbol('RuntimeConfig');

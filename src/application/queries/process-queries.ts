@@ -1,0 +1,116 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { NotFoundError } from '../../domain/errors';
+import { JsonObject } from '../../domain/process/events';
+import { ProcessStatus } from '../../domain/process/state';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
+import { RecordedEvent } from '../ports/event-store';
+import {
+  PROCESS_SUMMARY_STORE,
+  ProcessSummaryStore,
+  SummaryPage,
+  SummaryQuery,
+} from '../ports/process-summaries';
+import { ProcessRepository, foldRecorded } from '../process/process-repository';
+import { ProcessDetail, describeProcess } from './process-detail';
+
+export class GetProcessQuery extends Query<ProcessDetail> {
+  constructor(readonly processId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetProcessQuery)
+export class GetProcessHandler implements IQueryHandler<GetProcessQuery, ProcessDetail> {
+  constructor(
+    private readonly repository: ProcessRepository,
+    private readonly registry: WorkflowRegistry,
+  ) {}
+
+  async execute(query: GetProcessQuery): Promise<ProcessDetail> {
+    const { state, events } = await this.repository.load(query.processId);
+    if (state.revision < 0) throw new NotFoundError('Process not found');
+    const steps = this.registry.get(state.workflow, state.workflowVersion).steps;
+    return describeProcess(steps, events, state);
+  }
+}
+
+export class ListProcessesQuery extends Query<SummaryPage> {
+  constructor(readonly filter: SummaryQuery) {
+    super();
+  }
+}
+
+@QueryHandler(ListProcessesQuery)
+export class ListProcessesHandler implements IQueryHandler<ListProcessesQuery, SummaryPage> {
+  constructor(@Inject(PROCESS_SUMMARY_STORE) private readonly summaries: ProcessSummaryStore) {}
+
+  execute(query: ListProcessesQuery): Promise<SummaryPage> {
+    return this.summaries.list(query.filter);
+  }
+}
+
+/** The full history, for auditors: every event with its revision, position and metadata. */
+export class GetProcessEventsQuery extends Query<RecordedEvent[]> {
+  constructor(readonly processId: string) {
+    super();
+  }
+}
+
+@QueryHandler(GetProcessEventsQuery)
+export class GetProcessEventsHandler implements IQueryHandler<
+  GetProcessEventsQuery,
+  RecordedEvent[]
+> {
+  constructor(private readonly repository: ProcessRepository) {}
+
+  async execute(query: GetProcessEventsQuery): Promise<RecordedEvent[]> {
+    const { events } = await this.repository.load(query.processId);
+    if (events.length === 0) throw new NotFoundError('Process not found');
+    return events;
+  }
+}
+
+export interface StateAtRevision {
+  id: string;
+  revision: number;
+  status: ProcessStatus;
+  state: JsonObject;
+  at: string;
+}
+
+export class GetStateAtRevisionQuery extends Query<StateAtRevision> {
+  constructor(
+    readonly processId: string,
+    readonly revision: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetStateAtRevisionQuery)
+export class GetStateAtRevisionHandler implements IQueryHandler<
+  GetStateAtRevisionQuery,
+  StateAtRevision
+> {
+  constructor(private readonly repository: ProcessRepository) {}
+
+  async execute(query: GetStateAtRevisionQuery): Promise<StateAtRevision> {
+    const { events } = await this.repository.load(query.processId);
+    if (events.length === 0) throw new NotFoundError('Process not found');
+    if (query.revision >= events.length) {
+      throw new NotFoundError(
+        `Process has no revision ${query.revision}; its last is ${events.length - 1}`,
+      );
+    }
+    const prefix = events.slice(0, query.revision + 1);
+    const s = foldRecorded(prefix);
+    return {
+      id: query.processId,
+      revision: s.revision,
+      status: s.status,
+      state: s.state,
+      at: prefix[prefix.length - 1].metadata.at,
+    };
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The one place environment variables are read (DESIGN §8). Bad values stop start-up with a
+ * message naming the variable, rather than surfacing later as a confusing failure.
+ */
+import path from 'node:path';
+
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface BatonConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Port of the embedded PostgreSQL (only used when DATABASE_URL is unset). */
+  embeddedPostgresPort: number;
+  eventstoreConnectionString: string | null;
+  ansibleProxyUrl: string | null;
+  /** Start the bundled LSO runner simulator (default: only when ANSIBLE_PROXY_URL is unset). */
+  runnerSimulator: boolean;
+  simulatorPort: number;
+  logLevel: LogLevel;
+  timerPollMs: number;
+}
+
+const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+};
+
+const url = (env: NodeJS.ProcessEnv, name: string): string | null => {
+  const raw = env[name];
+  if (!raw) return null;
+  try {
+    new URL(raw);
+  } catch {
+    throw new Error(`${name} must be a URL, got "${raw}"`);
+  }
+  return raw.replace(/\/$/, '');
+};
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig => {
+  const port = int(env, 'PORT', 8080);
+  const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const ansibleProxyUrl = url(env, 'ANSIBLE_PROXY_URL');
+  const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl ? 'off' : 'on');
+  if (!['on', 'off'].includes(simulatorSetting))
+    throw new Error('RUNNER_SIMULATOR must be "on" or "off"');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
+    databaseUrl: env.DATABASE_URL || null,
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    embeddedPostgresPort: int(env, 'EMBEDDED_POSTGRES_PORT', 54329),
+    eventstoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || null,
+    ansibleProxyUrl,
+    runnerSimulator: simulatorSetting === 'on',
+    simulatorPort: int(env, 'SIMULATOR_PORT', 8081),
+    logLevel,
+    timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
+  };
+};
+
+/** Nest logger levels at and above the configured one. */
+export const logLevels = (level: LogLevel): LogLevel[] =>
+  LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);

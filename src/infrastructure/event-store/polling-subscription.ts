@@ -1,0 +1,95 @@
+import {
+  ReadAllOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionHandler,
+} from '../../application/ports/event-store';
+import { ChangeSignal, sleep } from './change-signal';
+
+export interface SubscriptionSource {
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  readonly changes: ChangeSignal;
+}
+
+export interface SubscriptionOptions {
+  batchSize: number;
+  /** Re-read this often even without a wake-up; undefined when wake-ups cannot be lost. */
+  idlePollMs?: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** Told about every failed read or handler call; the loop itself then retries. */
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Follows the global order by reading `position > last delivered`. That is the whole trick:
+ * it is only correct because each store guarantees that positions become visible in order (see
+ * PgEventStore.append), so a read can never see position N+1 before N.
+ *
+ * A handler failure redelivers the same batch after a back-off (at-least-once), since skipping
+ * it would silently lose an event for a projection or the runner; handlers must be idempotent.
+ */
+export class PollingSubscription implements Subscription {
+  private readonly abort = new AbortController();
+  private readonly finished: Promise<void>;
+
+  constructor(
+    private readonly source: SubscriptionSource,
+    after: number,
+    private readonly handler: SubscriptionHandler,
+    private readonly options: SubscriptionOptions,
+    private readonly onClosed: (subscription: PollingSubscription) => Promise<void> | void = () =>
+      undefined,
+  ) {
+    this.finished = this.run(after);
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.finished;
+  }
+
+  private async run(after: number): Promise<void> {
+    const { batchSize, idlePollMs } = this.options;
+    const stop = this.abort.signal;
+    let position = after;
+    let failures = 0;
+    while (!stop.aborted) {
+      const seen = this.source.changes.current;
+      try {
+        const batch = await this.source.readAll({ after: position, limit: batchSize });
+        if (stop.aborted) break;
+        if (batch.length > 0) {
+          await this.handler(batch);
+          position = batch[batch.length - 1].position;
+          failures = 0;
+          continue;
+        }
+        failures = 0;
+        await this.source.changes.wait(seen, idlePollMs, stop);
+      } catch (error) {
+        failures += 1;
+        this.report(error);
+        await sleep(this.backoff(failures), stop);
+      }
+    }
+    try {
+      await this.onClosed(this);
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private backoff(failures: number): number {
+    const { initialBackoffMs, maxBackoffMs } = this.options;
+    return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(failures - 1, 20));
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError(error);
+    } catch {
+      // A broken error reporter must not kill the loop that it reports on.
+    }
+  }
+}

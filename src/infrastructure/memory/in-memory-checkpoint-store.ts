@@ -1,0 +1,13 @@
+import { CheckpointStore } from '../../application/ports/checkpoint-store';
+
+export class InMemoryCheckpointStore implements CheckpointStore {
+  private readonly positions = new Map<string, number>();
+
+  async load(name: string): Promise<number> {
+    return this.positions.get(name) ?? 0;
+  }
+
+  async save(name: string, position: number): Promise<void> {
+    this.positions.set(name, position);
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'crypto';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionHandler,
+} from '../../application/ports/event-store';
+import { ChangeSignal } from '../event-store/change-signal';
+import {
+  assertAppendArguments,
+  assertExpectedRevision,
+  assertReadAllOptions,
+} from '../event-store/expected-revision';
+import { PollingSubscription } from '../event-store/polling-subscription';
+
+export interface InMemoryEventStoreOptions {
+  onSubscriptionError?: (error: unknown) => void;
+}
+
+/**
+ * The contract without the database, for unit tests. An append is synchronous from check to
+ * push, so JavaScript's single thread gives the same atomicity and commit-order positions that
+ * the PostgreSQL adapter gets from its head-row lock.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private readonly changes = new ChangeSignal();
+
+  constructor(private readonly options: InMemoryEventStoreOptions = {}) {}
+
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    assertAppendArguments(streamId, events.length, expected);
+    const stream = this.streams.get(streamId) ?? [];
+    const current = stream.length - 1;
+    assertExpectedRevision(streamId, expected, current);
+
+    // Copies, so a caller mutating its objects afterwards cannot rewrite history.
+    const recorded = events.map((event, index): RecordedEvent => ({
+      eventId: randomUUID(),
+      streamId,
+      revision: current + 1 + index,
+      position: this.log.length + 1 + index,
+      type: event.type,
+      data: structuredClone(event.data),
+      metadata: structuredClone(event.metadata),
+    }));
+    this.log.push(...recorded);
+    this.streams.set(streamId, [...stream, ...recorded]);
+    this.changes.notify();
+    const last = recorded[recorded.length - 1];
+    return { nextRevision: last.revision, lastPosition: last.position };
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return (this.streams.get(streamId) ?? []).map(copy);
+  }
+
+  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+    assertReadAllOptions(after, limit);
+    // Position n sits at index n - 1, so `after` is also the index to start from.
+    return this.log.slice(after, after + limit).map(copy);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.log.length;
+  }
+
+  subscribeAll(after: number, handler: SubscriptionHandler): Subscription {
+    const subscription = new PollingSubscription(
+      { readAll: (options) => this.readAll(options), changes: this.changes },
+      after,
+      handler,
+      {
+        batchSize: 500,
+        // Every append notifies in-process, so no wake-up can be lost and no polling is needed.
+        idlePollMs: undefined,
+        initialBackoffMs: 10,
+        maxBackoffMs: 1000,
+        onError: this.options.onSubscriptionError ?? defaultOnError,
+      },
+      (closed) => {
+        this.subscriptions.delete(closed);
+      },
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+  }
+}
+
+function copy(event: RecordedEvent): RecordedEvent {
+  return { ...event, data: structuredClone(event.data), metadata: structuredClone(event.metadata) };
+}
+
+function defaultOnError(error: unknown): void {
+  console.error('InMemoryEventStore subscription failed; retrying', error);
+}

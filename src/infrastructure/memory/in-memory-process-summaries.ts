@@ -1,0 +1,48 @@
+import {
+  ProcessSummary,
+  ProcessSummaryStore,
+  SummaryPage,
+  SummaryQuery,
+} from '../../application/ports/process-summaries';
+import { decodeCursor, encodeCursor } from '../summary-cursor';
+
+/** The process list read model for unit tests; same ordering and paging as the table. */
+export class InMemoryProcessSummaryStore implements ProcessSummaryStore {
+  private readonly rows = new Map<string, ProcessSummary>();
+
+  async upsert(summary: ProcessSummary): Promise<void> {
+    const existing = this.rows.get(summary.processId);
+    if (!existing || existing.revision < summary.revision)
+      this.rows.set(summary.processId, summary);
+  }
+
+  async list(query: SummaryQuery): Promise<SummaryPage> {
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const matching = [...this.rows.values()]
+      .filter(
+        (r) =>
+          (!query.status || r.status === query.status) &&
+          (!query.workflow || r.workflow === query.workflow),
+      )
+      .sort(
+        (a, b) => b.startedAt.localeCompare(a.startedAt) || b.processId.localeCompare(a.processId),
+      )
+      .filter(
+        (r) =>
+          !after ||
+          r.startedAt < after.startedAt ||
+          (r.startedAt === after.startedAt && r.processId < after.processId),
+      );
+    const items = matching.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
+  }
+
+  async due(now: Date, limit: number): Promise<string[]> {
+    const iso = now.toISOString();
+    return [...this.rows.values()]
+      .filter((r) => r.wakeAt !== null && r.wakeAt <= iso)
+      .slice(0, limit)
+      .map((r) => r.processId);
+  }
+}

@@ -1,0 +1,110 @@
+import { Pool, PoolClient } from 'pg';
+import { inTransaction, withClient } from './pg-client';
+
+export interface Migration {
+  /** Applied in ascending order; never renumber or edit a migration once it has shipped. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The schema, as an ordered list. Add new tables (read models, ...) as further entries at the
+ * end with the next version number.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events-and-checkpoints',
+    sql: `
+      CREATE TABLE events (
+        position bigint PRIMARY KEY,
+        event_id uuid NOT NULL UNIQUE,
+        stream_id text NOT NULL,
+        revision int NOT NULL CHECK (revision >= 0),
+        type text NOT NULL,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision)
+      );
+
+      -- One row holding the last assigned global position. Appenders take its row lock, which is
+      -- what makes positions gapless and visible in order (see PgEventStore.append).
+      CREATE TABLE events_head (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        position bigint NOT NULL
+      );
+      INSERT INTO events_head (id, position) VALUES (true, 0);
+
+      CREATE TABLE checkpoints (
+        name text PRIMARY KEY,
+        position bigint NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Arbitrary but fixed: every process running migrations against the same database must agree
+ * on it. Transaction-scoped, so a crashed migrator can never leave it held.
+ */
+const MIGRATION_LOCK_KEY = 7_311_042_019;
+
+/**
+ * Applies the missing migrations, each in its own transaction, and returns the versions it
+ * applied. Two processes starting at once serialise on an advisory lock and the later one
+ * finds the work done, instead of both trying to create the same tables.
+ */
+export async function runMigrations(
+  pool: Pool,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  assertOrdered(migrations);
+  return withClient(pool, async (client) => {
+    // Even "IF NOT EXISTS" races between concurrent sessions, so it also runs under the lock.
+    await inLockedTransaction(client, () =>
+      client.query(`
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+          version int PRIMARY KEY,
+          name text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`),
+    );
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      const ran = await inLockedTransaction(client, async () => {
+        const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+          migration.version,
+        ]);
+        if (done.rowCount !== 0) return false;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+        return true;
+      });
+      if (ran) applied.push(migration.version);
+    }
+    return applied;
+  });
+}
+
+function inLockedTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  return inTransaction(client, async () => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    return work();
+  });
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    const previous = migrations[index - 1];
+    if (previous !== undefined && migration.version <= previous.version) {
+      throw new Error(
+        `Migration ${migration.version} (${migration.name}) must come after ${previous.version}`,
+      );
+    }
+  });
+}

@@ -1,0 +1,45 @@
+import { Pool, PoolClient } from 'pg';
+
+/**
+ * Runs `work` on a client checked out of the pool.
+ *
+ * node-postgres emits 'error' on a checked-out client whose connection drops between queries;
+ * with no listener that would crash the process, so one is attached for the duration. A client
+ * that failed this way is destroyed instead of going back to the pool.
+ */
+export async function withClient<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } finally {
+    client.removeListener('error', onError);
+    if (broken !== undefined) client.on('error', () => undefined);
+    client.release(broken);
+  }
+}
+
+/**
+ * BEGIN ... COMMIT around `work`. If the connection dies during COMMIT the outcome is unknown;
+ * the caller sees the failure, and a retry with the same expected revision will then answer
+ * ConcurrencyError if the first attempt did commit, which is the safe way round.
+ */
+export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    // On a dead connection ROLLBACK fails too; the original error is the one worth reporting.
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

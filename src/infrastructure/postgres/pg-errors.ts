@@ -1,0 +1,64 @@
+import { ConcurrencyError, StoreUnavailableError } from '../../application/ports/store-errors';
+
+/** Socket-level failures: the server is down, unreachable or went away mid-conversation. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs meaning "the database cannot serve you right now" rather than "your request is
+ * wrong": 08 connection exceptions, 53 insufficient resources, 57P01-57P03 shutdown or
+ * start-up in progress, 57014 a statement timeout, 58 I/O failures.
+ */
+function isUnavailableSqlState(code: string): boolean {
+  return (
+    code.startsWith('08') ||
+    code.startsWith('53') ||
+    code.startsWith('58') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === '57014'
+  );
+}
+
+/** node-postgres reports some failures (pool timeouts, dropped sockets) only by message. */
+const UNAVAILABLE_MESSAGE =
+  /connection terminated|timeout exceeded|connection timeout|not queryable|after calling end on the pool|query read timeout/i;
+
+export function isUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) {
+    return true;
+  }
+  // Connecting to a name that resolves to several addresses fails with one error per address.
+  if (error instanceof AggregateError && error.errors.some(isUnavailableError)) return true;
+  return UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const pgError = error as { code?: unknown; constraint?: unknown };
+  return pgError?.code === '23505' && pgError.constraint === constraint;
+}
+
+/**
+ * Lets the port's two errors through, turns outages into StoreUnavailableError and leaves
+ * anything else (a bug, a bad query) as it is, so it is not mistaken for an outage and retried.
+ */
+export function toStoreError(error: unknown, doing: string): unknown {
+  if (error instanceof ConcurrencyError || error instanceof StoreUnavailableError) return error;
+  if (isUnavailableError(error)) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StoreUnavailableError(`PostgreSQL unavailable while ${doing}: ${reason}`, error);
+  }
+  return error;
+}

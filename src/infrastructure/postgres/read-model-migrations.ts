@@ -1,0 +1,27 @@
+import { Migration } from './migrations';
+
+/** Read-model tables. Rebuildable: drop the rows and the projection's checkpoint, and replay. */
+export const READ_MODEL_MIGRATIONS: Migration[] = [
+  {
+    version: 100,
+    name: 'process-summaries',
+    sql: `
+      CREATE TABLE process_summaries (
+        process_id uuid PRIMARY KEY,
+        workflow text NOT NULL,
+        workflow_version int NOT NULL,
+        status text NOT NULL,
+        current_step text,
+        assignee text,
+        failed_reason text,
+        wake_at timestamptz,
+        revision int NOT NULL,
+        started_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX process_summaries_listing ON process_summaries (started_at DESC, process_id DESC);
+      CREATE INDEX process_summaries_status ON process_summaries (status, started_at DESC);
+      CREATE INDEX process_summaries_wake ON process_summaries (wake_at) WHERE wake_at IS NOT NULL;
+    `,
+  },
+];

@@ -1,0 +1,97 @@
+/**
+ * The one place errors become HTTP answers: `{statusCode, error, message, …}`. Domain codes and
+ * store failures map here; anything unexpected is a 500 with a generic message (details go to
+ * the log, never to the client, so nothing internal or secret leaks).
+ */
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { Response } from 'express';
+import { ConcurrencyError, StoreUnavailableError } from '../../application/ports/store-errors';
+import { DomainError, DomainErrorCode, ValidationError } from '../../domain/errors';
+
+const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
+  VALIDATION: HttpStatus.BAD_REQUEST,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  ILLEGAL_STATE: HttpStatus.CONFLICT,
+  CONFLICT: HttpStatus.CONFLICT,
+  GONE: HttpStatus.GONE,
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [key: string]: unknown;
+}
+
+const reason = (status: number): string =>
+  (HttpStatus[status] ?? 'Error')
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+
+const body = (
+  statusCode: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): ErrorBody => ({
+  statusCode,
+  error: reason(statusCode),
+  message,
+  ...extra,
+});
+
+export const toErrorBody = (error: unknown): ErrorBody => {
+  if (error instanceof ValidationError) {
+    return body(400, error.message, { validationErrors: error.validationErrors });
+  }
+  if (error instanceof DomainError) return body(DOMAIN_STATUS[error.code], error.message);
+  if (error instanceof ConcurrencyError)
+    return body(409, 'The process changed concurrently; try again');
+  if (error instanceof StoreUnavailableError)
+    return body(503, 'Event store unavailable; nothing was written');
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    // Nest's own "Cannot POST /path" would echo the path, and a path can hold a callback token.
+    if (status === 404) return body(404, 'Route not found');
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return body(
+      status,
+      Array.isArray(message) ? message.join('; ') : String(message ?? error.message),
+    );
+  }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // body-parser errors (malformed JSON, too large) carry a status of their own
+    return body(
+      status,
+      status === 413 ? 'Request body exceeds the 1 MiB limit' : 'Malformed request body',
+    );
+  }
+  return body(500, 'Internal server error');
+};
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const answer = toErrorBody(error);
+    if (answer.statusCode >= 500) {
+      this.logger.error(
+        `${answer.statusCode}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    response.status(answer.statusCode).json(answer);
+  }
+}

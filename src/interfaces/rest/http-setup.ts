@@ -1,0 +1,36 @@
+/**
+ * Body parsing, error mapping and API docs for the HTTP app. Callback routes read their body
+ * raw: its exact bytes decide what is a re-delivery, and malformed JSON must reach the handler
+ * to be recorded as a rejection rather than dropped by a parser.
+ */
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { ErrorFilter, toErrorBody } from './error.filter';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
+
+export const configureHttp = (app: INestApplication): void => {
+  const json = express.json({ limit: BODY_LIMIT_BYTES });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),
+  );
+  // Parser errors happen before Nest's filters can see them: answer them the same way here.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const answer = toErrorBody(error);
+    res.status(answer.statusCode).json(answer);
+  });
+  app.useGlobalFilters(new ErrorFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Baton')
+      .setDescription('Event-sourced workflow orchestrator with exactly-once callback steps')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+};

@@ -1,0 +1,142 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  UsePipes,
+} from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Request } from 'express';
+import { ResumeProcessCommand } from '../../application/commands/resume-process';
+import {
+  AbortProcessCommand,
+  RetryProcessCommand,
+} from '../../application/commands/retry-abort-process';
+import { StartProcessCommand } from '../../application/commands/start-process';
+import {
+  GetProcessEventsQuery,
+  GetProcessQuery,
+  GetStateAtRevisionQuery,
+  ListProcessesQuery,
+} from '../../application/queries/process-queries';
+import {
+  AbortProcessDto,
+  ErrorDto,
+  ListProcessesQueryDto,
+  StartedProcessDto,
+  StateAtRevisionQueryDto,
+} from './dto/process.dto';
+import { requestContext } from './request-context';
+import { dtoValidation } from './validation';
+
+const FREE_FORM = { schema: { type: 'object', additionalProperties: true } };
+
+@ApiTags('processes')
+@Controller('api/processes')
+@UsePipes(dtoValidation)
+export class ProcessesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post(':workflow')
+  @ApiOperation({
+    summary: 'Start a process of a workflow',
+    description: 'Body: the workflow initial form (see GET /api/workflows).',
+  })
+  @ApiBody(FREE_FORM)
+  @ApiResponse({ status: 201, type: StartedProcessDto })
+  @ApiResponse({ status: 400, type: ErrorDto, description: '{validationErrors}' })
+  @ApiResponse({ status: 404, type: ErrorDto, description: 'Unknown workflow' })
+  start(@Param('workflow') workflow: string, @Body() input: unknown, @Req() req: Request) {
+    const { actor, correlationId } = requestContext(req);
+    return this.commands.execute(new StartProcessCommand(workflow, input, actor, correlationId));
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List processes, newest first',
+    description: 'Eventually consistent read model.',
+  })
+  @ApiOkResponse({ description: '{items, nextCursor}' })
+  list(@Query() query: ListProcessesQueryDto) {
+    return this.queries.execute(
+      new ListProcessesQuery({
+        status: query.status,
+        workflow: query.workflow,
+        limit: query.limit ?? 50,
+        cursor: query.cursor,
+      }),
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary:
+      'Process detail: status, steps with deltas, state, pending form, callback (never its token)',
+  })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  detail(@Param('id') id: string) {
+    return this.queries.execute(new GetProcessQuery(id));
+  }
+
+  @Put(':id/resume')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Submit the pending form (for example confirm callback results)' })
+  @ApiBody(FREE_FORM)
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 400, type: ErrorDto })
+  @ApiResponse({ status: 409, type: ErrorDto, description: 'Not suspended' })
+  async resume(@Param('id') id: string, @Body() input: unknown, @Req() req: Request) {
+    const { actor, correlationId } = requestContext(req);
+    await this.commands.execute(new ResumeProcessCommand(id, input ?? {}, actor, correlationId));
+  }
+
+  @Put(':id/retry')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Retry a failed or waiting process from its failed step (a callback step gets a new token)',
+  })
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 409, type: ErrorDto, description: 'Not failed or waiting' })
+  async retry(@Param('id') id: string, @Req() req: Request) {
+    const { actor, correlationId } = requestContext(req);
+    await this.commands.execute(new RetryProcessCommand(id, actor, correlationId));
+  }
+
+  @Put(':id/abort')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Abort a process; its open callback token is revoked' })
+  @ApiResponse({ status: 204 })
+  @ApiResponse({ status: 409, type: ErrorDto, description: 'Already completed or aborted' })
+  async abort(@Param('id') id: string, @Body() body: AbortProcessDto, @Req() req: Request) {
+    const { actor, correlationId } = requestContext(req);
+    await this.commands.execute(
+      new AbortProcessCommand(id, body?.reason ?? '', actor, correlationId),
+    );
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'Full event history with metadata, revisions and global positions (auditors)',
+  })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  events(@Param('id') id: string) {
+    return this.queries.execute(new GetProcessEventsQuery(id));
+  }
+
+  @Get(':id/state')
+  @ApiOperation({ summary: 'State as it was at a revision (fold of the events up to it)' })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  stateAt(@Param('id') id: string, @Query() query: StateAtRevisionQueryDto) {
+    return this.queries.execute(new GetStateAtRevisionQuery(id, query.revision));
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ListWorkflowsQuery } from '../../application/queries/list-workflows';
+
+@ApiTags('workflows')
+@Controller('api/workflows')
+export class WorkflowsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Workflows with their initial form as JSON Schema and their steps' })
+  @ApiOkResponse({
+    description: 'Array of {name, description, target, version, initialForm, steps}',
+  })
+  list() {
+    return this.queries.execute(new ListWorkflowsQuery());
+  }
+}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { loadConfig } from './config';
+import { startServer } from './server';
+
+const main = async () => {
+  const server = await startServer(loadConfig());
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal}: shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+};
+
+main().catch((error: unknown) => {
+  console.error(`Baton failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+/**
+ * Builds and starts the whole service from configuration: picks the store (external
+ * PostgreSQL, or the embedded one under DATA_DIR), migrates, starts the HTTP app, and returns
+ * one `close()` that releases everything in reverse order.
+ */
+import { INestApplication, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { AppModule, BatonAdapters } from './app.module';
+import { BatonConfig, logLevels } from './config';
+import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
+import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
+import { MIGRATIONS, runMigrations } from './infrastructure/postgres/migrations';
+import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
+import { PgEventStore } from './infrastructure/postgres/pg-event-store';
+import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
+import { READ_MODEL_MIGRATIONS } from './infrastructure/postgres/read-model-migrations';
+import { randomIds, systemClock } from './infrastructure/system';
+import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
+import { configureHttp } from './interfaces/rest/http-setup';
+import { buildWorkflowRegistry } from './workflows';
+
+export interface RunningServer {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const ALL_MIGRATIONS = [...MIGRATIONS, ...READ_MODEL_MIGRATIONS];
+
+export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+  const logger = new Logger('Baton');
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse())
+      await closer().catch((e: Error) => logger.error(e.message));
+  };
+  try {
+    if (config.eventstoreConnectionString) {
+      throw new Error(
+        'EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this build yet',
+      );
+    }
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const dataDir = path.join(config.dataDir, 'postgres');
+      logger.log(`DATABASE_URL unset: starting embedded PostgreSQL with data in ${dataDir}`);
+      const embedded = await startEmbeddedPostgres({
+        dataDir,
+        port: config.embeddedPostgresPort,
+        persistent: true,
+      });
+      closers.push(() => embedded.stop());
+      databaseUrl = embedded.connectionString;
+    }
+    const pool = new Pool({ connectionString: databaseUrl, max: 20 });
+    // An idle client losing its connection must not crash the service; the next query reports it.
+    pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
+    closers.push(() => pool.end());
+    const applied = await runMigrations(pool, ALL_MIGRATIONS);
+    if (applied.length > 0) logger.log(`applied migrations ${applied.join(', ')}`);
+
+    const eventStore = new PgEventStore(pool);
+    closers.push(() => eventStore.close());
+
+    const workflowSettings: Record<string, string | undefined> = {
+      ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
+    };
+    if (config.runnerSimulator) {
+      const simulator = await startRunnerSimulator({
+        port: config.simulatorPort,
+        log: (m) => logger.log(`[lso-simulator] ${m}`),
+      });
+      closers.push(() => simulator.close());
+      workflowSettings.ANSIBLE_PROXY_URL = simulator.url;
+      logger.warn(
+        `ANSIBLE_PROXY_URL unset: using the bundled LSO runner SIMULATOR at ${simulator.url} (no playbook really runs)`,
+      );
+    }
+
+    const adapters: BatonAdapters = {
+      eventStore,
+      checkpoints: new PgCheckpointStore(pool),
+      summaries: new PgProcessSummaryStore(pool),
+      clock: systemClock,
+      ids: randomIds,
+      http: fetchHttpClient(),
+      registry: buildWorkflowRegistry(),
+      runtime: { publicUrl: config.publicUrl, workflowSettings, timerPollMs: config.timerPollMs },
+    };
+    const app = await NestFactory.create(AppModule.forRoot(adapters), {
+      bodyParser: false,
+      logger: logLevels(config.logLevel),
+    });
+    configureHttp(app);
+    await app.listen(config.port, config.host);
+    closers.push(() => app.close());
+    const url = `http://localhost:${config.port}`;
+    logger.log(
+      `Baton listening on ${url} (API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
+    );
+    return { app, url, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};

@@ -1,0 +1,128 @@
+import { ChildProcess, spawn } from 'child_process';
+import { promises as fs, readFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import {
+  EmbeddedPostgresHandle,
+  startEmbeddedPostgres,
+} from '../../src/infrastructure/postgres/embedded-postgres';
+import { freePort } from '../support/postgres';
+
+let root: string;
+const running: EmbeddedPostgresHandle[] = [];
+
+beforeAll(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'baton-embedded-'));
+});
+afterAll(async () => {
+  await Promise.all(running.map((server) => server.stop()));
+  await fs.rm(root, { recursive: true, force: true });
+});
+
+async function start(dataDir: string, port: number): Promise<EmbeddedPostgresHandle> {
+  const server = await startEmbeddedPostgres({ dataDir, port, persistent: true, durable: false });
+  running.push(server);
+  return server;
+}
+
+async function query(connectionString: string, sql: string): Promise<unknown[]> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const serverPid = async (dataDir: string): Promise<number> =>
+  Number((await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+
+/** Alive and not a zombie: an orphaned server that exited waits for init to reap it. */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = readFileSync(`/proc/${pid}/stat`, { encoding: 'utf8', flag: 'r' });
+  return !/^\d+ \(.*\) Z/.test(stat);
+};
+
+/** Starts the child that runs embedded PostgreSQL and resolves once it reports READY. */
+function startChild(dataDir: string, port: number): Promise<ChildProcess> {
+  const script = path.join(__dirname, '..', 'support', 'embedded-postgres-child.ts');
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', script, dataDir, String(port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('READY')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)));
+  });
+}
+
+describe('startEmbeddedPostgres', () => {
+  it('creates the app database, listens on 127.0.0.1 only, and keeps data across restarts', async () => {
+    const dataDir = path.join(root, 'restart', 'pg');
+    const port = await freePort();
+    const first = await start(dataDir, port);
+    expect(first.connectionString).toMatch(/@127\.0\.0\.1:\d+\/baton$/);
+    expect(await query(first.connectionString, 'SHOW listen_addresses')).toEqual([
+      { listen_addresses: '127.0.0.1' },
+    ]);
+    await query(first.connectionString, `CREATE TABLE kept (note text)`);
+    await query(first.connectionString, `INSERT INTO kept VALUES ('still here')`);
+    await first.stop();
+    await first.stop(); // idempotent
+
+    const second = await start(dataDir, port);
+    expect(await query(second.connectionString, 'SELECT note FROM kept')).toEqual([
+      { note: 'still here' },
+    ]);
+    await second.stop();
+  });
+
+  it('starts after the previous process was killed with SIGKILL, server still running', async () => {
+    const dataDir = path.join(root, 'crash', 'pg');
+    const port = await freePort();
+    const child = await startChild(dataDir, port);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const orphan = await serverPid(dataDir);
+    expect(isAlive(orphan)).toBe(true); // PostgreSQL outlived the process that started it
+
+    const server = await start(dataDir, port);
+    expect(isAlive(orphan)).toBe(false);
+    expect(await query(server.connectionString, 'SELECT note FROM crash_probe')).toEqual([
+      { note: 'written before the crash' },
+    ]);
+    await server.stop();
+  });
+
+  it('ignores a stale postmaster.pid whose pid now belongs to another process', async () => {
+    const dataDir = path.join(root, 'stale', 'pg');
+    const port = await freePort();
+    await (await start(dataDir, port)).stop();
+    const impostor = spawn('sleep', ['30']);
+    try {
+      await fs.writeFile(
+        path.join(dataDir, 'postmaster.pid'),
+        `${impostor.pid}\n${dataDir}\n0\n${port}\n`,
+      );
+      const server = await start(dataDir, port);
+      expect(await query(server.connectionString, 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+      expect(isAlive(impostor.pid!)).toBe(true);
+      await server.stop();
+    } finally {
+      impostor.kill();
+    }
+  });
+});

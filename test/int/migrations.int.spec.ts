@@ -1,0 +1,78 @@
+import { Migration, MIGRATIONS, runMigrations } from '../../src/infrastructure/postgres/migrations';
+import { startTestPostgres, TestDatabase, TestPostgres, testPool } from '../support/postgres';
+
+let postgres: TestPostgres;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+afterAll(async () => {
+  await postgres?.cleanup();
+});
+beforeEach(async () => {
+  database = await postgres.createTestDatabase({ migrate: false });
+});
+afterEach(async () => {
+  await database.drop();
+});
+
+const appliedVersions = async (): Promise<number[]> =>
+  (await database.pool.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map(
+    (row: { version: number }) => row.version,
+  );
+
+const tableExists = async (name: string): Promise<boolean> =>
+  (await database.pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null;
+
+const latest = MIGRATIONS.map((m) => m.version);
+const extra = (version: number, sql: string): Migration => ({ version, name: `extra-${version}`, sql });
+
+describe('runMigrations', () => {
+  it('creates the schema on an empty database and is a no-op the second time', async () => {
+    expect(await runMigrations(database.pool)).toEqual(latest);
+    expect(await runMigrations(database.pool)).toEqual([]);
+    expect(await appliedVersions()).toEqual(latest);
+    for (const table of ['events', 'events_head', 'checkpoints']) {
+      expect(await tableExists(table)).toBe(true);
+    }
+    const head = await database.pool.query('SELECT position FROM events_head');
+    expect(head.rows).toEqual([{ position: '0' }]);
+  });
+
+  it('applies every migration exactly once when several processes start at once', async () => {
+    const pools = Array.from({ length: 6 }, () => testPool(database.connectionString, 2));
+    const slow = extra(1000, 'SELECT pg_sleep(0.2); CREATE TABLE concurrent_probe (id int)');
+    try {
+      const results = await Promise.all(
+        pools.map((pool) => runMigrations(pool, [...MIGRATIONS, slow])),
+      );
+      expect(results.flat().sort((a, b) => a - b)).toEqual([...latest, 1000]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+    expect(await appliedVersions()).toEqual([...latest, 1000]);
+  });
+
+  it('applies migrations appended later, leaving the earlier ones alone', async () => {
+    await runMigrations(database.pool);
+    const more = [...MIGRATIONS, extra(1001, 'CREATE TABLE read_model_probe (id int)')];
+    expect(await runMigrations(database.pool, more)).toEqual([1001]);
+    expect(await tableExists('read_model_probe')).toBe(true);
+  });
+
+  it('rolls a failing migration back whole and keeps the ones before it', async () => {
+    const broken = extra(1002, 'CREATE TABLE half_done (id int); SELECT no_such_function()');
+    await expect(runMigrations(database.pool, [...MIGRATIONS, broken])).rejects.toThrow(
+      /no_such_function/,
+    );
+    expect(await appliedVersions()).toEqual(latest);
+    expect(await tableExists('half_done')).toBe(false);
+  });
+
+  it('refuses a list that is not in ascending version order', async () => {
+    await expect(runMigrations(database.pool, [extra(2, 'SELECT 1'), extra(1, 'SELECT 1')])).rejects.toThrow(
+      /must come after/,
+    );
+  });
+});

@@ -1,0 +1,96 @@
+import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
+import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { describeEventStoreContract } from '../support/event-store-contract';
+import { Collector, delay, events } from '../support/event-store-fixtures';
+import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
+
+let postgres: TestPostgres;
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+});
+afterAll(async () => {
+  await postgres?.cleanup();
+});
+
+describeEventStoreContract('PostgreSQL', async () => {
+  const database = await postgres.createTestDatabase();
+  return {
+    store: new PgEventStore(database.pool, { onSubscriptionError: () => undefined }),
+    teardown: () => database.drop(),
+  };
+});
+
+describe('PgEventStore on PostgreSQL', () => {
+  let database: TestDatabase;
+  let store: PgEventStore;
+
+  beforeEach(async () => {
+    database = await postgres.createTestDatabase();
+    store = new PgEventStore(database.pool, { onSubscriptionError: () => undefined });
+  });
+  afterEach(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  it('hands out positions in commit order, so a follower cannot pass a slow writer', async () => {
+    const collector = Collector.follow(store, 0);
+    // A writer that has taken its positions but not committed yet, as a slow append would.
+    const slow = await database.pool.connect();
+    await slow.query('BEGIN');
+    await slow.query('UPDATE events_head SET position = position + 1');
+    await slow.query(
+      `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
+       VALUES (1, gen_random_uuid(), 'slow', 0, 'Slow', '{}', '{}')`,
+    );
+    const fast = store.append('fast', events(1), 'no_stream');
+    await delay(300);
+    expect(collector.positions).toEqual([]); // the fast append waits behind the slow one
+
+    await slow.query('COMMIT');
+    slow.release();
+    expect((await fast).lastPosition).toBe(2);
+    await collector.until(2);
+    expect(collector.events.map((e) => e.streamId)).toEqual(['slow', 'fast']);
+  });
+
+  it('wakes a subscriber of another store on NOTIFY, well before the fallback poll', async () => {
+    const other = new PgEventStore(database.pool, { idlePollMs: 60_000 });
+    const collector = Collector.follow(other, 0);
+    await delay(200); // let it reach its idle wait with LISTEN in place
+    const started = Date.now();
+    await store.append('a', events(1), 'no_stream');
+    await collector.until(1, 5_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await other.close();
+  });
+
+  it('releases its LISTEN connection on close and leaves the pool usable', async () => {
+    const collector = Collector.follow(store, 0);
+    await store.append('a', events(1), 'no_stream');
+    await collector.until(1);
+    await store.close();
+    expect(database.pool.totalCount - database.pool.idleCount).toBe(0);
+    const listeners = await database.pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+    );
+    expect(listeners.rows[0].n).toBe(0);
+  });
+});
+
+describe('PgCheckpointStore', () => {
+  it('loads 0 when absent and upserts', async () => {
+    const database = await postgres.createTestDatabase();
+    try {
+      const checkpoints = new PgCheckpointStore(database.pool);
+      expect(await checkpoints.load('runner')).toBe(0);
+      await checkpoints.save('runner', 12);
+      await checkpoints.save('runner', 34);
+      expect(await checkpoints.load('runner')).toBe(34);
+    } finally {
+      await database.drop();
+    }
+  });
+});
