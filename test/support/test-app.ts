@@ -1,0 +1,90 @@
+/**
+ * Starts the real Nest app over real HTTP on a free port, on the in-memory store or on a
+ * PostgreSQL pool, with a scripted remote runner and a log capture (for secret scans).
+ */
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AddressInfo } from 'node:net';
+import { Pool } from 'pg';
+import { AppModule, BatonAdapters } from '../../src/app.module';
+import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
+import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
+import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
+import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
+import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
+import { randomIds, systemClock } from '../../src/infrastructure/system';
+import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { buildWorkflowRegistry } from '../../src/workflows';
+import { ScriptedRemote } from './scripted-remote';
+
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private record =
+    (level: string) =>
+    (message: unknown, ...rest: unknown[]) => {
+      this.lines.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
+    };
+  log = this.record('log');
+  error = this.record('error');
+  warn = this.record('warn');
+  debug = this.record('debug');
+  verbose = this.record('verbose');
+}
+
+export interface TestApp {
+  url: string;
+  app: INestApplication;
+  adapters: BatonAdapters;
+  remote: ScriptedRemote;
+  logs: CapturingLogger;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  pool?: Pool;
+  adapters?: Partial<BatonAdapters>;
+}
+
+export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
+  const remote = new ScriptedRemote();
+  const logs = new CapturingLogger();
+  const { pool } = options;
+  const eventStore = pool ? new PgEventStore(pool) : new InMemoryEventStore();
+  const adapters: BatonAdapters = {
+    eventStore,
+    checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),
+    summaries: pool ? new PgProcessSummaryStore(pool) : new InMemoryProcessSummaryStore(),
+    clock: systemClock,
+    ids: randomIds,
+    http: remote,
+    registry: buildWorkflowRegistry(),
+    runtime: {
+      publicUrl: 'http://placeholder',
+      workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
+      timerPollMs: 50,
+    },
+    ...options.adapters,
+  };
+  const app = await NestFactory.create(AppModule.forRoot(adapters), {
+    bodyParser: false,
+    logger: logs,
+  });
+  configureHttp(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  // Callback URLs must reach this app; the port is only known once it listens.
+  adapters.runtime.publicUrl = url;
+  return {
+    url,
+    app,
+    adapters,
+    remote,
+    logs,
+    close: async () => {
+      await app.close();
+      await eventStore.close();
+    },
+  };
+};
