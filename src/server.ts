@@ -11,11 +11,11 @@ import { AppModule, BatonAdapters } from './app.module';
 import { BatonConfig, logLevels } from './config';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
-import { MIGRATIONS, runMigrations } from './infrastructure/postgres/migrations';
+import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from './infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
-import { READ_MODEL_MIGRATIONS } from './infrastructure/postgres/read-model-migrations';
+import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
 import { configureHttp } from './interfaces/rest/http-setup';
@@ -26,8 +26,6 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
-
-export const ALL_MIGRATIONS = [...MIGRATIONS, ...READ_MODEL_MIGRATIONS];
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
   const logger = new Logger('Baton');
