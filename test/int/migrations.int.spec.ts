@@ -26,7 +26,11 @@ const tableExists = async (name: string): Promise<boolean> =>
   (await database.pool.query('SELECT to_regclass($1) AS t', [name])).rows[0].t !== null;
 
 const latest = MIGRATIONS.map((m) => m.version);
-const extra = (version: number, sql: string): Migration => ({ version, name: `extra-${version}`, sql });
+const extra = (version: number, sql: string): Migration => ({
+  version,
+  name: `extra-${version}`,
+  sql,
+});
 
 describe('runMigrations', () => {
   it('creates the schema on an empty database and is a no-op the second time', async () => {
@@ -71,8 +75,8 @@ describe('runMigrations', () => {
   });
 
   it('refuses a list that is not in ascending version order', async () => {
-    await expect(runMigrations(database.pool, [extra(2, 'SELECT 1'), extra(1, 'SELECT 1')])).rejects.toThrow(
-      /must come after/,
-    );
+    await expect(
+      runMigrations(database.pool, [extra(2, 'SELECT 1'), extra(1, 'SELECT 1')]),
+    ).rejects.toThrow(/must come after/);
   });
 });

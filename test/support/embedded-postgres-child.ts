@@ -1,18 +1,18 @@
 /**
  * Run as a separate Node process by the embedded-postgres spec, which kills it with SIGKILL to
  * recreate "the app crashed and left its PostgreSQL running".
- * Usage: node -r ts-node/register/transpile-only embedded-postgres-child.ts <dataDir> <port>
+ * Usage: node -r ts-node/register/transpile-only embedded-postgres-child.ts <dataDir> <port> [durable]
  */
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../../src/infrastructure/postgres/embedded-postgres';
 
 async function main(): Promise<void> {
-  const [dataDir, port] = process.argv.slice(2);
+  const [dataDir, port, durable] = process.argv.slice(2);
   const server = await startEmbeddedPostgres({
     dataDir,
     port: Number(port),
     persistent: true,
-    durable: false,
+    durable: durable === 'durable',
   });
   const client = new Client({ connectionString: server.connectionString });
   await client.connect();

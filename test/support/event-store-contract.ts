@@ -48,7 +48,11 @@ export function describeEventStoreContract(
         [1, 2, 'B'],
         [2, 3, 'C'],
       ]);
-      expect(stream[0]).toMatchObject({ streamId: 's-1', data: { n: 1 }, metadata: newEvent().metadata });
+      expect(stream[0]).toMatchObject({
+        streamId: 's-1',
+        data: { n: 1 },
+        metadata: newEvent().metadata,
+      });
       expect(new Set(stream.map((e) => e.eventId)).size).toBe(3);
       expect(await store.readStream('unknown')).toEqual([]);
     });

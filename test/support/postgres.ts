@@ -62,7 +62,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     adminConnectionString: admin,
     dataDir,
     port,
-    createTestDatabase: (options) => createTestDatabase(admin, `test_${process.pid}_${++counter}`, options),
+    createTestDatabase: (options) =>
+      createTestDatabase(admin, `test_${process.pid}_${++counter}`, options),
     stop: async () => {
       await handle?.stop();
       handle = undefined;

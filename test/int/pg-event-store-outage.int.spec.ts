@@ -1,0 +1,96 @@
+import { ConcurrencyError, StoreUnavailableError } from '../../src/application/ports/store-errors';
+import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
+import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { Collector, events } from '../support/event-store-fixtures';
+import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
+
+let postgres: TestPostgres;
+let database: TestDatabase;
+let store: PgEventStore;
+const reported: unknown[] = [];
+
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+  database = await postgres.createTestDatabase();
+  store = new PgEventStore(database.pool, {
+    maxBackoffMs: 300,
+    onSubscriptionError: (error) => reported.push(error),
+  });
+});
+afterAll(async () => {
+  try {
+    await store?.close();
+    await database?.drop();
+  } finally {
+    await postgres?.cleanup();
+  }
+});
+
+const unavailable = async (attempt: Promise<unknown>): Promise<void> => {
+  const error = await attempt.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(StoreUnavailableError);
+  expect(error).not.toBeInstanceOf(ConcurrencyError);
+};
+
+/** Waits until some session is blocked on a lock, i.e. the append is inside its transaction. */
+async function waitForLockWaiter(): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const waiting = await database.pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+    );
+    if (waiting.rows[0].n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the append never started waiting for the head lock');
+}
+
+describe('PgEventStore while PostgreSQL is down', () => {
+  it('answers StoreUnavailableError, writes nothing, and recovers when it is back', async () => {
+    await store.append('order-1', events(1), 'no_stream');
+    const follower = Collector.follow(store, 0);
+    await follower.until(1);
+
+    await postgres.stop();
+    await unavailable(store.append('order-1', events(1), 0));
+    await unavailable(store.append('order-2', events(1), 'no_stream'));
+    await unavailable(store.readStream('order-1'));
+    await unavailable(store.readAll({ after: 0, limit: 10 }));
+    await unavailable(store.headPosition());
+    await unavailable(new PgCheckpointStore(database.pool).save('runner', 1));
+
+    await postgres.start();
+    expect(await store.readStream('order-1')).toHaveLength(1);
+    expect(await store.readStream('order-2')).toEqual([]);
+    expect(await store.headPosition()).toBe(1);
+
+    // The same append now succeeds, and the subscription has survived the outage.
+    await store.append('order-1', events(1), 0);
+    await follower.until(2);
+    expect(follower.positions).toEqual([1, 2]);
+    await follower.close();
+    expect(reported.length).toBeGreaterThan(0); // the outage was reported, not swallowed
+  });
+
+  it('answers StoreUnavailableError when the server goes away in the middle of an append', async () => {
+    const head = await store.headPosition();
+    // Hold the head lock so that the append is caught inside its transaction.
+    const blocker = await database.pool.connect();
+    blocker.on('error', () => undefined);
+    await blocker.query('BEGIN');
+    await blocker.query('UPDATE events_head SET position = position');
+    const append = store.append('order-3', events(1), 'no_stream');
+    append.catch(() => undefined);
+    await waitForLockWaiter();
+
+    await postgres.stop();
+    await unavailable(append);
+    blocker.release(true);
+
+    await postgres.start();
+    expect(await store.readStream('order-3')).toEqual([]);
+    expect(await store.headPosition()).toBe(head);
+  });
+});
