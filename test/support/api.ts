@@ -1,6 +1,5 @@
 /** A small client for the REST API, used by int and e2e tests alike. */
 export interface Answer<T = any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   body: T;
 }
@@ -49,7 +48,6 @@ export const api = (base: string) => ({
   callback: (callbackUrl: string, payload: unknown) => call('POST', callbackUrl, payload),
   /** Polls the detail until `until` holds, failing with the last detail seen. */
   async waitFor(id: string, until: (detail: any) => boolean, timeoutMs = 15_000) {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     const deadline = Date.now() + timeoutMs;
     let last: Answer | undefined;
     while (Date.now() < deadline) {
