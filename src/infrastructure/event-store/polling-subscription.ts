@@ -5,6 +5,7 @@ import {
   SubscriptionHandler,
 } from '../../application/ports/event-store';
 import { ChangeSignal, sleep } from './change-signal';
+import { assertReadAllOptions } from './expected-revision';
 
 export interface SubscriptionSource {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -41,6 +42,8 @@ export class PollingSubscription implements Subscription {
     private readonly onClosed: (subscription: PollingSubscription) => Promise<void> | void = () =>
       undefined,
   ) {
+    // A bad starting point is the caller's bug: say so now, not through the retry loop forever.
+    assertReadAllOptions(after, options.batchSize);
     this.finished = this.run(after);
   }
 

@@ -55,7 +55,8 @@ export class InMemoryEventStore implements EventStore {
       metadata: structuredClone(event.metadata),
     }));
     this.log.push(...recorded);
-    this.streams.set(streamId, [...stream, ...recorded]);
+    stream.push(...recorded);
+    this.streams.set(streamId, stream);
     this.changes.notify();
     const last = recorded[recorded.length - 1];
     return { nextRevision: last.revision, lastPosition: last.position };

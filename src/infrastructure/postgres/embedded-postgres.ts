@@ -102,12 +102,15 @@ export async function startEmbeddedPostgres(
     await assertEmptyOrMissing(dataDir);
     await server.initialise();
   }
+  output.forget(); // so a start failure reports the server's words, not initdb's
   try {
     await server.start();
   } catch (error) {
+    // The package rejects with nothing when the server exits early; its output says why.
+    const reason = (error as { message?: string } | undefined)?.message;
     throw new Error(
       `PostgreSQL did not start on 127.0.0.1:${options.port} with data in ${dataDir}` +
-        `${error instanceof Error ? `: ${error.message}` : ''}\n${output.recent()}`,
+        `${reason ? `: ${reason}` : ''}\n${output.recent()}`,
     );
   }
 
@@ -175,7 +178,11 @@ class ServerOutput {
   }
 
   fail(error: unknown): void {
-    this.log('error', error instanceof Error ? error.message : String(error));
+    this.log('error', String((error as { message?: unknown } | undefined)?.message ?? error));
+  }
+
+  forget(): void {
+    this.lines.length = 0;
   }
 
   recent(): string {

@@ -124,6 +124,6 @@ class Listening {
       return;
     }
     this.client.on('error', () => undefined); // late socket errors on a dead client are expected
-    this.client.release(error instanceof Error ? error : true);
+    this.client.release(true);
   }
 }

@@ -34,15 +34,25 @@ function isUnavailableSqlState(code: string): boolean {
 const UNAVAILABLE_MESSAGE =
   /connection terminated|timeout exceeded|connection timeout|not queryable|after calling end on the pool|query read timeout/i;
 
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  errors?: unknown;
+}
+
+/**
+ * Duck-typed on purpose: errors raised by Node's sockets come from another realm under Jest
+ * (and from other copies of pg in general), where `instanceof Error` is false.
+ */
 export function isUnavailableError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message, errors } = error as ErrorLike;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) {
     return true;
   }
   // Connecting to a name that resolves to several addresses fails with one error per address.
-  if (error instanceof AggregateError && error.errors.some(isUnavailableError)) return true;
-  return UNAVAILABLE_MESSAGE.test(error.message);
+  if (Array.isArray(errors) && errors.some(isUnavailableError)) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
 }
 
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -57,7 +67,7 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
 export function toStoreError(error: unknown, doing: string): unknown {
   if (error instanceof ConcurrencyError || error instanceof StoreUnavailableError) return error;
   if (isUnavailableError(error)) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = String((error as ErrorLike).message ?? error);
     return new StoreUnavailableError(`PostgreSQL unavailable while ${doing}: ${reason}`, error);
   }
   return error;

@@ -2,7 +2,6 @@ import { randomUUID } from 'crypto';
 import { Pool, PoolClient } from 'pg';
 import {
   AppendResult,
-  EventMetadata,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -16,10 +15,16 @@ import {
   assertAppendArguments,
   assertExpectedRevision,
   assertReadAllOptions,
-  NO_STREAM_REVISION,
 } from '../event-store/expected-revision';
 import { PollingSubscription } from '../event-store/polling-subscription';
 import { PgChangeFeed } from './pg-change-feed';
+import {
+  currentRevision,
+  EVENT_COLUMNS,
+  EventRow,
+  insertEvents,
+  toRecordedEvent,
+} from './pg-event-rows';
 import { inTransaction, withClient } from './pg-client';
 import { isUniqueViolation, toStoreError } from './pg-errors';
 
@@ -34,18 +39,6 @@ export interface PgEventStoreOptions {
   maxBackoffMs?: number;
   onSubscriptionError?: (error: unknown) => void;
 }
-
-interface EventRow {
-  position: string;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: EventMetadata;
-}
-
-const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
 
 /**
  * Event store over the `events` table (see migrations.ts).
@@ -120,21 +113,8 @@ export class PgEventStore implements EventStore {
     const current = await currentRevision(client, streamId);
     assertExpectedRevision(streamId, expected, current);
 
-    const params: unknown[] = [];
-    const rows = events.map((event, index) => {
-      const base = index * 7;
-      params.push(
-        firstPosition + index,
-        randomUUID(),
-        streamId,
-        current + 1 + index,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-      );
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}::jsonb, $${base + 7}::jsonb)`;
-    });
-    await client.query(`INSERT INTO events (${COLUMNS}) VALUES ${rows.join(', ')}`, params);
+    const insert = insertEvents(streamId, events, firstPosition, current + 1, randomUUID);
+    await client.query(insert.sql, insert.params);
     // Delivered only if and when the transaction commits, so nobody is woken for a rollback.
     await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(lastPosition)]);
 
@@ -143,7 +123,7 @@ export class PgEventStore implements EventStore {
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
     return this.select(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY revision`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY revision`,
       [streamId],
       `reading stream ${streamId}`,
     );
@@ -152,7 +132,7 @@ export class PgEventStore implements EventStore {
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     assertReadAllOptions(after, limit);
     return this.select(
-      `SELECT ${COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
       [after, limit],
       'reading all events',
     );
@@ -170,7 +150,6 @@ export class PgEventStore implements EventStore {
   }
 
   subscribeAll(after: number, handler: SubscriptionHandler): Subscription {
-    this.feed.retain();
     const source = {
       changes: this.feed.changes,
       readAll: (options: ReadAllOptions) => {
@@ -195,6 +174,7 @@ export class PgEventStore implements EventStore {
       },
     );
     this.subscriptions.add(subscription);
+    this.feed.retain(); // only now: the constructor throws on a bad `after`
     return subscription;
   }
 
@@ -210,27 +190,6 @@ export class PgEventStore implements EventStore {
       throw toStoreError(error, doing);
     }
   }
-}
-
-async function currentRevision(client: PoolClient, streamId: string): Promise<number> {
-  const result = await client.query<{ revision: number | null }>(
-    'SELECT max(revision) AS revision FROM events WHERE stream_id = $1',
-    [streamId],
-  );
-  return result.rows[0].revision ?? NO_STREAM_REVISION;
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    // bigint arrives as a string; positions stay far below 2^53.
-    position: Number(row.position),
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-  };
 }
 
 function defaultOnError(error: unknown): void {
