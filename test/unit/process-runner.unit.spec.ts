@@ -5,6 +5,8 @@
  */
 import { ProcessRepository } from '../../src/application/process/process-repository';
 import { ProcessDriver } from '../../src/application/runner/process-driver';
+import { NewEvent } from '../../src/application/ports/event-store';
+import { StoreUnavailableError } from '../../src/application/ports/store-errors';
 import { ProcessFailureError, RetryableStepError } from '../../src/domain/errors';
 import {
   callbackStep,
@@ -284,6 +286,40 @@ describe('process runner', () => {
     const state = await r.settle(id);
     expect(state.state).toEqual({ by: 'v1' });
     expect(() => registry.register(v2)).toThrow('already registered');
+  });
+
+  it('does not record a store outage while saving an outcome as the step failing', async () => {
+    let calls = 0;
+    const registry = new WorkflowRegistry().register(
+      workflow({
+        name: 'outage',
+        description: '',
+        target: 'SYSTEM',
+        steps: [
+          step('count', () => ({ calls: ++calls })),
+          callbackStep({ name: 'wait', action: step('post', () => undefined) }),
+        ],
+      }),
+    );
+    const r = setup(registry);
+    const id = await r.start('outage');
+    // The store goes away exactly when the runner records each outcome.
+    const append = r.store.append.bind(r.store);
+    const failOn = new Set(['StepCompleted', 'CallbackActionCompleted']);
+    r.store.append = async (stream: string, events: NewEvent[], expected) => {
+      if (failOn.delete(events[0].type)) throw new StoreUnavailableError('connection refused');
+      return append(stream, events, expected);
+    };
+    await expect(r.driver.drive(id, null)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await r.driver.drive(id, null); // the subscription redelivers: the step runs again (at least once)
+    await expect(r.driver.drive(id, null)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const state = await r.settle(id);
+    expect(calls).toBe(2);
+    expect(state.status).toBe('awaiting_callback');
+    expect(state.state.calls).toBe(2);
+    // The unconfirmed action is re-issued with a new token, not failed.
+    expect(state.tokens.map((t) => t.status)).toEqual(['revoked', 'open']);
+    expect(await r.types(id)).not.toContain('StepFailed');
   });
 
   it('rejects workflows with duplicate step names', () => {

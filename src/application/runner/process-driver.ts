@@ -24,14 +24,12 @@ import { HTTP_CLIENT, HttpClient } from '../ports/http-client';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { CommandContext, ProcessRepository } from '../process/process-repository';
 import { KeyedMutex } from './keyed-mutex';
-import { toStepError } from './step-errors';
+import { asDelta, attempt, completeStep } from './step-outcome';
 
 @Injectable()
 export class ProcessDriver {
   private readonly logger = new Logger(ProcessDriver.name);
   private readonly locks = new KeyedMutex();
-  /** Tokens whose action this instance started; any other open, unconfirmed token is in doubt. */
-  private readonly issuedHere = new Set<string>();
 
   constructor(
     private readonly repository: ProcessRepository,
@@ -84,10 +82,15 @@ export class ProcessDriver {
       return;
     }
     const current = definition.steps[state.index];
-    if (current.condition && !current.condition(state.state)) {
+    const { condition } = current;
+    const runs = await attempt(this.clock, () => !condition || condition(state.state));
+    if (!runs.ok || !runs.value) {
+      const { index, processId: id } = state;
       await this.repository.execute(
-        processId,
-        { type: 'SkipStep', index: state.index, name: current.name },
+        id,
+        runs.ok
+          ? { type: 'SkipStep', index, name: current.name }
+          : { type: 'FailStep', index, name: current.name, error: runs.error },
         context,
       );
       return;
@@ -102,9 +105,13 @@ export class ProcessDriver {
     }
   }
 
+  /**
+   * An open token whose action never reported back. Within one instance the per-process lock
+   * means the action is not still running here; its outcome is unknown, so re-issue.
+   */
   private async recoverInDoubtAction(state: ProcessState, context: CommandContext): Promise<void> {
     const token = openToken(state);
-    if (!token || token.actionCompleted || this.issuedHere.has(token.tokenId)) return;
+    if (!token || token.actionCompleted) return;
     this.logger.warn(
       `process ${state.processId}: callback action was interrupted; issuing a new token`,
     );
@@ -138,40 +145,31 @@ export class ProcessDriver {
     context: CommandContext,
   ) {
     const { index } = state;
-    const startedAt = this.clock.now();
-    try {
-      const delta = asDelta(await current.fn(state.state, this.stepContext(definition, state)));
+    const outcome = await attempt(this.clock, async () =>
+      asDelta(await current.fn(state.state, this.stepContext(definition, state))),
+    );
+    if (outcome.ok) {
       await this.repository.execute(
         state.processId,
-        {
-          type: 'CompleteStep',
-          index,
-          name: current.name,
-          delta,
-          removedKeys: [],
-          startedAt: startedAt.toISOString(),
-          durationMs: this.clock.now().getTime() - startedAt.getTime(),
-        },
+        completeStep(index, current.name, outcome),
         context,
       );
-    } catch (thrown) {
-      if (thrown instanceof DomainError) throw thrown;
-      const error = toStepError(thrown);
-      const retryAt = error.retryable
-        ? nextRetryAt(current.retry, state.attempts[index] ?? 0, this.clock.now())
-        : null;
-      await this.repository.execute(
-        state.processId,
-        {
-          type: 'FailStep',
-          index,
-          name: current.name,
-          error,
-          ...(retryAt ? { retryAt } : {}),
-        },
-        context,
-      );
+      return;
     }
+    const retryAt = outcome.error.retryable
+      ? nextRetryAt(current.retry, state.attempts[index] ?? 0, this.clock.now())
+      : null;
+    await this.repository.execute(
+      state.processId,
+      {
+        type: 'FailStep',
+        index,
+        name: current.name,
+        error: outcome.error,
+        ...(retryAt ? { retryAt } : {}),
+      },
+      context,
+    );
   }
 
   private async runCallbackStep(
@@ -181,16 +179,14 @@ export class ProcessDriver {
     context: CommandContext,
   ) {
     const latest = [...state.tokens].reverse().find((t) => t.index === state.index);
-    if (latest?.status === 'received')
+    if (latest?.status === 'received') {
       return this.validateCallback(definition, current, state, latest.payload ?? {}, context);
-
+    }
     const { token, tokenHash } = newCallbackToken();
     const tokenId = this.ids.uuid();
-    const now = this.clock.now();
     const expiresAt = current.timeoutMs
-      ? new Date(now.getTime() + current.timeoutMs).toISOString()
+      ? new Date(this.clock.now().getTime() + current.timeoutMs).toISOString()
       : null;
-    this.issuedHere.add(tokenId);
     // Issued (appended) before the action runs, so a callback that beats the action is accepted.
     await this.repository.execute(
       state.processId,
@@ -206,33 +202,24 @@ export class ProcessDriver {
     );
     const route = callbackRoute(state.processId, token);
     const callbackUrl = `${this.config.publicUrl}${route}`;
-    const startedAt = this.clock.now();
-    try {
-      await current.action.fn(
-        state.state,
-        this.stepContext(definition, state, {
-          callbackRoute: route,
-          callbackUrl,
-          progressUrl: `${callbackUrl}/progress`,
-        }),
-      );
-      const durationMs = this.clock.now().getTime() - startedAt.getTime();
-      await this.repository.execute(
-        state.processId,
-        { type: 'CompleteCallbackAction', tokenId, startedAt: startedAt.toISOString(), durationMs },
-        context,
-      );
-    } catch (thrown) {
-      if (thrown instanceof DomainError) throw thrown;
-      const error = redactToken(toStepError(thrown), token);
-      await this.repository.execute(
-        state.processId,
-        { type: 'FailCallbackAction', tokenId, error },
-        context,
-      );
-    } finally {
-      this.issuedHere.delete(tokenId);
-    }
+    const ctx = this.stepContext(definition, state, {
+      callbackRoute: route,
+      callbackUrl,
+      progressUrl: `${callbackUrl}/progress`,
+    });
+    const outcome = await attempt(this.clock, () => current.action.fn(state.state, ctx));
+    await this.repository.execute(
+      state.processId,
+      outcome.ok
+        ? {
+            type: 'CompleteCallbackAction',
+            tokenId,
+            startedAt: outcome.startedAt,
+            durationMs: outcome.durationMs,
+          }
+        : { type: 'FailCallbackAction', tokenId, error: redactToken(outcome.error, token) },
+      context,
+    );
   }
 
   private async validateCallback(
@@ -243,65 +230,61 @@ export class ProcessDriver {
     context: CommandContext,
   ) {
     const result = { [current.resultKey]: payload };
-    const startedAt = this.clock.now();
-    try {
-      const extra = current.validate
+    const validate = current.validate;
+    const outcome = await attempt(this.clock, async () => ({
+      ...result,
+      ...(validate
         ? asDelta(
-            await current.validate.fn(
-              { ...state.state, ...result },
-              this.stepContext(definition, state),
-            ),
+            await validate.fn({ ...state.state, ...result }, this.stepContext(definition, state)),
           )
-        : {};
-      await this.repository.execute(
-        state.processId,
-        {
-          type: 'CompleteStep',
-          index: state.index,
-          name: current.name,
-          delta: { ...result, ...extra },
-          removedKeys: [],
-          startedAt: startedAt.toISOString(),
-          durationMs: this.clock.now().getTime() - startedAt.getTime(),
-        },
-        context,
-      );
-    } catch (thrown) {
-      if (thrown instanceof DomainError) throw thrown;
-      await this.repository.execute(
-        state.processId,
-        { type: 'FailStep', index: state.index, name: current.name, error: toStepError(thrown) },
-        context,
-      );
-    }
+        : {}),
+    }));
+    await this.repository.execute(
+      state.processId,
+      outcome.ok
+        ? completeStep(state.index, current.name, outcome)
+        : { type: 'FailStep', index: state.index, name: current.name, error: outcome.error },
+      context,
+    );
   }
 
   private async requestInput(current: InputStep, state: ProcessState, context: CommandContext) {
-    const spec = current.form(state.state);
-    if (!spec) {
+    const { index } = state;
+    const outcome = await attempt(this.clock, () => {
+      const spec = current.form(state.state);
+      return (
+        spec && {
+          title: spec.title,
+          schema: formToJsonSchema(spec.form, spec.title),
+          values: spec.values ?? {},
+        }
+      );
+    });
+    if (!outcome.ok) {
       await this.repository.execute(
         state.processId,
-        { type: 'SkipStep', index: state.index, name: current.name },
+        { type: 'FailStep', index, name: current.name, error: outcome.error },
         context,
       );
-      return;
+    } else if (!outcome.value) {
+      await this.repository.execute(
+        state.processId,
+        { type: 'SkipStep', index, name: current.name },
+        context,
+      );
+    } else {
+      await this.repository.execute(
+        state.processId,
+        {
+          type: 'RequestInput',
+          index,
+          name: current.name,
+          assignee: current.assignee,
+          form: outcome.value,
+        },
+        context,
+      );
     }
-    const form = {
-      title: spec.title,
-      schema: formToJsonSchema(spec.form, spec.title),
-      values: spec.values ?? {},
-    };
-    await this.repository.execute(
-      state.processId,
-      {
-        type: 'RequestInput',
-        index: state.index,
-        name: current.name,
-        assignee: current.assignee,
-        form,
-      },
-      context,
-    );
   }
 
   private async fireTimers(processId: string): Promise<void> {
@@ -320,11 +303,3 @@ export class ProcessDriver {
     }
   }
 }
-
-/** Step results become event data: they must be plain JSON objects. */
-const asDelta = (value: unknown): JsonObject => {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value))
-    throw new Error('A step must return an object (or nothing)');
-  return JSON.parse(JSON.stringify(value)) as JsonObject;
-};
