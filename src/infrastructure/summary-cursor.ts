@@ -6,6 +6,8 @@ export interface SummaryCursor {
   processId: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const encodeCursor = (c: SummaryCursor): string =>
   Buffer.from(JSON.stringify([c.startedAt, c.processId])).toString('base64url');
 
@@ -14,7 +16,9 @@ export const decodeCursor = (cursor: string): SummaryCursor => {
     const [startedAt, processId] = JSON.parse(
       Buffer.from(cursor, 'base64url').toString('utf8'),
     ) as unknown[];
-    if (typeof startedAt === 'string' && typeof processId === 'string')
+    // Both parts reach SQL as typed parameters: a malformed one must be a 400, not a 500.
+    const validTime = typeof startedAt === 'string' && !Number.isNaN(Date.parse(startedAt));
+    if (validTime && typeof processId === 'string' && UUID.test(processId))
       return { startedAt, processId };
   } catch {
     // fall through to the one error below
