@@ -27,8 +27,11 @@ import {
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
+import { CallbackStepRunner } from './application/runner/callback-step-runner';
 import { ProcessDriver } from './application/runner/process-driver';
 import { ProcessRunner } from './application/runner/process-runner';
+import { StepContextFactory } from './application/runner/step-context';
+import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { HealthController } from './interfaces/rest/health.controller';
@@ -82,6 +85,9 @@ export class AppModule {
         { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
         { provide: WorkflowRegistry, useValue: adapters.registry },
         ProcessRepository,
+        StepContextFactory,
+        CallbackStepRunner,
+        StepRunner,
         ProcessDriver,
         ProcessRunner,
         ProcessSummaryProjection,

@@ -4,7 +4,10 @@
  * timeouts, failures, token redaction and workflow version pinning.
  */
 import { ProcessRepository } from '../../src/application/process/process-repository';
+import { CallbackStepRunner } from '../../src/application/runner/callback-step-runner';
 import { ProcessDriver } from '../../src/application/runner/process-driver';
+import { StepContextFactory } from '../../src/application/runner/step-context';
+import { StepRunner } from '../../src/application/runner/step-runner';
 import { NewEvent } from '../../src/application/ports/event-store';
 import { StoreUnavailableError } from '../../src/application/ports/store-errors';
 import { ProcessFailureError, RetryableStepError } from '../../src/domain/errors';
@@ -36,7 +39,10 @@ const setup = (registry: WorkflowRegistry) => {
   const remote = new ScriptedRemote();
   const repository = new ProcessRepository(store, clock);
   const runtime = { publicUrl: 'http://baton.test', workflowSettings: {}, timerPollMs: 1000 };
-  const driver = new ProcessDriver(repository, registry, clock, ids, remote, runtime);
+  const contexts = new StepContextFactory(clock, ids, remote, runtime);
+  const callbacks = new CallbackStepRunner(repository, contexts, clock, ids, runtime);
+  const steps = new StepRunner(repository, contexts, callbacks, clock);
+  const driver = new ProcessDriver(repository, registry, steps, callbacks, clock);
   const ctx = { actor: 'test', correlationId: 'c', causationId: null };
   const start = async (name: string, version = 1) => {
     const id = ids.uuid();

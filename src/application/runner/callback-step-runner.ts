@@ -1,0 +1,117 @@
+/**
+ * The callback step's units of work: issue a token and run the action, validate the received
+ * payload, and re-issue when a crash left the action's outcome unknown.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JsonObject } from '../../domain/process/events';
+import { ProcessState, openToken } from '../../domain/process/state';
+import { CallbackStep, WorkflowDefinition } from '../../domain/workflow/dsl';
+import { callbackRoute, newCallbackToken, redactToken } from '../callbacks/tokens';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
+import { CommandContext, ProcessRepository } from '../process/process-repository';
+import { StepContextFactory } from './step-context';
+import { asDelta, attempt, completeStep } from './step-outcome';
+
+@Injectable()
+export class CallbackStepRunner {
+  private readonly logger = new Logger(CallbackStepRunner.name);
+
+  constructor(
+    private readonly repository: ProcessRepository,
+    private readonly contexts: StepContextFactory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  async run(
+    definition: WorkflowDefinition,
+    current: CallbackStep,
+    state: ProcessState,
+    context: CommandContext,
+  ) {
+    const latest = [...state.tokens].reverse().find((t) => t.index === state.index);
+    if (latest?.status === 'received')
+      return this.validate(definition, current, state, latest.payload ?? {}, context);
+
+    const { token, tokenHash } = newCallbackToken();
+    const tokenId = this.ids.uuid();
+    const expiresAt = current.timeoutMs
+      ? new Date(this.clock.now().getTime() + current.timeoutMs).toISOString()
+      : null;
+    // Issued (appended) before the action runs, so a callback that beats the action is accepted.
+    await this.repository.execute(
+      state.processId,
+      {
+        type: 'IssueCallback',
+        index: state.index,
+        name: current.name,
+        tokenId,
+        tokenHash,
+        expiresAt,
+      },
+      context,
+    );
+    const route = callbackRoute(state.processId, token);
+    const callbackUrl = `${this.config.publicUrl}${route}`;
+    const ctx = this.contexts.create(definition, state, {
+      callbackRoute: route,
+      callbackUrl,
+      progressUrl: `${callbackUrl}/progress`,
+    });
+    const outcome = await attempt(this.clock, () => current.action.fn(state.state, ctx));
+    await this.repository.execute(
+      state.processId,
+      outcome.ok
+        ? {
+            type: 'CompleteCallbackAction',
+            tokenId,
+            startedAt: outcome.startedAt,
+            durationMs: outcome.durationMs,
+          }
+        : { type: 'FailCallbackAction', tokenId, error: redactToken(outcome.error, token) },
+      context,
+    );
+  }
+
+  /**
+   * An open token whose action never reported back. Within one instance the per-process lock
+   * means the action is not still running here; its outcome is unknown, so re-issue.
+   */
+  async recoverInDoubtAction(state: ProcessState, context: CommandContext): Promise<void> {
+    const token = openToken(state);
+    if (!token || token.actionCompleted) return;
+    this.logger.warn(
+      `process ${state.processId}: callback action was interrupted; issuing a new token`,
+    );
+    await this.repository.execute(
+      state.processId,
+      { type: 'ReissueCallback', tokenId: token.tokenId },
+      context,
+    );
+  }
+
+  private async validate(
+    definition: WorkflowDefinition,
+    current: CallbackStep,
+    state: ProcessState,
+    payload: JsonObject,
+    context: CommandContext,
+  ) {
+    const result = { [current.resultKey]: payload };
+    const validate = current.validate;
+    const ctx = this.contexts.create(definition, state);
+    const outcome = await attempt(this.clock, async () => ({
+      ...result,
+      ...(validate ? asDelta(await validate.fn({ ...state.state, ...result }, ctx)) : {}),
+    }));
+    await this.repository.execute(
+      state.processId,
+      outcome.ok
+        ? completeStep(state.index, current.name, outcome)
+        : { type: 'FailStep', index: state.index, name: current.name, error: outcome.error },
+      context,
+    );
+  }
+}

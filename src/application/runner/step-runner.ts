@@ -1,0 +1,124 @@
+/** Runs the current step of a running process: one unit of work, its outcome recorded. */
+import { Inject, Injectable } from '@nestjs/common';
+import { ProcessState } from '../../domain/process/state';
+import { ActionStep, InputStep, WorkflowDefinition } from '../../domain/workflow/dsl';
+import { nextRetryAt } from '../../domain/workflow/retry';
+import { formToJsonSchema } from '../forms/forms';
+import { CLOCK, Clock } from '../ports/clock';
+import { CommandContext, ProcessRepository } from '../process/process-repository';
+import { CallbackStepRunner } from './callback-step-runner';
+import { StepContextFactory } from './step-context';
+import { asDelta, attempt, completeStep } from './step-outcome';
+
+@Injectable()
+export class StepRunner {
+  constructor(
+    private readonly repository: ProcessRepository,
+    private readonly contexts: StepContextFactory,
+    private readonly callbacks: CallbackStepRunner,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async runCurrent(
+    definition: WorkflowDefinition,
+    state: ProcessState,
+    context: CommandContext,
+  ): Promise<void> {
+    const current = definition.steps[state.index];
+    const { index, processId } = state;
+    const { condition } = current;
+    const runs = await attempt(this.clock, () => !condition || condition(state.state));
+    if (!runs.ok || !runs.value) {
+      await this.repository.execute(
+        processId,
+        runs.ok
+          ? { type: 'SkipStep', index, name: current.name }
+          : { type: 'FailStep', index, name: current.name, error: runs.error },
+        context,
+      );
+      return;
+    }
+    switch (current.kind) {
+      case 'step':
+        return this.runAction(definition, current, state, context);
+      case 'callback':
+        return this.callbacks.run(definition, current, state, context);
+      case 'input':
+        return this.requestInput(current, state, context);
+    }
+  }
+
+  private async runAction(
+    definition: WorkflowDefinition,
+    current: ActionStep,
+    state: ProcessState,
+    context: CommandContext,
+  ) {
+    const { index } = state;
+    const ctx = this.contexts.create(definition, state);
+    const outcome = await attempt(this.clock, async () =>
+      asDelta(await current.fn(state.state, ctx)),
+    );
+    if (outcome.ok) {
+      await this.repository.execute(
+        state.processId,
+        completeStep(index, current.name, outcome),
+        context,
+      );
+      return;
+    }
+    const retryAt = outcome.error.retryable
+      ? nextRetryAt(current.retry, state.attempts[index] ?? 0, this.clock.now())
+      : null;
+    await this.repository.execute(
+      state.processId,
+      {
+        type: 'FailStep',
+        index,
+        name: current.name,
+        error: outcome.error,
+        ...(retryAt ? { retryAt } : {}),
+      },
+      context,
+    );
+  }
+
+  private async requestInput(current: InputStep, state: ProcessState, context: CommandContext) {
+    const { index } = state;
+    const outcome = await attempt(this.clock, () => {
+      const spec = current.form(state.state);
+      return (
+        spec && {
+          title: spec.title,
+          schema: formToJsonSchema(spec.form, spec.title),
+          values: spec.values ?? {},
+        }
+      );
+    });
+    if (!outcome.ok) {
+      await this.repository.execute(
+        state.processId,
+        { type: 'FailStep', index, name: current.name, error: outcome.error },
+        context,
+      );
+    } else if (!outcome.value) {
+      await this.repository.execute(
+        state.processId,
+        { type: 'SkipStep', index, name: current.name },
+        context,
+      );
+    } else {
+      await this.repository.execute(
+        state.processId,
+        {
+          type: 'RequestInput',
+          index,
+          name: current.name,
+          assignee: current.assignee,
+          form: outcome.value,
+        },
+        context,
+      );
+    }
+  }
+}
