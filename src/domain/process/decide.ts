@@ -3,32 +3,15 @@
  * ids and step results arrive inside the command. A refusal may still carry events (a refused
  * callback is recorded as CallbackRejected) which must be appended before the refusal is answered.
  */
-import {
-  ConflictError,
-  DomainError,
-  GoneError,
-  IllegalStateError,
-  NotFoundError,
-  ValidationError,
-  assertNever,
-} from '../errors';
+import { IllegalStateError, NotFoundError, assertNever } from '../errors';
+import { decideCallback, findToken, refuseClosedToken } from './callback-decisions';
 import { ProcessCommand } from './commands';
-import { CallbackRejectionReason, ProcessEvent } from './events';
+import { Decision, ok } from './decision';
+import { ProcessEvent } from './events';
 import { CallbackToken, FINAL_STATUSES, ProcessState } from './state';
 
-export type CallbackAnswer = 'accepted' | 'duplicate';
-
-export interface Decision {
-  events: ProcessEvent[];
-  refusal?: DomainError;
-  answer?: CallbackAnswer;
-}
-
-const ok = (...events: ProcessEvent[]): Decision => ({ events });
-const refuse = (refusal: DomainError, ...events: ProcessEvent[]): Decision => ({ events, refusal });
-
-/** Same wording for an unknown process and an unknown token: a caller learns nothing. */
-export const UNKNOWN_CALLBACK = 'Unknown process or callback token';
+export type { CallbackAnswer, Decision } from './decision';
+export { UNKNOWN_CALLBACK } from './decision';
 
 const requireExists = (s: ProcessState): void => {
   if (s.revision < 0) throw new NotFoundError('Process not found');
@@ -41,79 +24,6 @@ const requireRunningAt = (s: ProcessState, index: number): void => {
       `Process is ${s.status} at step ${s.index}, not running step ${index}`,
     );
   }
-};
-
-const findToken = (s: ProcessState, tokenId: string): CallbackToken => {
-  const token = s.tokens.find((t) => t.tokenId === tokenId);
-  if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
-  return token;
-};
-
-const rejected = (
-  token: CallbackToken,
-  reason: CallbackRejectionReason,
-  detail: string,
-): ProcessEvent => ({
-  type: 'CallbackRejected',
-  data: { tokenId: token.tokenId, reason, detail },
-});
-
-/** Refusals shared by callbacks and progress reports for a token that is not open. */
-const refuseClosedToken = (token: CallbackToken): Decision => {
-  switch (token.status) {
-    case 'revoked':
-      return refuse(
-        new GoneError('Callback token has been revoked'),
-        rejected(token, 'revoked', 'token revoked'),
-      );
-    case 'expired':
-      return refuse(
-        new GoneError('Callback token has expired'),
-        rejected(token, 'expired', 'token expired'),
-      );
-    case 'received':
-      return refuse(
-        new ConflictError('Callback token has already been used'),
-        rejected(token, 'already_used', 'token already used with a different payload'),
-      );
-    case 'open':
-      throw new Error('refuseClosedToken called with an open token');
-    default:
-      return assertNever(token.status);
-  }
-};
-
-const decideCallback = (
-  s: ProcessState,
-  cmd: Extract<ProcessCommand, { type: 'ReceiveCallback' }>,
-): Decision => {
-  const token = findToken(s, cmd.tokenId);
-  if (token.status === 'received' && token.payloadHash === cmd.payloadHash) {
-    return { events: [], answer: 'duplicate' }; // a remote retry of the same delivery is safe
-  }
-  if (token.status !== 'open') return refuseClosedToken(token);
-  if (s.status !== 'awaiting_callback') {
-    return refuse(
-      new IllegalStateError(`Process is ${s.status}, not awaiting this callback`),
-      rejected(token, 'not_awaiting', `process is ${s.status}`),
-    );
-  }
-  if (cmd.payloadError !== null) {
-    return refuse(
-      new ValidationError(`Callback payload rejected: ${cmd.payloadError}`),
-      rejected(token, 'invalid_payload', cmd.payloadError),
-    );
-  }
-  const payload = cmd.payload as Record<string, unknown>;
-  return {
-    events: [
-      {
-        type: 'CallbackReceived',
-        data: { tokenId: token.tokenId, payload, payloadHash: cmd.payloadHash },
-      },
-    ],
-    answer: 'accepted',
-  };
 };
 
 const revokeAll = (tokens: CallbackToken[], reason: string): ProcessEvent[] =>
