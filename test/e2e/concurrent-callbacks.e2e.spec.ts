@@ -3,29 +3,21 @@
  * one token with different payloads yield one `accepted`, 99 × 409, one CallbackReceived.
  */
 import { L2VPN_INPUT, SUCCESS, api } from '../support/api';
-import { PgFixture, startPgFixture } from '../support/pg-app';
-import { TestApp, startTestApp } from '../support/test-app';
+import { PgFixture, startPgTestApp } from '../support/pg-app';
+import { TestApp } from '../support/test-app';
 
 describe('concurrent callbacks on one token (PostgreSQL)', () => {
-  let pg: PgFixture;
-  let t: TestApp;
+  let t: TestApp & { pg: PgFixture };
 
   beforeAll(async () => {
-    pg = await startPgFixture();
-    t = await startTestApp({ pool: pg.db.pool });
+    t = await startPgTestApp();
   });
-  afterAll(async () => {
-    await t?.close();
-    await pg?.close();
-  });
+  afterAll(() => t?.close());
 
   it('accepts exactly one of 100 different payloads and refuses the rest with 409', async () => {
     const client = api(t.url);
     const { body } = await client.start('create_l2vpn', L2VPN_INPUT);
-    await client.waitFor(
-      body.id,
-      (d) => d.status === 'awaiting_callback' && d.callback?.actionCompleted,
-    );
+    await client.awaitingCallback(body.id);
     const callbackUrl = await t.remote.callbackUrl();
 
     const answers = await Promise.all(

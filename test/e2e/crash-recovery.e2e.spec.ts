@@ -80,7 +80,7 @@ describe('SIGKILL mid-workflow (embedded PostgreSQL, real child process)', () =>
     // token and sends the playbook again with a fresh one.
     await lso.waitForRequests(2);
     const [first, second] = lso.requests;
-    await client.waitFor(id, (d) => d.status === 'awaiting_callback' && d.callback.actionCompleted);
+    await client.awaitingCallback(id);
     expect((await client.callback(first.callback, SUCCESS)).status).toBe(410);
     expect((await client.callback(second.callback, SUCCESS)).body).toEqual({ status: 'accepted' });
     await client.waitFor(id, (d) => d.status === 'suspended');

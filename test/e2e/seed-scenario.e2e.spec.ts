@@ -9,30 +9,24 @@ import {
   startRunnerSimulator,
 } from '../../src/interfaces/cli/lso-runner-simulator';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
-import { PgFixture, startPgFixture } from '../support/pg-app';
-import { TestApp, startTestApp } from '../support/test-app';
+import { PgFixture, startPgTestApp } from '../support/pg-app';
+import { TestApp } from '../support/test-app';
 
 describe('create_l2vpn against the LSO runner simulator (PostgreSQL)', () => {
-  let pg: PgFixture;
   let sim: RunnerSimulator;
-  let t: TestApp;
+  let t: TestApp & { pg: PgFixture };
   let client: ReturnType<typeof api>;
   const answers: string[] = [];
 
   beforeAll(async () => {
-    pg = await startPgFixture();
     sim = await startRunnerSimulator({ delayMs: 100 });
-    t = await startTestApp({
-      pool: pg.db.pool,
-      adapters: { http: fetchHttpClient() },
-    });
+    t = await startPgTestApp({ adapters: { http: fetchHttpClient() } });
     t.adapters.runtime.workflowSettings.ANSIBLE_PROXY_URL = sim.url;
     client = api(t.url);
   });
   afterAll(async () => {
     await t?.close();
     await sim?.close();
-    await pg?.close();
   });
 
   /** Every answer the API gave, kept for the secret scan. */
@@ -105,7 +99,7 @@ describe('create_l2vpn against the LSO runner simulator (PostgreSQL)', () => {
     expect(tokens.length).toBeGreaterThanOrEqual(3);
     expect(tokens.every((token) => /^[A-Za-z0-9_-]{43}$/.test(token))).toBe(true);
 
-    const { rows: tables } = await pg.db.pool.query<{ table_name: string }>(
+    const { rows: tables } = await t.pg.db.pool.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
     expect(tables.map((r) => r.table_name)).toEqual(
@@ -113,7 +107,7 @@ describe('create_l2vpn against the LSO runner simulator (PostgreSQL)', () => {
     );
     let dump = '';
     for (const { table_name } of tables) {
-      const { rows } = await pg.db.pool.query(`SELECT t::text AS row FROM "${table_name}" t`);
+      const { rows } = await t.pg.db.pool.query(`SELECT t::text AS row FROM "${table_name}" t`);
       dump += rows.map((r) => r.row).join('\n');
     }
     expect(dump).toContain('tokenHash'); // the scan reads real content…

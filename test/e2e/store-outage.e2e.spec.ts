@@ -4,33 +4,25 @@
  * and the runner carries on by itself.
  */
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
-import { PgFixture, startPgFixture } from '../support/pg-app';
-import { TestApp, startTestApp } from '../support/test-app';
+import { PgFixture, startPgTestApp } from '../support/pg-app';
+import { TestApp } from '../support/test-app';
 
 describe('event store outage (PostgreSQL stopped and restarted)', () => {
-  let pg: PgFixture;
-  let t: TestApp;
+  let t: TestApp & { pg: PgFixture };
 
   beforeAll(async () => {
-    pg = await startPgFixture();
-    t = await startTestApp({ pool: pg.db.pool });
+    t = await startPgTestApp();
   });
-  afterAll(async () => {
-    await t?.close();
-    await pg?.close();
-  });
+  afterAll(() => t?.close());
 
   it('answers 503 while the store is down and accepts the same callback once it is back', async () => {
     const client = api(t.url);
     const { body } = await client.start('create_l2vpn', L2VPN_INPUT);
-    await client.waitFor(
-      body.id,
-      (d) => d.status === 'awaiting_callback' && d.callback?.actionCompleted,
-    );
+    await client.awaitingCallback(body.id);
     const callbackUrl = await t.remote.callbackUrl();
     const before = (await client.events(body.id)).body.length;
 
-    await pg.postgres.stop();
+    await t.pg.postgres.stop();
     const refused = await client.callback(callbackUrl, SUCCESS);
     expect(refused).toEqual({
       status: 503,
@@ -43,7 +35,7 @@ describe('event store outage (PostgreSQL stopped and restarted)', () => {
     expect((await client.start('create_l2vpn', L2VPN_INPUT)).status).toBe(503);
     expect((await call('GET', `${t.url}/health`)).status).toBe(503);
 
-    await pg.postgres.start();
+    await t.pg.postgres.start();
     // The first request after the restart may still meet a connection the server dropped.
     let accepted = await client.callback(callbackUrl, SUCCESS);
     for (let i = 0; accepted.status === 503 && i < 20; i++) {

@@ -17,10 +17,7 @@ describe('callback protocol', () => {
 
   const startAndAwait = async () => {
     const { body } = await client.start('create_l2vpn', L2VPN_INPUT);
-    await client.waitFor(
-      body.id,
-      (d) => d.status === 'awaiting_callback' && d.callback?.actionCompleted,
-    );
+    await client.awaitingCallback(body.id);
     return { id: body.id as string, callbackUrl: await t.remote.callbackUrl() };
   };
   const types = async (id: string): Promise<string[]> =>
@@ -134,7 +131,7 @@ describe('callback protocol', () => {
     expect(newUrl).not.toBe(callbackUrl);
     expect((await client.callback(callbackUrl, SUCCESS)).status).toBe(410);
     expect((await client.callback(callbackUrl, FAILURE)).status).toBe(410);
-    await client.waitFor(id, (d) => d.status === 'awaiting_callback' && d.callback.actionCompleted);
+    await client.awaitingCallback(id);
     expect((await client.callback(newUrl, SUCCESS)).body).toEqual({ status: 'accepted' });
     await client.waitFor(id, (d) => d.status === 'suspended');
   });

@@ -20,10 +20,7 @@ describe('process API', () => {
 
   const toSuspended = async () => {
     const { body } = await client.start('create_l2vpn', L2VPN_INPUT);
-    await client.waitFor(
-      body.id,
-      (d) => d.status === 'awaiting_callback' && d.callback?.actionCompleted,
-    );
+    await client.awaitingCallback(body.id);
     await client.callback(await t.remote.callbackUrl(), SUCCESS);
     await client.waitFor(body.id, (d) => d.status === 'suspended');
     return body.id as string;

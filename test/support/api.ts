@@ -46,6 +46,10 @@ export const api = (base: string) => ({
   abort: (id: string, reason?: string) =>
     call('PUT', `${base}/api/processes/${id}/abort`, reason ? { reason } : {}),
   callback: (callbackUrl: string, payload: unknown) => call('POST', callbackUrl, payload),
+  /** Waits until the runner's action has handed out the callback URL and returned. */
+  awaitingCallback(id: string) {
+    return this.waitFor(id, (d) => d.status === 'awaiting_callback' && d.callback?.actionCompleted);
+  },
   /** Polls the detail until `until` holds, failing with the last detail seen. */
   async waitFor(id: string, until: (detail: any) => boolean, timeoutMs = 15_000) {
     const deadline = Date.now() + timeoutMs;

@@ -2,6 +2,7 @@
 import { runMigrations } from '../../src/infrastructure/postgres/migrations';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { TestDatabase, TestPostgres, startTestPostgres } from './postgres';
+import { TestApp, TestAppOptions, startTestApp } from './test-app';
 
 export interface PgFixture {
   postgres: TestPostgres;
@@ -21,4 +22,25 @@ export const startPgFixture = async (): Promise<PgFixture> => {
       await postgres.cleanup();
     },
   };
+};
+
+/** The app on its own throw-away PostgreSQL; close() stops both. */
+export const startPgTestApp = async (
+  options: Omit<TestAppOptions, 'pool'> = {},
+): Promise<TestApp & { pg: PgFixture }> => {
+  const pg = await startPgFixture();
+  try {
+    const app = await startTestApp({ ...options, pool: pg.db.pool });
+    return {
+      ...app,
+      pg,
+      close: async () => {
+        await app.close();
+        await pg.close();
+      },
+    };
+  } catch (error) {
+    await pg.close();
+    throw error;
+  }
 };
