@@ -28,4 +28,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The application layer talks to the outside only through its ports.
+    files: ['src/application/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/infrastructure/**', '**/interfaces/**', '**/workflows/**'] }],
+    },
+  },
 );
