@@ -28,6 +28,8 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+  // Applies LOG_LEVEL to start-up messages too, not only to what Nest logs once created.
+  Logger.overrideLogger(logLevels(config.logLevel));
   const logger = new Logger('Baton');
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {

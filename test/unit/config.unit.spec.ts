@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { loadConfig, logLevels } from '../../src/config';
+
+describe('configuration', () => {
+  it('defaults to port 8080, ./data, the embedded store and the bundled simulator', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      publicUrl: 'http://localhost:8080',
+      databaseUrl: null,
+      dataDir: path.resolve('./data'),
+      ansibleProxyUrl: null,
+      runnerSimulator: true,
+      logLevel: 'log',
+    });
+  });
+
+  it('uses a real runner, without the simulator, once ANSIBLE_PROXY_URL is set', () => {
+    const config = loadConfig({
+      ANSIBLE_PROXY_URL: 'http://lso:8000/',
+      PORT: '9000',
+      PUBLIC_URL: 'https://baton.example/',
+    });
+    expect(config).toMatchObject({
+      ansibleProxyUrl: 'http://lso:8000',
+      runnerSimulator: false,
+      port: 9000,
+      publicUrl: 'https://baton.example',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a non-negative integer'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ RUNNER_SIMULATOR: 'maybe' }, 'RUNNER_SIMULATOR must be "on" or "off"'],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('turns a log level into the levels Nest should print', () => {
+    expect(logLevels('warn')).toEqual(['error', 'warn']);
+  });
+});
