@@ -73,6 +73,19 @@ describe('callback protocol', () => {
     expect(await types(body.id)).not.toContain('CallbackActionCompleted');
   });
 
+  it('keeps other processes moving while one waits on a slow runner', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    t.remote.beforeAnswer = () => (t.remote.requests.length === 1 ? slow : undefined);
+    const a = (await client.start('create_l2vpn', L2VPN_INPUT)).body.id;
+    await t.remote.callbackUrl(1);
+    const b = (await client.start('create_l2vpn', L2VPN_INPUT)).body.id;
+    await client.awaitingCallback(b);
+    expect((await client.detail(a)).body.callback.actionCompleted).toBe(false);
+    release();
+    await client.awaitingCallback(a);
+  });
+
   it('answers 404 with one body for an unknown process and an unknown token', async () => {
     const { id, callbackUrl } = await startAndAwait();
     const unknownToken = await call(

@@ -1,9 +1,10 @@
 /**
  * Drives processes from the event store's subscription, never from in-process notifications:
- * every appended event wakes the runner for its process, and the checkpoint only moves once the
- * work an event triggered is recorded. A restart replays from the checkpoint and so resumes
- * every process a crash interrupted. Timers (retry backoff, callback deadlines) are polled from
- * the summary read model, which is itself derived from the store.
+ * every appended event wakes the runner for its process. Processes advance concurrently (see
+ * DriveScheduler) and the durable checkpoint never passes an event whose work is unfinished, so
+ * a restart replays from it and resumes every process a crash interrupted. Timers (retry
+ * backoff, callback deadlines) are polled from the summary read model, itself derived from the
+ * store.
  */
 import {
   Inject,
@@ -14,13 +15,10 @@ import {
 } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
 import { CLOCK, Clock } from '../ports/clock';
-import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
+import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
-import {
-  lastEventPerProcess,
-  startCheckpointedSubscription,
-} from '../subscriptions/checkpointed-subscription';
+import { DriveScheduler } from './drive-scheduler';
 import { ProcessDriver } from './process-driver';
 
 export const RUNNER_CHECKPOINT = 'runner';
@@ -29,6 +27,7 @@ export const RUNNER_CHECKPOINT = 'runner';
 export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProcessRunner.name);
   private subscription?: Subscription;
+  private scheduler?: DriveScheduler;
   private timer?: NodeJS.Timeout;
   private timerRunning = false;
 
@@ -42,34 +41,23 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await startCheckpointedSubscription(
-      this.store,
-      this.checkpoints,
-      RUNNER_CHECKPOINT,
-      (events) => this.handle(events),
-    );
+    const from = await this.checkpoints.load(RUNNER_CHECKPOINT);
+    this.logger.log(`following events after position ${from}`);
+    this.scheduler = new DriveScheduler({
+      drive: (processId, cause) => this.driver.drive(processId, cause),
+      saveCheckpoint: (position) => this.checkpoints.save(RUNNER_CHECKPOINT, position),
+    });
+    const scheduler = this.scheduler;
+    this.subscription = this.store.subscribeAll(from, (events) => scheduler.accept(events));
     this.timer = setInterval(() => void this.fireDueTimers(), this.config.timerPollMs);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    const closing = this.scheduler?.close();
     await this.subscription?.close();
-  }
-
-  /** Processes of one batch advance concurrently; the batch is done when all have. */
-  private async handle(events: RecordedEvent[]): Promise<void> {
-    const work = [...lastEventPerProcess(events)].map(([processId, event]) =>
-      this.driver.drive(processId, event.eventId),
-    );
-    const failures = (await Promise.allSettled(work)).filter(
-      (r): r is PromiseRejectedResult => r.status === 'rejected',
-    );
-    if (failures.length > 0) {
-      // Rethrowing makes the subscription deliver the batch again after a back-off: nothing is
-      // skipped because the store hiccuped mid-step.
-      throw failures[0].reason;
-    }
+    await closing;
   }
 
   async fireDueTimers(): Promise<void> {

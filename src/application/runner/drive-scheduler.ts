@@ -1,0 +1,112 @@
+/**
+ * Lets the runner advance many processes at once without ever checkpointing past unfinished
+ * work. Each delivered event schedules a drive of its process (coalesced while one is queued);
+ * the durable checkpoint is the position just before the oldest event whose drive has not yet
+ * finished. A slow step thus holds back only the checkpoint, not other processes, and after a
+ * crash every unfinished drive is delivered again.
+ */
+import { Logger } from '@nestjs/common';
+import { RecordedEvent } from '../ports/event-store';
+
+export interface DriveSchedulerOptions {
+  drive(processId: string, cause: string): Promise<void>;
+  saveCheckpoint(position: number): Promise<void>;
+  /** Events whose drive is queued or running before `accept` waits (back-pressure). */
+  maxPending?: number;
+  retryDelayMs?: (attempt: number) => number;
+}
+
+const PROCESS_STREAM = 'process-';
+
+export class DriveScheduler {
+  private readonly logger = new Logger(DriveScheduler.name);
+  /** Positions delivered whose drive has not finished. */
+  private readonly pending = new Set<number>();
+  /** Drives scheduled but not yet started, per process: later events join them. */
+  private readonly queued = new Map<string, number[]>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly running = new Set<Promise<void>>();
+  private delivered = 0;
+  private saved = 0;
+  private saving: Promise<void> = Promise.resolve();
+  private closed = false;
+  private wakeAccept?: () => void;
+
+  constructor(private readonly options: DriveSchedulerOptions) {}
+
+  /** Called with each batch from the subscription, in order; returns once it is scheduled. */
+  async accept(events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      while (this.pending.size >= (this.options.maxPending ?? 1000) && !this.closed) {
+        await new Promise<void>((resolve) => (this.wakeAccept = resolve));
+      }
+      this.delivered = event.position;
+      if (!event.streamId.startsWith(PROCESS_STREAM)) continue;
+      this.pending.add(event.position);
+      const processId = event.streamId.slice(PROCESS_STREAM.length);
+      const queued = this.queued.get(processId);
+      if (queued) {
+        queued.push(event.position); // the queued drive will load the state this event made
+        continue;
+      }
+      const positions = [event.position];
+      this.queued.set(processId, positions);
+      // One chain per process: a drive starts only after the previous one of its process ended.
+      const previous = this.chains.get(processId) ?? Promise.resolve();
+      const run = previous.then(() => this.run(processId, event.eventId, positions));
+      this.chains.set(processId, run);
+      this.running.add(run);
+      void run.finally(() => {
+        this.running.delete(run);
+        if (this.chains.get(processId) === run) this.chains.delete(processId);
+      });
+    }
+    this.advance();
+  }
+
+  /** Stops retrying and waits for drives in flight; unfinished work is redelivered next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeAccept?.();
+    await Promise.allSettled([...this.running]);
+    await this.saving;
+  }
+
+  private async run(processId: string, cause: string, positions: number[]): Promise<void> {
+    // From here on the drive loads the latest state, which includes every event queued so far;
+    // events delivered after this point schedule a drive of their own.
+    if (this.queued.get(processId) === positions) this.queued.delete(processId);
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) return;
+      try {
+        await this.options.drive(processId, cause);
+        break;
+      } catch (error) {
+        // The store hiccuped mid-step: drive again; the checkpoint waits for it.
+        this.logger.warn(
+          `process ${processId}: ${(error as Error).message}; retrying (attempt ${attempt})`,
+        );
+        await new Promise((r) => setTimeout(r, this.retryDelay(attempt)));
+      }
+    }
+    for (const position of positions) this.pending.delete(position);
+    this.wakeAccept?.();
+    this.advance();
+  }
+
+  private retryDelay(attempt: number): number {
+    return this.options.retryDelayMs?.(attempt) ?? Math.min(100 * 2 ** (attempt - 1), 5_000);
+  }
+
+  /** Saves the highest position below which every drive has finished, in order, at most once. */
+  private advance(): void {
+    const safe = this.pending.size === 0 ? this.delivered : Math.min(...this.pending) - 1;
+    if (safe <= this.saved) return;
+    this.saved = safe;
+    this.saving = this.saving
+      .then(() => this.options.saveCheckpoint(safe))
+      .catch((error: Error) =>
+        this.logger.warn(`could not save the runner checkpoint: ${error.message}`),
+      );
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The runner's scheduling: processes advance concurrently, a process never runs two drives at
+ * once, no event is left without a drive that saw it, and the checkpoint never passes work that
+ * has not finished.
+ */
+import { RecordedEvent } from '../../src/application/ports/event-store';
+import { DriveScheduler } from '../../src/application/runner/drive-scheduler';
+
+const event = (position: number, processId: string): RecordedEvent => ({
+  eventId: `e${position}`,
+  streamId: processId === '-' ? 'other-stream' : `process-${processId}`,
+  revision: 0,
+  position,
+  type: 'StepCompleted',
+  data: {},
+  metadata: { at: 'T', actor: 'test', correlationId: 'c', causationId: null, schemaVersion: 1 },
+});
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+const flush = () => new Promise((r) => setTimeout(r, 5));
+
+/** Waits (bounded) until the scheduler's asynchronous work has produced what a test expects. */
+const until = async (condition: () => boolean, timeoutMs = 2000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await flush();
+  }
+};
+
+describe('drive scheduler', () => {
+  let drives: Array<{ processId: string; cause: string }>;
+  let saved: number[];
+  let gates: Map<string, ReturnType<typeof deferred>>;
+  let scheduler: DriveScheduler;
+
+  beforeEach(() => {
+    drives = [];
+    saved = [];
+    gates = new Map();
+    scheduler = new DriveScheduler({
+      drive: async (processId, cause) => {
+        drives.push({ processId, cause });
+        await gates.get(processId)?.promise;
+      },
+      saveCheckpoint: async (position) => {
+        saved.push(position);
+      },
+      retryDelayMs: () => 1,
+    });
+  });
+  afterEach(() => {
+    gates.forEach((g) => g.resolve());
+    return scheduler.close();
+  });
+
+  it('lets other processes advance while one is slow, and holds the checkpoint before it', async () => {
+    gates.set('A', deferred());
+    await scheduler.accept([event(1, 'A'), event(2, 'B')]);
+    await scheduler.accept([event(3, 'B')]);
+    await until(() => drives.length === 3);
+    expect(drives.map((d) => d.processId)).toEqual(['A', 'B', 'B']);
+    expect(saved.at(-1) ?? 0).toBe(0); // A's event 1 is unfinished
+    gates.get('A')!.resolve();
+    await until(() => saved.at(-1) === 3);
+  });
+
+  it('runs one drive at a time per process and coalesces events that wait for it', async () => {
+    gates.set('A', deferred());
+    await scheduler.accept([event(1, 'A')]);
+    await until(() => drives.length === 1);
+    // These arrive while A's drive runs: they need a drive that starts after them, but one is enough.
+    await scheduler.accept([event(2, 'A'), event(3, 'A')]);
+    await flush();
+    expect(drives).toHaveLength(1);
+    gates.get('A')!.resolve();
+    await until(() => saved.at(-1) === 3);
+    expect(drives.map((d) => d.cause)).toEqual(['e1', 'e2']);
+    expect(saved.at(-1)).toBe(3);
+  });
+
+  it('retries a failed drive and only then moves the checkpoint', async () => {
+    let failures = 1;
+    scheduler = new DriveScheduler({
+      drive: async (processId, cause) => {
+        drives.push({ processId, cause });
+        if (failures-- > 0) throw new Error('store unavailable');
+      },
+      saveCheckpoint: async (position) => {
+        saved.push(position);
+      },
+      retryDelayMs: () => 1,
+    });
+    await scheduler.accept([event(1, 'A')]);
+    await until(() => saved.length > 0);
+    expect(drives).toHaveLength(2);
+    expect(saved).toEqual([1]);
+  });
+
+  it('moves the checkpoint over events of other streams', async () => {
+    await scheduler.accept([event(1, '-'), event(2, '-')]);
+    await until(() => saved.length > 0);
+    expect(drives).toHaveLength(0);
+    expect(saved).toEqual([2]);
+  });
+
+  it('stops retrying on close and leaves unfinished work for the next start', async () => {
+    scheduler = new DriveScheduler({
+      drive: async () => {
+        throw new Error('store unavailable');
+      },
+      saveCheckpoint: async (position) => {
+        saved.push(position);
+      },
+      retryDelayMs: () => 1,
+    });
+    await scheduler.accept([event(1, 'A')]);
+    await flush();
+    await scheduler.close();
+    expect(saved).toEqual([]);
+  });
+});
