@@ -50,6 +50,7 @@ export class ReceiveCallbackHandler implements ICommandHandler<
         payloadError,
       },
       { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
+      state,
     );
     return result.answer ?? 'accepted';
   }

@@ -28,6 +28,7 @@ export class ReportProgressHandler implements ICommandHandler<ReportProgressComm
       cmd.processId,
       { type: 'ReportProgress', tokenId: token.tokenId, progress: cmd.progress },
       { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
+      state,
     );
   }
 }

@@ -55,6 +55,7 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
         at: this.clock.now().toISOString(),
       },
       { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      state,
     );
   }
 }

@@ -50,13 +50,18 @@ export class ProcessRepository {
     return { state: foldRecorded(events), events };
   }
 
+  /**
+   * `known`: state the caller has just loaded (to match a token, find a form); the first
+   * decision uses it instead of reading the stream again, and a conflict re-reads as usual.
+   */
   async execute(
     processId: string,
     command: ProcessCommand,
     context: CommandContext,
+    known?: ProcessState,
   ): Promise<ExecutionResult> {
     for (let attempt = 1; ; attempt++) {
-      const { state } = await this.load(processId);
+      const state = attempt === 1 && known ? known : (await this.load(processId)).state;
       const decision = decide(command, state);
       let next = state;
       if (decision.events.length > 0) {

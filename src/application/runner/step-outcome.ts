@@ -4,9 +4,9 @@
  * outcome is being recorded must surface to the runner, never be recorded as the step failing.
  */
 import { ProcessCommand } from '../../domain/process/commands';
+import { ProcessFailureError } from '../../domain/errors';
 import { JsonObject, StepError } from '../../domain/process/events';
 import { Clock } from '../ports/clock';
-import { toStepError } from './step-errors';
 
 export type Outcome<T> =
   { ok: true; value: T; startedAt: string; durationMs: number } | { ok: false; error: StepError };
@@ -47,3 +47,13 @@ export const completeStep = (
   startedAt: outcome.startedAt,
   durationMs: outcome.durationMs,
 });
+
+/** Turns whatever a step threw into the error recorded in StepFailed. */
+export const toStepError = (error: unknown): StepError => {
+  if (error instanceof ProcessFailureError) {
+    return { message: error.message, details: error.details ?? null, retryable: error.retryable };
+  }
+  // Unknown failures (network errors, bugs) may well pass on a second try.
+  const message = error instanceof Error ? error.message : String(error);
+  return { message, details: null, retryable: true };
+};
