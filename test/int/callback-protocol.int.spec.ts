@@ -86,6 +86,15 @@ describe('callback protocol', () => {
     await client.awaitingCallback(a);
   });
 
+  it('never echoes the token, even for a wrong method on a callback URL', async () => {
+    const { callbackUrl } = await startAndAwait();
+    const token = callbackUrl.split('/callback/')[1];
+    const wrongMethod = await call('GET', callbackUrl);
+    expect(wrongMethod.status).toBe(404);
+    expect(JSON.stringify(wrongMethod.body)).not.toContain(token);
+    expect(t.logs.lines.join('\n')).not.toContain(token);
+  });
+
   it('answers 404 with one body for an unknown process and an unknown token', async () => {
     const { id, callbackUrl } = await startAndAwait();
     const unknownToken = await call(
