@@ -264,6 +264,29 @@ describe('process decider: callback steps', () => {
       .thenRefuses(GoneError, [rejected('t1', 'revoked', 'token revoked')]);
   });
 
+  it('moves the deadline of a token when a progress report carries a heartbeat', () => {
+    const history = [
+      started(),
+      completed(0),
+      issued(1, 't1', '2026-01-01T00:00:30.000Z'),
+      actionDone(1),
+    ];
+    const s = given(history)
+      .when({
+        type: 'ReportProgress',
+        tokenId: 't1',
+        progress: 'TASK 3',
+        expiresAt: '2026-01-01T00:00:50.000Z',
+      })
+      .then([
+        {
+          type: 'CallbackProgressReported',
+          data: { tokenId: 't1', progress: 'TASK 3', expiresAt: '2026-01-01T00:00:50.000Z' },
+        },
+      ]);
+    expect(s.tokens[0].expiresAt).toBe('2026-01-01T00:00:50.000Z');
+  });
+
   it('revokes the token and fails the step when the action fails', () => {
     const s = given([started(), completed(0), issued(1)])
       .when({

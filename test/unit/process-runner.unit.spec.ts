@@ -8,6 +8,10 @@ import { CallbackStepRunner } from '../../src/application/runner/callback-step-r
 import { ProcessDriver } from '../../src/application/runner/process-driver';
 import { StepContextFactory } from '../../src/application/runner/step-context';
 import { StepRunner } from '../../src/application/runner/step-runner';
+import {
+  ReportProgressCommand,
+  ReportProgressHandler,
+} from '../../src/application/commands/report-progress';
 import { NewEvent } from '../../src/application/ports/event-store';
 import { StoreUnavailableError } from '../../src/application/ports/store-errors';
 import { ProcessFailureError, RetryableStepError } from '../../src/domain/errors';
@@ -223,6 +227,72 @@ describe('process runner', () => {
       failure: { error: { message: 'Callback timed out' } },
     });
     expect(expired.tokens[0].status).toBe('expired');
+  });
+
+  it('keeps a callback with a heartbeat alive while progress reports arrive, up to its hard timeout', async () => {
+    let callbackUrl = '';
+    const registry = new WorkflowRegistry().register(
+      workflow({
+        name: 'heartbeat',
+        description: '',
+        target: 'SYSTEM',
+        steps: [
+          callbackStep({
+            name: 'long job',
+            action: step('post', (_s, ctx) => void (callbackUrl = ctx.callbackUrl!)),
+            heartbeatTimeoutMs: 30_000,
+            timeoutMs: 100_000,
+          }),
+        ],
+      }),
+    );
+    const r = setup(registry);
+    const progress = new ReportProgressHandler(r.repository, registry, r.clock);
+    const report = (id: string) =>
+      progress.execute(
+        new ReportProgressCommand(id, callbackUrl.split('/callback/')[1], 'still running', 'c'),
+      );
+    const id = await r.start('heartbeat');
+    expect((await r.settle(id)).tokens[0].expiresAt).toBe('2026-01-01T00:00:30.000Z');
+    for (let second = 20; second <= 80; second += 20) {
+      r.clock.advance(20_000);
+      await report(id); // a sign of life every 20 s keeps the 30 s heartbeat from firing
+      await r.driver.wake(id);
+      expect((await r.repository.load(id)).state.status).toBe('awaiting_callback');
+    }
+    // At 80 s the heartbeat would allow 110 s, but the hard timeout caps it at 100 s.
+    expect((await r.repository.load(id)).state.tokens[0].expiresAt).toBe(
+      '2026-01-01T00:01:40.000Z',
+    );
+    r.clock.advance(20_000);
+    await r.driver.wake(id);
+    expect((await r.repository.load(id)).state).toMatchObject({
+      status: 'failed',
+      failure: { error: { message: 'Callback timed out' } },
+    });
+  });
+
+  it('expires a callback whose runner falls silent for longer than its heartbeat', async () => {
+    const registry = new WorkflowRegistry().register(
+      workflow({
+        name: 'silent',
+        description: '',
+        target: 'SYSTEM',
+        steps: [
+          callbackStep({
+            name: 'job',
+            action: step('post', () => undefined),
+            heartbeatTimeoutMs: 30_000,
+          }),
+        ],
+      }),
+    );
+    const r = setup(registry);
+    const id = await r.start('silent');
+    await r.settle(id);
+    r.clock.advance(30_000);
+    await r.driver.wake(id);
+    expect((await r.repository.load(id)).state.status).toBe('failed');
   });
 
   it('never records the plaintext token, even when the action echoes its callback URL in an error', async () => {

@@ -1,10 +1,17 @@
+import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '../../domain/errors';
 import { UNKNOWN_CALLBACK } from '../../domain/process/decide';
+import { callbackExpiry } from '../../domain/workflow/callback-expiry';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { matchToken } from '../callbacks/tokens';
+import { CLOCK, Clock } from '../ports/clock';
 import { ProcessRepository } from '../process/process-repository';
 
-/** A progress report from the remote service on an open callback (JSON or plain text). */
+/**
+ * A progress report from the remote service on an open callback (JSON or plain text). For a
+ * step with a heartbeat timeout it is also a sign of life that moves the token's deadline.
+ */
 export class ReportProgressCommand extends Command<void> {
   constructor(
     readonly processId: string,
@@ -18,15 +25,24 @@ export class ReportProgressCommand extends Command<void> {
 
 @CommandHandler(ReportProgressCommand)
 export class ReportProgressHandler implements ICommandHandler<ReportProgressCommand, void> {
-  constructor(private readonly repository: ProcessRepository) {}
+  constructor(
+    private readonly repository: ProcessRepository,
+    private readonly registry: WorkflowRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async execute(cmd: ReportProgressCommand): Promise<void> {
     const { state } = await this.repository.load(cmd.processId);
     const token = matchToken(state.tokens, cmd.token);
     if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
+    const step = this.registry.get(state.workflow, state.workflowVersion).steps[token.index];
+    const heartbeat = step?.kind === 'callback' && step.heartbeatTimeoutMs !== undefined;
+    const expiresAt = heartbeat
+      ? callbackExpiry(step, new Date(token.issuedAt), this.clock.now())
+      : undefined;
     await this.repository.execute(
       cmd.processId,
-      { type: 'ReportProgress', tokenId: token.tokenId, progress: cmd.progress },
+      { type: 'ReportProgress', tokenId: token.tokenId, progress: cmd.progress, expiresAt },
       { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
       state,
     );

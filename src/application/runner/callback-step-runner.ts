@@ -5,6 +5,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JsonObject } from '../../domain/process/events';
 import { ProcessState, openToken } from '../../domain/process/state';
+import { callbackExpiry } from '../../domain/workflow/callback-expiry';
 import { CallbackStep, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { callbackRoute, newCallbackToken, redactToken } from '../callbacks/tokens';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
@@ -37,9 +38,8 @@ export class CallbackStepRunner {
 
     const { token, tokenHash } = newCallbackToken();
     const tokenId = this.ids.uuid();
-    const expiresAt = current.timeoutMs
-      ? new Date(this.clock.now().getTime() + current.timeoutMs).toISOString()
-      : null;
+    const now = this.clock.now();
+    const expiresAt = callbackExpiry(current, now, now);
     // Issued (appended) before the action runs, so a callback that beats the action is accepted.
     await this.repository.execute(
       state.processId,

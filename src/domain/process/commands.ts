@@ -43,7 +43,7 @@ export type ProcessCommand =
       payloadHash: string;
       payloadError: string | null;
     }
-  | { type: 'ReportProgress'; tokenId: string; progress: unknown }
+  | { type: 'ReportProgress'; tokenId: string; progress: unknown; expiresAt?: string | null }
   | { type: 'ExpireCallback'; tokenId: string; now: string }
   | { type: 'RequestInput'; index: number; name: string; assignee: string; form: FormSnapshot }
   | { type: 'GiveConfirmation'; index: number; by: string; input: JsonObject; at: string }

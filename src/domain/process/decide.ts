@@ -106,7 +106,11 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
       if (token.status !== 'open') return refuseClosedToken(token);
       return ok({
         type: 'CallbackProgressReported',
-        data: { tokenId: token.tokenId, progress: cmd.progress },
+        data: {
+          tokenId: token.tokenId,
+          progress: cmd.progress,
+          ...(cmd.expiresAt !== undefined ? { expiresAt: cmd.expiresAt } : {}),
+        },
       });
     }
     case 'ExpireCallback': {

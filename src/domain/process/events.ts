@@ -57,7 +57,11 @@ export type ProcessEvent =
       type: 'CallbackActionCompleted';
       data: { index: number; name: string; tokenId: string; startedAt: string; durationMs: number };
     }
-  | { type: 'CallbackProgressReported'; data: { tokenId: string; progress: unknown } }
+  | {
+      type: 'CallbackProgressReported';
+      /** expiresAt: the heartbeat deadline this report moved the token to, if it has one. */
+      data: { tokenId: string; progress: unknown; expiresAt?: string | null };
+    }
   | {
       type: 'CallbackReceived';
       data: { tokenId: string; payload: JsonObject; payloadHash: string };

@@ -31,6 +31,8 @@ export interface CallbackToken {
   payloadHash: string | null;
   payload: JsonObject | null;
   lastProgress: unknown;
+  /** When CallbackIssued was recorded: a hard timeout counts from here. */
+  issuedAt: string;
 }
 
 export interface PendingForm {
@@ -161,6 +163,7 @@ export const evolve = (s: ProcessState, event: ProcessEvent, at: string): Proces
             payloadHash: null,
             payload: null,
             lastProgress: null,
+            issuedAt: at,
           },
         ],
       };
@@ -169,7 +172,11 @@ export const evolve = (s: ProcessState, event: ProcessEvent, at: string): Proces
     case 'CallbackProgressReported':
       return {
         ...base,
-        tokens: updateToken(s, event.data.tokenId, { lastProgress: event.data.progress }),
+        tokens: updateToken(s, event.data.tokenId, {
+          lastProgress: event.data.progress,
+          // a heartbeat moves the deadline; a report without one leaves it where it was
+          ...(event.data.expiresAt !== undefined ? { expiresAt: event.data.expiresAt } : {}),
+        }),
       };
     case 'CallbackReceived':
       return {

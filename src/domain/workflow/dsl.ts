@@ -63,6 +63,8 @@ export interface CallbackStep extends StepBase {
   readonly payload?: FormClass;
   /** Milliseconds from issue until the token expires and the step fails. */
   readonly timeoutMs?: number;
+  /** Milliseconds without a sign of life (issue or progress report) before the token expires. */
+  readonly heartbeatTimeoutMs?: number;
 }
 
 export interface FormSpec {
@@ -111,6 +113,7 @@ export interface CallbackStepOptions {
   resultKey?: string;
   payload?: FormClass;
   timeoutMs?: number;
+  heartbeatTimeoutMs?: number;
 }
 
 export const callbackStep = (options: CallbackStepOptions): CallbackStep => ({
@@ -121,6 +124,7 @@ export const callbackStep = (options: CallbackStepOptions): CallbackStep => ({
   resultKey: options.resultKey ?? 'callback_result',
   payload: options.payload,
   timeoutMs: options.timeoutMs,
+  heartbeatTimeoutMs: options.heartbeatTimeoutMs,
 });
 
 export const inputStep = (
