@@ -51,5 +51,3 @@ export type ProcessCommand =
   | { type: 'RetryDue'; now: string }
   | { type: 'AbortProcess'; by: string; reason: string }
   | { type: 'CompleteProcess'; stepCount: number };
-
-export type ProcessCommandType = ProcessCommand['type'];

@@ -84,29 +84,8 @@ export type ProcessEvent =
   | { type: 'ProcessAborted'; data: { by: string; reason: string } }
   | { type: 'ProcessCompleted'; data: Record<string, never> };
 
-export type ProcessEventType = ProcessEvent['type'];
-
 export type CallbackRejectionReason =
   'invalid_payload' | 'already_used' | 'revoked' | 'expired' | 'not_awaiting';
-
-export const PROCESS_EVENT_TYPES: readonly ProcessEventType[] = [
-  'ProcessStarted',
-  'StepCompleted',
-  'StepSkipped',
-  'StepFailed',
-  'CallbackIssued',
-  'CallbackActionCompleted',
-  'CallbackProgressReported',
-  'CallbackReceived',
-  'CallbackRejected',
-  'CallbackExpired',
-  'CallbackRevoked',
-  'InputRequested',
-  'ConfirmationGiven',
-  'ProcessRetried',
-  'ProcessAborted',
-  'ProcessCompleted',
-];
 
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;

@@ -230,6 +230,3 @@ export const evolve = (s: ProcessState, event: ProcessEvent, at: string): Proces
       return assertNever(event);
   }
 };
-
-export const foldProcess = (events: Array<{ event: ProcessEvent; at: string }>): ProcessState =>
-  events.reduce((s, e) => evolve(s, e.event, e.at), initialProcessState());
