@@ -6,6 +6,7 @@
  * crash every unfinished drive is delivered again.
  */
 import { Logger } from '@nestjs/common';
+import { processIdOfStream } from '../../domain/process/events';
 import { RecordedEvent } from '../ports/event-store';
 
 export interface DriveSchedulerOptions {
@@ -15,8 +16,6 @@ export interface DriveSchedulerOptions {
   maxPending?: number;
   retryDelayMs?: (attempt: number) => number;
 }
-
-const PROCESS_STREAM = 'process-';
 
 export class DriveScheduler {
   private readonly logger = new Logger(DriveScheduler.name);
@@ -41,9 +40,9 @@ export class DriveScheduler {
         await new Promise<void>((resolve) => (this.wakeAccept = resolve));
       }
       this.delivered = event.position;
-      if (!event.streamId.startsWith(PROCESS_STREAM)) continue;
+      const processId = processIdOfStream(event.streamId);
+      if (processId === null) continue;
       this.pending.add(event.position);
-      const processId = event.streamId.slice(PROCESS_STREAM.length);
       const queued = this.queued.get(processId);
       if (queued) {
         queued.push(event.position); // the queued drive will load the state this event made

@@ -4,6 +4,7 @@
  * be idempotent (they re-fold state from the store, so they are).
  */
 import { Logger } from '@nestjs/common';
+import { processIdOfStream } from '../../domain/process/events';
 import { CheckpointStore } from '../ports/checkpoint-store';
 import { EventStore, RecordedEvent, Subscription } from '../ports/event-store';
 
@@ -26,7 +27,8 @@ export const startCheckpointedSubscription = async (
 export const lastEventPerProcess = (events: RecordedEvent[]): Map<string, RecordedEvent> => {
   const latest = new Map<string, RecordedEvent>();
   for (const e of events) {
-    if (e.streamId.startsWith('process-')) latest.set(e.streamId.slice('process-'.length), e);
+    const processId = processIdOfStream(e.streamId);
+    if (processId !== null) latest.set(processId, e);
   }
   return latest;
 };

@@ -90,4 +90,11 @@ export type CallbackRejectionReason =
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;
 
-export const processStreamId = (processId: string): string => `process-${processId}`;
+const PROCESS_STREAM_PREFIX = 'process-';
+
+export const processStreamId = (processId: string): string =>
+  `${PROCESS_STREAM_PREFIX}${processId}`;
+
+/** The process a stream belongs to, or null for a stream that is not a process. */
+export const processIdOfStream = (streamId: string): string | null =>
+  streamId.startsWith(PROCESS_STREAM_PREFIX) ? streamId.slice(PROCESS_STREAM_PREFIX.length) : null;
