@@ -4,11 +4,11 @@
  * delivery loses the race, re-folds, and is answered as duplicate or rejected.
  */
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { NotFoundError } from '../../domain/errors';
-import { CallbackAnswer, UNKNOWN_CALLBACK } from '../../domain/process/decide';
-import { CallbackToken, ProcessState } from '../../domain/process/state';
+import { CallbackAnswer } from '../../domain/process/decide';
+import { CallbackStep } from '../../domain/workflow/dsl';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
-import { matchToken, sha256Hex } from '../callbacks/tokens';
+import { loadCallback } from '../callbacks/load-callback';
+import { sha256Hex } from '../callbacks/tokens';
 import { validateForm } from '../forms/forms';
 import { ProcessRepository } from '../process/process-repository';
 
@@ -35,11 +35,14 @@ export class ReceiveCallbackHandler implements ICommandHandler<
   ) {}
 
   async execute(cmd: ReceiveCallbackCommand): Promise<CallbackAnswer> {
-    const { state } = await this.repository.load(cmd.processId);
-    const token = matchToken(state.tokens, cmd.token);
-    if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
+    const { state, token, step } = await loadCallback(
+      this.repository,
+      this.registry,
+      cmd.processId,
+      cmd.token,
+    );
     const { payload, error } = parseJsonObject(cmd.body);
-    const payloadError = error ?? (await this.schemaError(state, token, payload));
+    const payloadError = error ?? (await schemaError(step, payload));
     const result = await this.repository.execute(
       cmd.processId,
       {
@@ -54,29 +57,27 @@ export class ReceiveCallbackHandler implements ICommandHandler<
     );
     return result.answer ?? 'accepted';
   }
-
-  /** The step may declare a payload class; a payload that fails it leaves the token open. */
-  private async schemaError(
-    state: ProcessState,
-    token: CallbackToken,
-    payload: unknown,
-  ): Promise<string | null> {
-    const step = this.registry.get(state.workflow, state.workflowVersion).steps[token.index];
-    if (step?.kind !== 'callback' || !step.payload) return null;
-    try {
-      await validateForm(step.payload, payload, 'Invalid payload', { allowUnknown: true });
-      return null;
-    } catch (e) {
-      const details = (
-        e as { validationErrors?: Array<{ property: string; constraints: Record<string, string> }> }
-      ).validationErrors;
-      return (
-        (details ?? []).flatMap((d) => Object.values(d.constraints)).join('; ') ||
-        'payload does not match the schema'
-      );
-    }
-  }
 }
+
+/** The step may declare a payload class; a payload that fails it leaves the token open. */
+const schemaError = async (
+  step: CallbackStep | undefined,
+  payload: unknown,
+): Promise<string | null> => {
+  if (!step?.payload) return null;
+  try {
+    await validateForm(step.payload, payload, 'Invalid payload', { allowUnknown: true });
+    return null;
+  } catch (e) {
+    const details = (
+      e as { validationErrors?: Array<{ property: string; constraints: Record<string, string> }> }
+    ).validationErrors;
+    return (
+      (details ?? []).flatMap((d) => Object.values(d.constraints)).join('; ') ||
+      'payload does not match the schema'
+    );
+  }
+};
 
 export const parseJsonObject = (body: Buffer): { payload: unknown; error: string | null } => {
   let payload: unknown;

@@ -1,10 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { NotFoundError } from '../../domain/errors';
-import { UNKNOWN_CALLBACK } from '../../domain/process/decide';
 import { callbackExpiry } from '../../domain/workflow/callback-expiry';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
-import { matchToken } from '../callbacks/tokens';
+import { loadCallback } from '../callbacks/load-callback';
 import { CLOCK, Clock } from '../ports/clock';
 import { ProcessRepository } from '../process/process-repository';
 
@@ -32,14 +30,17 @@ export class ReportProgressHandler implements ICommandHandler<ReportProgressComm
   ) {}
 
   async execute(cmd: ReportProgressCommand): Promise<void> {
-    const { state } = await this.repository.load(cmd.processId);
-    const token = matchToken(state.tokens, cmd.token);
-    if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
-    const step = this.registry.get(state.workflow, state.workflowVersion).steps[token.index];
-    const heartbeat = step?.kind === 'callback' && step.heartbeatTimeoutMs !== undefined;
-    const expiresAt = heartbeat
-      ? callbackExpiry(step, new Date(token.issuedAt), this.clock.now())
-      : undefined;
+    const { state, token, step } = await loadCallback(
+      this.repository,
+      this.registry,
+      cmd.processId,
+      cmd.token,
+    );
+    // Only a step with a heartbeat moves the deadline; otherwise the report leaves it alone.
+    const expiresAt =
+      step?.heartbeatTimeoutMs !== undefined
+        ? callbackExpiry(step, new Date(token.issuedAt), this.clock.now())
+        : undefined;
     await this.repository.execute(
       cmd.processId,
       { type: 'ReportProgress', tokenId: token.tokenId, progress: cmd.progress, expiresAt },

@@ -1,0 +1,31 @@
+import { NotFoundError } from '../../domain/errors';
+import { UNKNOWN_CALLBACK } from '../../domain/process/decide';
+import { CallbackToken, ProcessState } from '../../domain/process/state';
+import { CallbackStep } from '../../domain/workflow/dsl';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
+import { ProcessRepository } from '../process/process-repository';
+import { matchToken } from './tokens';
+
+export interface LoadedCallback {
+  state: ProcessState;
+  token: CallbackToken;
+  /** The step that issued the token, as defined in the process's workflow version. */
+  step: CallbackStep | undefined;
+}
+
+/**
+ * What a remote service's call refers to: the process, the token it presented (matched by hash
+ * in constant time) and the step behind it. Unknown process and unknown token answer alike.
+ */
+export const loadCallback = async (
+  repository: ProcessRepository,
+  registry: WorkflowRegistry,
+  processId: string,
+  presentedToken: string,
+): Promise<LoadedCallback> => {
+  const { state } = await repository.load(processId);
+  const token = matchToken(state.tokens, presentedToken);
+  if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
+  const step = registry.get(state.workflow, state.workflowVersion).steps[token.index];
+  return { state, token, step: step?.kind === 'callback' ? step : undefined };
+};
