@@ -4,6 +4,7 @@
  * delivery loses the race, re-folds, and is answered as duplicate or rejected.
  */
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { ValidationError } from '../../domain/errors';
 import { CallbackAnswer } from '../../domain/process/decide';
 import { CallbackStep } from '../../domain/workflow/dsl';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
@@ -69,13 +70,9 @@ const schemaError = async (
     await validateForm(step.payload, payload, 'Invalid payload', { allowUnknown: true });
     return null;
   } catch (e) {
-    const details = (
-      e as { validationErrors?: Array<{ property: string; constraints: Record<string, string> }> }
-    ).validationErrors;
-    return (
-      (details ?? []).flatMap((d) => Object.values(d.constraints)).join('; ') ||
-      'payload does not match the schema'
-    );
+    if (!(e instanceof ValidationError)) throw e; // a bug is not the caller's bad payload
+    const messages = e.validationErrors.flatMap((d) => Object.values(d.constraints));
+    return messages.join('; ') || 'payload does not match the schema';
   }
 };
 
