@@ -4,7 +4,7 @@
  * position 0 rebuilds the table.
  */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ProcessState } from '../../domain/process/state';
+import { ProcessState, currentFailure, currentStepName } from '../../domain/process/state';
 import { nextWakeAt } from '../../domain/process/timers';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
@@ -61,12 +61,9 @@ export class ProcessSummaryProjection implements OnApplicationBootstrap, OnAppli
       workflow: state.workflow,
       workflowVersion: state.workflowVersion,
       status: state.status,
-      currentStep: state.status === 'completed' ? null : (steps[state.index] ?? null),
+      currentStep: currentStepName(state, steps),
       assignee: state.pendingForm?.assignee ?? null,
-      failedReason:
-        state.status === 'failed' || state.status === 'waiting'
-          ? (state.failure?.error.message ?? null)
-          : null,
+      failedReason: currentFailure(state)?.error.message ?? null,
       wakeAt: nextWakeAt(state),
       revision: state.revision,
       startedAt: state.startedAt ?? state.updatedAt ?? '',

@@ -3,7 +3,13 @@
  * so it is never stale right after a command: the detail is what the decider will decide on.
  */
 import { JsonObject, ProcessEvent } from '../../domain/process/events';
-import { ProcessState, ProcessStatus, TokenStatus } from '../../domain/process/state';
+import {
+  ProcessState,
+  ProcessStatus,
+  TokenStatus,
+  currentFailure,
+  currentStepName,
+} from '../../domain/process/state';
 import { Step } from '../../domain/workflow/dsl';
 import { RecordedEvent } from '../ports/event-store';
 import { toProcessEvent } from '../process/process-repository';
@@ -132,14 +138,16 @@ export const describeProcess = (
   state: ProcessState,
 ): ProcessDetail => {
   const latestToken = [...state.tokens].reverse()[0];
-  const failure = state.failure;
-  const inFailure = state.status === 'failed' || state.status === 'waiting';
+  const failure = currentFailure(state);
   return {
     id: state.processId,
     workflow: state.workflow,
     workflowVersion: state.workflowVersion,
     status: state.status,
-    currentStep: state.status === 'completed' ? null : (steps[state.index]?.name ?? null),
+    currentStep: currentStepName(
+      state,
+      steps.map((s) => s.name),
+    ),
     assignee: state.pendingForm?.assignee ?? null,
     steps: describeSteps(steps, events, state),
     state: state.state,
@@ -160,11 +168,8 @@ export const describeProcess = (
           lastProgress: latestToken.lastProgress,
         }
       : null,
-    failedReason: inFailure ? (failure?.error.message ?? null) : null,
-    failure:
-      inFailure && failure
-        ? { step: failure.name, ...failure.error, retryAt: state.retryAt }
-        : null,
+    failedReason: failure?.error.message ?? null,
+    failure: failure ? { step: failure.name, ...failure.error, retryAt: state.retryAt } : null,
     revision: state.revision,
     startedAt: state.startedAt,
     updatedAt: state.updatedAt,

@@ -92,6 +92,14 @@ export const initialProcessState = (): ProcessState => ({
 export const openToken = (s: ProcessState): CallbackToken | undefined =>
   s.tokens.find((t) => t.status === 'open');
 
+/** The failure that holds the process now; an earlier one a retry cleared does not count. */
+export const currentFailure = (s: ProcessState): Failure | null =>
+  s.status === 'failed' || s.status === 'waiting' ? s.failure : null;
+
+/** Name of the step the process is at (from its definition's step names), null once completed. */
+export const currentStepName = (s: ProcessState, stepNames: readonly string[]): string | null =>
+  s.status === 'completed' ? null : (stepNames[s.index] ?? null);
+
 const updateToken = (
   s: ProcessState,
   tokenId: string,
