@@ -51,8 +51,10 @@ export class ProcessRepository {
   }
 
   /**
-   * `known`: state the caller has just loaded (to match a token, find a form); the first
-   * decision uses it instead of reading the stream again, and a conflict re-reads as usual.
+   * `known`: the state the caller built the command from (to match a token, run a step); the
+   * first decision uses it instead of reading the stream again. If the stream has moved on since,
+   * the append conflicts and the loop re-reads, so a stale `known` costs a retry, never a wrong
+   * event.
    */
   async execute(
     processId: string,

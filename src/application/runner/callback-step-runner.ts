@@ -52,6 +52,7 @@ export class CallbackStepRunner {
         expiresAt,
       },
       context,
+      state,
     );
     const route = callbackRoute(state.processId, token);
     const callbackUrl = `${this.config.publicUrl}${route}`;
@@ -89,6 +90,7 @@ export class CallbackStepRunner {
       state.processId,
       { type: 'ReissueCallback', tokenId: token.tokenId },
       context,
+      state,
     );
   }
 
@@ -112,6 +114,7 @@ export class CallbackStepRunner {
         ? completeStep(state.index, current.name, outcome)
         : { type: 'FailStep', index: state.index, name: current.name, error: outcome.error },
       context,
+      state,
     );
   }
 }

@@ -67,6 +67,7 @@ export class ProcessDriver {
       processId,
       { type: 'CompleteProcess', stepCount: definition.steps.length },
       context,
+      state,
     );
   }
 
@@ -75,13 +76,14 @@ export class ProcessDriver {
     const now = this.clock.now().toISOString();
     const context: CommandContext = { actor: 'timer', correlationId: processId, causationId: null };
     if (state.status === 'waiting')
-      await this.repository.execute(processId, { type: 'RetryDue', now }, context);
+      await this.repository.execute(processId, { type: 'RetryDue', now }, context, state);
     const token = openToken(state);
     if (state.status === 'awaiting_callback' && token) {
       await this.repository.execute(
         processId,
         { type: 'ExpireCallback', tokenId: token.tokenId, now },
         context,
+        state,
       );
     }
   }

@@ -35,6 +35,7 @@ export class StepRunner {
           ? { type: 'SkipStep', index, name: current.name }
           : { type: 'FailStep', index, name: current.name, error: runs.error },
         context,
+        state,
       );
       return;
     }
@@ -64,6 +65,7 @@ export class StepRunner {
         state.processId,
         completeStep(index, current.name, outcome),
         context,
+        state,
       );
       return;
     }
@@ -80,6 +82,7 @@ export class StepRunner {
         ...(retryAt ? { retryAt } : {}),
       },
       context,
+      state,
     );
   }
 
@@ -100,12 +103,14 @@ export class StepRunner {
         state.processId,
         { type: 'FailStep', index, name: current.name, error: outcome.error },
         context,
+        state,
       );
     } else if (!outcome.value) {
       await this.repository.execute(
         state.processId,
         { type: 'SkipStep', index, name: current.name },
         context,
+        state,
       );
     } else {
       await this.repository.execute(
@@ -118,6 +123,7 @@ export class StepRunner {
           form: outcome.value,
         },
         context,
+        state,
       );
     }
   }
