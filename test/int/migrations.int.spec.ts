@@ -1,4 +1,6 @@
 import { Migration, MIGRATIONS, runMigrations } from '../../src/infrastructure/postgres/migrations';
+import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { events } from '../support/event-store-fixtures';
 import { startTestPostgres, TestDatabase, TestPostgres, testPool } from '../support/postgres';
 
 let postgres: TestPostgres;
@@ -37,11 +39,34 @@ describe('runMigrations', () => {
     expect(await runMigrations(database.pool)).toEqual(latest);
     expect(await runMigrations(database.pool)).toEqual([]);
     expect(await appliedVersions()).toEqual(latest);
-    for (const table of ['events', 'events_head', 'checkpoints']) {
+    for (const table of ['events', 'events_position_base', 'checkpoints']) {
       expect(await tableExists(table)).toBe(true);
     }
-    const head = await database.pool.query('SELECT position FROM events_head');
-    expect(head.rows).toEqual([{ position: '0' }]);
+    expect(await tableExists('events_head')).toBe(false);
+    const base = await database.pool.query('SELECT base FROM events_position_base');
+    expect(base.rows).toEqual([{ base: '0' }]);
+  });
+
+  it('keeps positions of a database written before migration 2 below every new one', async () => {
+    const [first, second] = MIGRATIONS;
+    await runMigrations(database.pool, [first]);
+    // As the head-row store wrote them: consecutive from 1, here far beyond the current xid.
+    await database.pool.query(`UPDATE events_head SET position = 5000000`);
+    await database.pool.query(
+      `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
+       VALUES (5000000, gen_random_uuid(), 'old', 0, 'Old', '{}', '{}')`,
+    );
+    await runMigrations(database.pool, [first, second]);
+
+    const store = new PgEventStore(database.pool);
+    try {
+      const { lastPosition } = await store.append('new', events(1), 'no_stream');
+      expect(lastPosition).toBeGreaterThan(5000000);
+      const all = await store.readAll({ after: 0, limit: 10 });
+      expect(all.map((e) => e.streamId)).toEqual(['old', 'new']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('applies every migration exactly once when several processes start at once', async () => {

@@ -44,7 +44,7 @@ async function waitForLockWaiter(): Promise<void> {
     if (waiting.rows[0].n > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error('the append never started waiting for the head lock');
+  throw new Error('the append never started waiting for the uncommitted event');
 }
 
 describe('PgEventStore while PostgreSQL is down', () => {
@@ -62,25 +62,31 @@ describe('PgEventStore while PostgreSQL is down', () => {
     await unavailable(new PgCheckpointStore(database.pool).save('runner', 1));
 
     await postgres.start();
+    const [kept] = await store.readStream('order-1');
     expect(await store.readStream('order-1')).toHaveLength(1);
     expect(await store.readStream('order-2')).toEqual([]);
-    expect(await store.headPosition()).toBe(1);
+    expect(await store.headPosition()).toBe(kept.position);
 
     // The same append now succeeds, and the subscription has survived the outage.
     await store.append('order-1', events(1), 0);
     await follower.until(2);
-    expect(follower.positions).toEqual([1, 2]);
+    const all = await store.readAll({ after: 0, limit: 10 });
+    expect(follower.positions).toEqual(all.map((e) => e.position));
     await follower.close();
     expect(reported.length).toBeGreaterThan(0); // the outage was reported, not swallowed
   });
 
   it('answers StoreUnavailableError when the server goes away in the middle of an append', async () => {
     const head = await store.headPosition();
-    // Hold the head lock so that the append is caught inside its transaction.
+    // An uncommitted event at the same (stream, revision): the append's insert waits on its key,
+    // so the append is caught inside its transaction.
     const blocker = await database.pool.connect();
     blocker.on('error', () => undefined);
     await blocker.query('BEGIN');
-    await blocker.query('UPDATE events_head SET position = position');
+    await blocker.query(
+      `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
+       VALUES (1, gen_random_uuid(), 'order-3', 0, 'Blocker', '{}', '{}')`,
+    );
     const append = store.append('order-3', events(1), 'no_stream');
     append.catch(() => undefined);
     await waitForLockWaiter();

@@ -1,7 +1,15 @@
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
+import { randomUUID } from 'node:crypto';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { APPEND_SQL, EXPECT_NO_STREAM } from '../../src/infrastructure/postgres/pg-event-sql';
 import { describeEventStoreContract } from '../support/event-store-contract';
-import { Collector, delay, events, expectConflict } from '../support/event-store-fixtures';
+import {
+  Collector,
+  delay,
+  events,
+  expectConflict,
+  newEvent,
+} from '../support/event-store-fixtures';
 import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
 
 let postgres: TestPostgres;
@@ -34,29 +42,40 @@ describe('PgEventStore on PostgreSQL', () => {
     await database.drop();
   });
 
-  it('hands out positions in commit order, so a follower cannot pass a slow writer', async () => {
-    const collector = Collector.follow(store, 0);
-    // A writer that has taken its positions but not committed yet, as a slow append would.
+  it('holds a follower back behind a writer that started earlier and commits later', async () => {
+    // A long idle poll: the follower must find the late commit without a notification.
+    const follower = new PgEventStore(database.pool, { idlePollMs: 60_000 });
+    const collector = Collector.follow(follower, 0);
+    // A slow writer: its transaction id is taken first, its event is inserted, no commit yet.
     const slow = await database.pool.connect();
     await slow.query('BEGIN');
-    await slow.query('UPDATE events_head SET position = position + 1');
-    await slow.query(
-      `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
-       VALUES (1, gen_random_uuid(), 'slow', 0, 'Slow', '{}', '{}')`,
-    );
-    const fast = store.append('fast', events(1), 'no_stream');
+    await slow.query('SELECT pg_current_xact_id()');
+    await slow.query({
+      text: APPEND_SQL,
+      values: [
+        'slow',
+        EXPECT_NO_STREAM,
+        JSON.stringify([{ id: randomUUID(), ...newEvent('Slow') }]),
+      ],
+    });
+    const fast = await store.append('fast', events(1), 'no_stream');
     await delay(300);
-    expect(collector.positions).toEqual([]); // the fast append waits behind the slow one
+    expect(collector.positions).toEqual([]); // committed, but behind the slow writer's id
+    expect(await store.readAll({ after: 0, limit: 10 })).toEqual([]);
 
+    const committed = Date.now();
     await slow.query('COMMIT');
     slow.release();
-    expect((await fast).lastPosition).toBe(2);
-    await collector.until(2);
+    await collector.until(2, 5_000);
+    expect(Date.now() - committed).toBeLessThan(1_000);
     expect(collector.events.map((e) => e.streamId)).toEqual(['slow', 'fast']);
+    expect(collector.positions[1]).toBe(fast.lastPosition);
+    expect(collector.positions[0]).toBeLessThan(fast.lastPosition);
+    await follower.close();
   });
 
   it('turns a unique violation on (stream, revision) into ConcurrencyError', async () => {
-    // A writer that bypasses the head lock: only the unique constraint can catch the clash.
+    // A writer that inserts between the append's revision check and its insert.
     const rogue = await database.pool.connect();
     await rogue.query('BEGIN');
     await rogue.query(
@@ -64,12 +83,13 @@ describe('PgEventStore on PostgreSQL', () => {
        VALUES (1000, gen_random_uuid(), 'contested', 0, 'Rogue', '{}', '{}')`,
     );
     const append = store.append('contested', events(1), 'no_stream');
+    append.catch(() => undefined); // it may settle before expectConflict is reached
     await delay(200); // the append now waits on the rogue's uncommitted key
     await rogue.query('COMMIT');
     rogue.release();
 
     await expectConflict(append);
-    expect(await store.headPosition()).toBe(0);
+    expect((await store.readStream('contested')).map((e) => e.type)).toEqual(['Rogue']);
   });
 
   it('wakes a subscriber of another store on NOTIFY, well before the fallback poll', async () => {

@@ -25,7 +25,11 @@ export interface RecordedEvent extends NewEvent {
   streamId: string;
   /** 0-based position in its stream. */
   revision: number;
-  /** Position in the global order; strictly increasing in commit order, starts at 1. */
+  /**
+   * Position in the global order: strictly increasing in the order a follower receives events,
+   * unique, at least 1, but NOT consecutive (PostgreSQL derives it from the writing transaction's
+   * id, EventStoreDB from its log offset). Compare positions; never count on them.
+   */
   position: number;
 }
 
@@ -40,7 +44,20 @@ export interface AppendResult {
   nextRevision: number;
   /** Global position of the last event appended. */
   lastPosition: number;
+  /**
+   * The events as stored, when the adapter knows them without another read. Lets callers keep
+   * folded state current without reading back what they just wrote.
+   */
+  recorded?: RecordedEvent[];
 }
+
+export interface ReadStreamOptions {
+  /** Only events at or after this revision (a cached fold reads just the tail). */
+  fromRevision?: number;
+}
+
+/** Most events one append may carry. */
+export const MAX_EVENTS_PER_APPEND = 1000;
 
 export interface ReadAllOptions {
   /** Exclusive: return events with position > after. 0 reads from the start. */
@@ -62,10 +79,10 @@ export interface EventStore {
    * `StoreUnavailableError` when the store cannot be reached; never anything vaguer.
    */
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** All events of one stream in revision order; empty array for an unknown stream. */
-  readStream(streamId: string): Promise<RecordedEvent[]>;
+  /** Events of one stream in revision order; empty array for an unknown stream. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
-  /** Position of the last committed event in the global order (0 when empty). */
+  /** Position of the last event a follower can read now (0 when empty). */
   headPosition(): Promise<number>;
   /**
    * Delivers every event with position > `after`, in order, then follows live appends.

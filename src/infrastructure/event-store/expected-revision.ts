@@ -1,4 +1,4 @@
-import { ExpectedRevision } from '../../application/ports/event-store';
+import { ExpectedRevision, MAX_EVENTS_PER_APPEND } from '../../application/ports/event-store';
 import { ConcurrencyError } from '../../application/ports/store-errors';
 
 /** Revision of a stream that has no events yet; the first event gets revision 0. */
@@ -32,6 +32,11 @@ export function assertAppendArguments(
 ): void {
   if (streamId.length === 0) throw new RangeError('streamId must not be empty');
   if (eventCount === 0) throw new RangeError(`append to ${streamId} needs at least one event`);
+  if (eventCount > MAX_EVENTS_PER_APPEND) {
+    throw new RangeError(
+      `append to ${streamId} carries ${eventCount} events; at most ${MAX_EVENTS_PER_APPEND}`,
+    );
+  }
   if (typeof expected === 'number' && (!Number.isInteger(expected) || expected < 0)) {
     throw new RangeError(`expected revision must be a non-negative integer, got ${expected}`);
   }
@@ -43,5 +48,11 @@ export function assertReadAllOptions(after: number, limit: number): void {
   }
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  }
+}
+
+export function assertFromRevision(fromRevision: number | undefined): void {
+  if (fromRevision !== undefined && (!Number.isInteger(fromRevision) || fromRevision < 0)) {
+    throw new RangeError(`fromRevision must be a non-negative integer, got ${fromRevision}`);
   }
 }

@@ -1,5 +1,4 @@
 import {
-  ReadAllOptions,
   RecordedEvent,
   Subscription,
   SubscriptionHandler,
@@ -7,10 +6,24 @@ import {
 import { ChangeSignal, sleep } from './change-signal';
 import { assertReadAllOptions } from './expected-revision';
 
+export interface FollowPage {
+  events: RecordedEvent[];
+  /**
+   * Later events are committed but not readable yet (a transaction still in flight holds them
+   * back). The follower looks again shortly instead of waiting for a notification, which the
+   * transaction holding them back may never send.
+   */
+  heldBack: boolean;
+}
+
 export interface SubscriptionSource {
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  readPage(after: number, limit: number): Promise<FollowPage>;
   readonly changes: ChangeSignal;
 }
+
+/** First and last pause before looking again at events held back by a running transaction. */
+const HELD_BACK_FIRST_MS = 1;
+const HELD_BACK_MAX_MS = 50;
 
 export interface SubscriptionOptions {
   batchSize: number;
@@ -24,8 +37,8 @@ export interface SubscriptionOptions {
 
 /**
  * Follows the global order by reading `position > last delivered`. That is the whole trick:
- * it is only correct because each store guarantees that positions become visible in order (see
- * PgEventStore.append), so a read can never see position N+1 before N.
+ * it is only correct because each store's reads never show a position while a smaller one can
+ * still appear (see pg-event-sql.ts), so a read can never see position N+1 before N.
  *
  * A handler failure redelivers the same batch after a back-off (at-least-once), since skipping
  * it would silently lose an event for a projection or the runner; handlers must be idempotent.
@@ -57,18 +70,25 @@ export class PollingSubscription implements Subscription {
     const stop = this.abort.signal;
     let position = after;
     let failures = 0;
+    let heldBackPause = HELD_BACK_FIRST_MS;
     while (!stop.aborted) {
       const seen = this.source.changes.current;
       try {
-        const batch = await this.source.readAll({ after: position, limit: batchSize });
+        const { events: batch, heldBack } = await this.source.readPage(position, batchSize);
         if (stop.aborted) break;
+        failures = 0;
         if (batch.length > 0) {
           await this.handler(batch);
           position = batch[batch.length - 1].position;
-          failures = 0;
+          heldBackPause = HELD_BACK_FIRST_MS;
           continue;
         }
-        failures = 0;
+        if (heldBack) {
+          await sleep(heldBackPause, stop);
+          heldBackPause = Math.min(heldBackPause * 2, HELD_BACK_MAX_MS);
+          continue;
+        }
+        heldBackPause = HELD_BACK_FIRST_MS;
         await this.source.changes.wait(seen, idlePollMs, stop);
       } catch (error) {
         failures += 1;

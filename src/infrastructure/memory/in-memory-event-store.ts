@@ -5,6 +5,7 @@ import {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   Subscription,
   SubscriptionHandler,
@@ -13,6 +14,7 @@ import { ChangeSignal } from '../event-store/change-signal';
 import {
   assertAppendArguments,
   assertExpectedRevision,
+  assertFromRevision,
   assertReadAllOptions,
 } from '../event-store/expected-revision';
 import { PollingSubscription } from '../event-store/polling-subscription';
@@ -23,8 +25,8 @@ export interface InMemoryEventStoreOptions {
 
 /**
  * The contract without the database, for unit tests. An append is synchronous from check to
- * push, so JavaScript's single thread gives the same atomicity and commit-order positions that
- * the PostgreSQL adapter gets from its head-row lock.
+ * push, so JavaScript's single thread gives atomicity and positions in commit order. Its
+ * positions happen to be consecutive; the contract does not promise that (PostgreSQL's are not).
  */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
@@ -59,11 +61,16 @@ export class InMemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     this.changes.notify();
     const last = recorded[recorded.length - 1];
-    return { nextRevision: last.revision, lastPosition: last.position };
+    return {
+      nextRevision: last.revision,
+      lastPosition: last.position,
+      recorded: recorded.map(copy),
+    };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
-    return (this.streams.get(streamId) ?? []).map(copy);
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertFromRevision(options.fromRevision);
+    return (this.streams.get(streamId) ?? []).slice(options.fromRevision ?? 0).map(copy);
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -78,7 +85,13 @@ export class InMemoryEventStore implements EventStore {
 
   subscribeAll(after: number, handler: SubscriptionHandler): Subscription {
     const subscription = new PollingSubscription(
-      { readAll: (options) => this.readAll(options), changes: this.changes },
+      {
+        readPage: async (after, limit) => ({
+          events: await this.readAll({ after, limit }),
+          heldBack: false,
+        }),
+        changes: this.changes,
+      },
       after,
       handler,
       {

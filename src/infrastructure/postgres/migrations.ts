@@ -43,6 +43,25 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'positions-from-transaction-ids',
+    // Why: the head row serialised every append in the system, held from its UPDATE through
+    // COMMIT (fsync included). Positions now come from the writing transaction's id, which needs
+    // no shared lock; followers read only below the oldest transaction still in flight, so an
+    // event committed late can never be passed (see pg-event-sql.ts). `base` keeps every new
+    // position above those already handed out by the head row, so existing checkpoints hold.
+    sql: `
+      CREATE TABLE events_position_base (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        base bigint NOT NULL
+      );
+      INSERT INTO events_position_base (id, base)
+      SELECT true, GREATEST(0, position + 1 - pg_current_xact_id()::text::bigint * 1000)
+      FROM events_head;
+      DROP TABLE events_head;
+    `,
+  },
 ];
 
 /**

@@ -1,9 +1,4 @@
-import { PoolClient } from 'pg';
-import { EventMetadata, RecordedEvent } from '../../application/ports/event-store';
-import { NO_STREAM_REVISION } from '../event-store/expected-revision';
-
-/** Columns of the `events` table (migration 1), in the order every query uses. */
-export const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
+import { EventMetadata, NewEvent, RecordedEvent } from '../../application/ports/event-store';
 
 export interface EventRow {
   position: string;
@@ -15,49 +10,67 @@ export interface EventRow {
   metadata: EventMetadata;
 }
 
+/** bigint arrives as a string; a position beyond 2^53 would silently lose precision. */
+export function toPosition(value: string): number {
+  const position = Number(value);
+  if (!Number.isSafeInteger(position)) {
+    throw new RangeError(`event position ${value} is beyond what JavaScript numbers hold`);
+  }
+  return position;
+}
+
 export function toRecordedEvent(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
     streamId: row.stream_id,
     revision: row.revision,
-    // bigint arrives as a string; positions stay far below 2^53.
-    position: Number(row.position),
+    position: toPosition(row.position),
     type: row.type,
     data: row.data,
     metadata: row.metadata,
   };
 }
 
-/** Revision of the stream's last event, -1 when it has none; one probe of the unique index. */
-export async function currentRevision(client: PoolClient, streamId: string): Promise<number> {
-  const result = await client.query<{ revision: number | null }>(
-    'SELECT max(revision) AS revision FROM events WHERE stream_id = $1',
-    [streamId],
+/**
+ * The append's events as one JSON array parameter (see APPEND_SQL), with ids chosen here so the
+ * caller gets the recorded events back without reading them.
+ */
+export function serialiseForAppend(
+  events: readonly NewEvent[],
+  newId: () => string,
+): { json: string; ids: string[] } {
+  const ids = events.map(() => newId());
+  const json = JSON.stringify(
+    events.map((event, index) => ({
+      id: ids[index],
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+    })),
   );
-  return result.rows[0].revision ?? NO_STREAM_REVISION;
+  return { json, ids };
 }
 
-/** One multi-row INSERT for the whole append: positions and revisions are consecutive. */
-export function insertEvents(
+/**
+ * What was stored, rebuilt from what was sent: revisions and positions of one append are
+ * consecutive. Data and metadata are the caller's own objects, not copies (copying costs CPU
+ * on the hot path); callers treat events as immutable, as `evolve` does.
+ */
+export function recordedFromAppend(
   streamId: string,
-  events: ReadonlyArray<{ type: string; data: unknown; metadata: unknown }>,
-  firstPosition: number,
-  firstRevision: number,
-  newId: () => string,
-): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const rows = events.map((event, index) => {
-    const p = index * 7;
-    params.push(
-      firstPosition + index,
-      newId(),
-      streamId,
-      firstRevision + index,
-      event.type,
-      JSON.stringify(event.data),
-      JSON.stringify(event.metadata),
-    );
-    return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb)`;
-  });
-  return { sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${rows.join(', ')}`, params };
+  events: readonly NewEvent[],
+  ids: readonly string[],
+  lastRevision: number,
+  lastPosition: number,
+): RecordedEvent[] {
+  const first = events.length - 1;
+  return events.map((event, index) => ({
+    eventId: ids[index],
+    streamId,
+    revision: lastRevision - first + index,
+    position: lastPosition - first + index,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  }));
 }

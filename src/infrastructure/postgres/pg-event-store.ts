@@ -1,11 +1,12 @@
 import { randomUUID } from 'crypto';
-import { Pool, PoolClient } from 'pg';
+import { Pool } from 'pg';
 import {
   AppendResult,
   EventStore,
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   Subscription,
   SubscriptionHandler,
@@ -13,23 +14,36 @@ import {
 import { ConcurrencyError } from '../../application/ports/store-errors';
 import {
   assertAppendArguments,
-  assertExpectedRevision,
+  assertFromRevision,
   assertReadAllOptions,
+  describeRevision,
 } from '../event-store/expected-revision';
-import { PollingSubscription } from '../event-store/polling-subscription';
+import { FollowPage, PollingSubscription } from '../event-store/polling-subscription';
 import { PgChangeFeed } from './pg-change-feed';
 import {
-  currentRevision,
-  EVENT_COLUMNS,
+  APPEND_SQL,
+  EXPECT_ANY,
+  EXPECT_NO_STREAM,
+  FOLLOW_SQL,
+  HEAD_POSITION_SQL,
+  READ_ALL_SQL,
+  READ_STREAM_SQL,
+} from './pg-event-sql';
+import {
   EventRow,
-  insertEvents,
+  recordedFromAppend,
+  serialiseForAppend,
+  toPosition,
   toRecordedEvent,
 } from './pg-event-rows';
-import { inTransaction, withClient } from './pg-client';
 import { isUniqueViolation, toStoreError } from './pg-errors';
+import { PgNotifier } from './pg-notifier';
 
-/** NOTIFY channel that wakes subscribers, in this process and in any other. */
+/** NOTIFY channel that wakes subscribers in other processes. */
 export const EVENTS_CHANNEL = 'baton_events';
+
+/** `any` appends that collide with a concurrent writer simply go again, a few times at most. */
+const ANY_APPEND_ATTEMPTS = 5;
 
 export interface PgEventStoreOptions {
   /** Fallback re-read interval for idle subscribers, in case a notification is lost. */
@@ -40,8 +54,16 @@ export interface PgEventStoreOptions {
   onSubscriptionError?: (error: unknown) => void;
 }
 
+interface AppendRow {
+  previous: number;
+  last_revision: number | null;
+  last_position: string | null;
+}
+
 /**
- * Event store over the `events` table (see migrations.ts).
+ * Event store over the `events` table (migrations 1 and 2). An append is one statement in its
+ * own transaction; no lock shared by all writers exists (see pg-event-sql.ts for how followers
+ * still never skip an event committed late).
  *
  * The pool belongs to the caller, who also handles its 'error' event: close() stops this store's
  * subscriptions and its LISTEN connection but never ends the pool, because other stores
@@ -49,6 +71,7 @@ export interface PgEventStoreOptions {
  */
 export class PgEventStore implements EventStore {
   private readonly feed: PgChangeFeed;
+  private readonly notifier: PgNotifier;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly onSubscriptionError: (error: unknown) => void;
 
@@ -58,6 +81,7 @@ export class PgEventStore implements EventStore {
   ) {
     this.onSubscriptionError = options.onSubscriptionError ?? defaultOnError;
     this.feed = new PgChangeFeed(pool, EVENTS_CHANNEL, this.onSubscriptionError);
+    this.notifier = new PgNotifier(pool, EVENTS_CHANNEL);
   }
 
   async append(
@@ -66,84 +90,67 @@ export class PgEventStore implements EventStore {
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
     assertAppendArguments(streamId, events.length, expected);
-    try {
-      const result = await withClient(this.pool, (client) =>
-        inTransaction(client, () => this.appendInTransaction(client, streamId, events, expected)),
-      );
-      this.feed.changes.notify(); // local subscribers need not wait for the NOTIFY round trip
-      return result;
-    } catch (error) {
-      if (isUniqueViolation(error, 'events_stream_revision_key')) {
-        throw new ConcurrencyError(streamId, String(expected), 'changed concurrently');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.appendOnce(streamId, events, expected);
+        this.feed.changes.notify(); // local subscribers need no round trip through the server
+        this.notifier.poke(); // other processes' subscribers, coalesced
+        return result;
+      } catch (error) {
+        if (isUniqueViolation(error, 'events_stream_revision_key')) {
+          // A concurrent writer took the same revision between our check and our insert.
+          if (expected === 'any' && attempt < ANY_APPEND_ATTEMPTS) continue;
+          throw new ConcurrencyError(streamId, String(expected), 'changed concurrently');
+        }
+        throw toStoreError(error, `appending to ${streamId}`);
       }
-      throw toStoreError(error, `appending to ${streamId}`);
     }
   }
 
-  /**
-   * Why a subscriber following `position > checkpoint` never skips an event:
-   * positions come from the single `events_head` row, and the UPDATE below holds that row's
-   * lock until COMMIT or ROLLBACK. The next appender cannot get its positions before this
-   * transaction has finished, so positions are handed out in commit order and the table never
-   * shows N+1 while N is still invisible. With a sequence instead, a transaction could take 5,
-   * commit after the one that took 6, and a subscriber that already moved past 6 would never
-   * see 5. A rollback also rolls the head back, which keeps positions gapless.
-   *
-   * The price is that appends commit one at a time, which is fine for an orchestrator's rate.
-   */
-  private async appendInTransaction(
-    client: PoolClient,
+  private async appendOnce(
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
-    // Fail fast, before queueing on the global lock: most conflicts are already visible.
-    assertExpectedRevision(streamId, expected, await currentRevision(client, streamId));
-
-    const head = await client.query<{ position: string }>(
-      'UPDATE events_head SET position = position + $1 RETURNING position',
-      [events.length],
-    );
-    const lastPosition = Number(head.rows[0].position);
-    const firstPosition = lastPosition - events.length + 1;
-
-    // Check again under the lock: every earlier appender has finished, and in READ COMMITTED
-    // this statement sees their commits, so this answer is final (and `any` needs the real
-    // revision to number its events). The unique constraint stays as the last line of defence.
-    const current = await currentRevision(client, streamId);
-    assertExpectedRevision(streamId, expected, current);
-
-    const insert = insertEvents(streamId, events, firstPosition, current + 1, randomUUID);
-    await client.query(insert.sql, insert.params);
-    // Delivered only if and when the transaction commits, so nobody is woken for a rollback.
-    await client.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(lastPosition)]);
-
-    return { nextRevision: current + events.length, lastPosition };
+    const { json, ids } = serialiseForAppend(events, randomUUID);
+    const expectation =
+      expected === 'any' ? EXPECT_ANY : expected === 'no_stream' ? EXPECT_NO_STREAM : expected;
+    const { rows } = await this.pool.query<AppendRow>({
+      name: 'baton_append',
+      text: APPEND_SQL,
+      values: [streamId, expectation, json],
+    });
+    const row = rows[0];
+    if (row.last_revision === null || row.last_position === null) {
+      throw new ConcurrencyError(streamId, String(expected), describeRevision(row.previous));
+    }
+    const lastPosition = toPosition(row.last_position);
+    return {
+      nextRevision: row.last_revision,
+      lastPosition,
+      recorded: recordedFromAppend(streamId, events, ids, row.last_revision, lastPosition),
+    };
   }
 
-  async readStream(streamId: string): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertFromRevision(options.fromRevision);
     return this.select(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY revision`,
-      [streamId],
+      'baton_read_stream',
+      READ_STREAM_SQL,
+      [streamId, options.fromRevision ?? 0],
       `reading stream ${streamId}`,
     );
   }
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     assertReadAllOptions(after, limit);
-    return this.select(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
-      [after, limit],
-      'reading all events',
-    );
+    return this.select('baton_read_all', READ_ALL_SQL, [after, limit], 'reading all events');
   }
 
   async headPosition(): Promise<number> {
     try {
-      const result = await this.pool.query<{ position: string }>(
-        'SELECT position FROM events_head',
-      );
-      return Number(result.rows[0]?.position ?? 0);
+      const result = await this.pool.query<{ position: string }>(HEAD_POSITION_SQL);
+      return result.rows.length === 0 ? 0 : toPosition(result.rows[0].position);
     } catch (error) {
       throw toStoreError(error, 'reading the head position');
     }
@@ -152,9 +159,9 @@ export class PgEventStore implements EventStore {
   subscribeAll(after: number, handler: SubscriptionHandler): Subscription {
     const source = {
       changes: this.feed.changes,
-      readAll: (options: ReadAllOptions) => {
+      readPage: (from: number, limit: number) => {
         this.feed.ensureListening();
-        return this.readAll(options);
+        return this.follow(from, limit);
       },
     };
     const subscription = new PollingSubscription(
@@ -180,11 +187,33 @@ export class PgEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.notifier.close();
   }
 
-  private async select(sql: string, params: unknown[], doing: string): Promise<RecordedEvent[]> {
+  private async follow(after: number, limit: number): Promise<FollowPage> {
     try {
-      const result = await this.pool.query<EventRow>(sql, params);
+      const { rows } = await this.pool.query<EventRow & { newest: string | null }>({
+        name: 'baton_follow',
+        text: FOLLOW_SQL,
+        values: [after, limit],
+      });
+      const events = rows.filter((row) => row.position !== null).map(toRecordedEvent);
+      const newest = rows[0]?.newest === null ? 0 : toPosition(rows[0].newest);
+      const reached = events.length > 0 ? events[events.length - 1].position : after;
+      return { events, heldBack: events.length < limit && newest > reached };
+    } catch (error) {
+      throw toStoreError(error, 'following all events');
+    }
+  }
+
+  private async select(
+    name: string,
+    text: string,
+    values: unknown[],
+    doing: string,
+  ): Promise<RecordedEvent[]> {
+    try {
+      const result = await this.pool.query<EventRow>({ name, text, values });
       return result.rows.map(toRecordedEvent);
     } catch (error) {
       throw toStoreError(error, doing);
