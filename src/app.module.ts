@@ -18,7 +18,11 @@ import { EVENT_STORE, EventStore } from './application/ports/event-store';
 import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
-import { ProcessRepository } from './application/process/process-repository';
+import {
+  DEFAULT_PROCESS_CACHE_SIZE,
+  PROCESS_CACHE_SIZE,
+  ProcessRepository,
+} from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
 import { ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
@@ -47,6 +51,8 @@ export interface BatonAdapters {
   http: HttpClient;
   registry: WorkflowRegistry;
   runtime: RuntimeConfig;
+  /** Processes whose folded state the repository keeps in memory (default 1000). */
+  processCacheSize?: number;
 }
 
 const HANDLERS = [
@@ -84,6 +90,10 @@ export class AppModule {
         { provide: HTTP_CLIENT, useValue: adapters.http },
         { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
         { provide: WorkflowRegistry, useValue: adapters.registry },
+        {
+          provide: PROCESS_CACHE_SIZE,
+          useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
+        },
         ProcessRepository,
         StepContextFactory,
         CallbackStepRunner,

@@ -21,6 +21,8 @@ export interface BatonConfig {
   simulatorPort: number;
   logLevel: LogLevel;
   timerPollMs: number;
+  /** Processes whose folded state stays in memory (0 turns the cache off). */
+  processCacheSize: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -67,6 +69,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig =>
     simulatorPort: int(env, 'SIMULATOR_PORT', 8081),
     logLevel,
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
+    processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
   };
 };
 

@@ -88,6 +88,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       http: fetchHttpClient(),
       registry: buildWorkflowRegistry(),
       runtime: { publicUrl: config.publicUrl, workflowSettings, timerPollMs: config.timerPollMs },
+      processCacheSize: config.processCacheSize,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,

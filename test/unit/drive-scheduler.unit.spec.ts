@@ -45,7 +45,7 @@ describe('drive scheduler', () => {
     gates = new Map();
     scheduler = new DriveScheduler({
       drive: async (processId, cause) => {
-        drives.push({ processId, cause });
+        drives.push({ processId, cause: cause.eventId });
         await gates.get(processId)?.promise;
       },
       saveCheckpoint: async (position) => {
@@ -88,7 +88,7 @@ describe('drive scheduler', () => {
     let failures = 1;
     scheduler = new DriveScheduler({
       drive: async (processId, cause) => {
-        drives.push({ processId, cause });
+        drives.push({ processId, cause: cause.eventId });
         if (failures-- > 0) throw new Error('store unavailable');
       },
       saveCheckpoint: async (position) => {

@@ -1,16 +1,23 @@
 /**
  * Loads a process by folding its stream and executes commands against it: decide, then append
- * with the revision the decision was based on. On a conflict it re-folds and re-decides; the
+ * with the revision the decision was based on. On a conflict it re-reads and re-decides; the
  * command carries the step's result, so nothing is executed twice.
+ *
+ * Folds are cached (FoldedProcessCache): a load reads only the stream's tail. A command may be
+ * decided on a cached state without reading at all, because its append carries the expected
+ * revision; only a decision that appends nothing (a refusal, a duplicate) is re-taken on a fresh
+ * read first, so nobody is ever refused on the strength of a stale cache.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessCommand } from '../../domain/process/commands';
-import { CallbackAnswer, decide } from '../../domain/process/decide';
+import { DomainError } from '../../domain/errors';
+import { CallbackAnswer, Decision, decide } from '../../domain/process/decide';
 import { EVENT_SCHEMA_VERSION, ProcessEvent, processStreamId } from '../../domain/process/events';
 import { ProcessState, evolve, initialProcessState } from '../../domain/process/state';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
+import { FoldedProcess, FoldedProcessCache } from './folded-process-cache';
 
 export interface CommandContext {
   actor: string;
@@ -27,34 +34,76 @@ export interface ExecutionResult {
   state: ProcessState;
   appended: number;
   answer?: CallbackAnswer;
+  /** Id of the last event appended, when the store reported it (the next unit's causation). */
+  lastEventId?: string;
 }
 
 /** Enough for a burst of 100 concurrent callbacks on one token: each round one append wins. */
 const MAX_ATTEMPTS = 200;
 
+/** Processes whose folds stay in memory unless configured otherwise. */
+export const DEFAULT_PROCESS_CACHE_SIZE = 1000;
+export const PROCESS_CACHE_SIZE = Symbol('ProcessCacheSize');
+
 export const toProcessEvent = (e: RecordedEvent): ProcessEvent =>
   ({ type: e.type, data: e.data }) as ProcessEvent;
 
+const foldOnto = (state: ProcessState, events: RecordedEvent[]): ProcessState =>
+  events.reduce((s, e) => evolve(s, toProcessEvent(e), e.metadata.at), state);
+
 export const foldRecorded = (events: RecordedEvent[]): ProcessState =>
-  events.reduce((s, e) => evolve(s, toProcessEvent(e), e.metadata.at), initialProcessState());
+  foldOnto(initialProcessState(), events);
 
 @Injectable()
 export class ProcessRepository {
+  private readonly cache: FoldedProcessCache;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
+  ) {
+    this.cache = new FoldedProcessCache(cacheSize ?? DEFAULT_PROCESS_CACHE_SIZE);
+  }
 
+  /** The process as the store has it now: the cached fold plus whatever was appended since. */
   async load(processId: string): Promise<LoadedProcess> {
-    const events = await this.store.readStream(processStreamId(processId));
-    return { state: foldRecorded(events), events };
+    const cached = this.cache.get(processId);
+    const streamId = processStreamId(processId);
+    if (cached === undefined) {
+      const events = await this.store.readStream(streamId);
+      const loaded = { state: foldRecorded(events), events };
+      this.cache.offer(processId, loaded);
+      return loaded;
+    }
+    const fromRevision = cached.state.revision + 1;
+    const tail = await this.store.readStream(streamId, { fromRevision });
+    if (tail.length === 0) return cached;
+    const loaded = { state: foldOnto(cached.state, tail), events: [...cached.events, ...tail] };
+    this.cache.offer(processId, loaded);
+    return loaded;
+  }
+
+  /**
+   * The cached fold without a read when it is at least at `revision` (the runner's trigger), or
+   * when it satisfies `usable`; otherwise a fresh load. For deciding commands, never for
+   * answering that something cannot be done.
+   */
+  async loadAtLeast(
+    processId: string,
+    revision: number,
+    usable: (state: ProcessState) => boolean = () => true,
+  ): Promise<LoadedProcess> {
+    const cached = this.cache.get(processId);
+    if (cached && cached.state.revision >= revision && usable(cached.state)) return cached;
+    return this.load(processId);
   }
 
   /**
    * `known`: the state the caller built the command from (to match a token, run a step); the
-   * first decision uses it instead of reading the stream again. If the stream has moved on since,
-   * the append conflicts and the loop re-reads, so a stale `known` costs a retry, never a wrong
-   * event.
+   * first decision uses it (or the cached fold) instead of reading the stream again. If the
+   * stream has moved on since, the append conflicts and the loop re-reads, so a stale `known`
+   * costs a retry, never a wrong event.
    */
   async execute(
     processId: string,
@@ -62,36 +111,76 @@ export class ProcessRepository {
     context: CommandContext,
     known?: ProcessState,
   ): Promise<ExecutionResult> {
+    let state = known ?? this.cache.get(processId)?.state;
+    let fresh = false;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && known ? known : (await this.load(processId)).state;
-      const decision = decide(command, state);
-      let next = state;
-      if (decision.events.length > 0) {
-        const at = this.clock.now().toISOString();
-        const metadata = { at, ...context, schemaVersion: EVENT_SCHEMA_VERSION };
-        const toAppend: NewEvent[] = decision.events.map((e) => ({
-          type: e.type,
-          data: e.data,
-          metadata,
-        }));
-        try {
-          await this.store.append(
-            processStreamId(processId),
-            toAppend,
-            state.revision < 0 ? 'no_stream' : state.revision,
-          );
-        } catch (error) {
-          if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
-            await jitter(attempt);
-            continue;
-          }
-          throw error;
-        }
-        next = decision.events.reduce((s, e) => evolve(s, e, at), state);
+      if (state === undefined) {
+        state = (await this.load(processId)).state;
+        fresh = true;
       }
+      let decision: Decision;
+      try {
+        decision = decide(command, state);
+      } catch (refusal) {
+        if (fresh || !(refusal instanceof DomainError)) throw refusal;
+        state = undefined; // refused on a state that was not read here: read, then decide again
+        continue;
+      }
+      if (decision.events.length === 0) {
+        if (!fresh) {
+          state = undefined; // refusals and no-ops are only ever decided on a fresh read
+          continue;
+        }
+        if (decision.refusal) throw decision.refusal;
+        return { state, appended: 0, answer: decision.answer };
+      }
+      const at = this.clock.now().toISOString();
+      const metadata = { at, ...context, schemaVersion: EVENT_SCHEMA_VERSION };
+      const toAppend: NewEvent[] = decision.events.map((e) => ({
+        type: e.type,
+        data: e.data,
+        metadata,
+      }));
+      let recorded: RecordedEvent[] | undefined;
+      try {
+        const result = await this.store.append(
+          processStreamId(processId),
+          toAppend,
+          state.revision < 0 ? 'no_stream' : state.revision,
+        );
+        recorded = result.recorded;
+      } catch (error) {
+        if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
+          if (attempt > 1) await jitter(attempt);
+          state = undefined;
+          continue;
+        }
+        throw error;
+      }
+      const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
+      this.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;
-      return { state: next, appended: decision.events.length, answer: decision.answer };
+      return {
+        state: next,
+        appended: decision.events.length,
+        answer: decision.answer,
+        lastEventId: recorded?.[recorded.length - 1]?.eventId,
+      };
     }
+  }
+
+  /** Extends the cached fold with an append the store confirmed, if it continues that fold. */
+  private remember(
+    processId: string,
+    before: ProcessState,
+    after: ProcessState,
+    recorded: RecordedEvent[] | undefined,
+  ): void {
+    if (recorded === undefined) return;
+    const cached: FoldedProcess | undefined =
+      before.revision < 0 ? { state: before, events: [] } : this.cache.get(processId);
+    if (cached === undefined || cached.state.revision !== before.revision) return;
+    this.cache.offer(processId, { state: after, events: [...cached.events, ...recorded] });
   }
 }
 

@@ -10,7 +10,7 @@ import { CallbackStep, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { callbackRoute, newCallbackToken, redactToken } from '../callbacks/tokens';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
-import { CommandContext, ProcessRepository } from '../process/process-repository';
+import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { StepContextFactory } from './step-context';
 import { asDelta, attempt, completeStep } from './step-outcome';
 
@@ -31,7 +31,7 @@ export class CallbackStepRunner {
     current: CallbackStep,
     state: ProcessState,
     context: CommandContext,
-  ) {
+  ): Promise<ExecutionResult> {
     const latest = [...state.tokens].reverse().find((t) => t.index === state.index);
     if (latest?.status === 'received')
       return this.validate(definition, current, state, latest.payload ?? {}, context);
@@ -62,7 +62,8 @@ export class CallbackStepRunner {
       progressUrl: `${callbackUrl}/progress`,
     });
     const outcome = await attempt(this.clock, () => current.action.fn(state.state, ctx));
-    await this.repository.execute(
+    // No `known` state: the callback may well have arrived while the action ran.
+    return this.repository.execute(
       state.processId,
       outcome.ok
         ? {
@@ -80,13 +81,16 @@ export class CallbackStepRunner {
    * An open token whose action never reported back. Within one instance the per-process lock
    * means the action is not still running here; its outcome is unknown, so re-issue.
    */
-  async recoverInDoubtAction(state: ProcessState, context: CommandContext): Promise<void> {
+  async recoverInDoubtAction(
+    state: ProcessState,
+    context: CommandContext,
+  ): Promise<ExecutionResult | undefined> {
     const token = openToken(state);
-    if (!token || token.actionCompleted) return;
+    if (!token || token.actionCompleted) return undefined;
     this.logger.warn(
       `process ${state.processId}: callback action was interrupted; issuing a new token`,
     );
-    await this.repository.execute(
+    return this.repository.execute(
       state.processId,
       { type: 'ReissueCallback', tokenId: token.tokenId },
       context,
@@ -100,7 +104,7 @@ export class CallbackStepRunner {
     state: ProcessState,
     payload: JsonObject,
     context: CommandContext,
-  ) {
+  ): Promise<ExecutionResult> {
     const result = { [current.resultKey]: payload };
     const validate = current.validate;
     const ctx = this.contexts.create(definition, state);
@@ -108,7 +112,7 @@ export class CallbackStepRunner {
       ...result,
       ...(validate ? asDelta(await validate.fn({ ...state.state, ...result }, ctx)) : {}),
     }));
-    await this.repository.execute(
+    return this.repository.execute(
       state.processId,
       outcome.ok
         ? completeStep(state.index, current.name, outcome)

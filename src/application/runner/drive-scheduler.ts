@@ -9,9 +9,20 @@ import { Logger } from '@nestjs/common';
 import { processIdOfStream } from '../../domain/process/events';
 import { RecordedEvent } from '../ports/event-store';
 
+/** The event a drive answers: the drive must see the process at least at this revision. */
+export interface DriveCause {
+  eventId: string;
+  revision: number;
+}
+
 export interface DriveSchedulerOptions {
-  drive(processId: string, cause: string): Promise<void>;
+  drive(processId: string, cause: DriveCause): Promise<void>;
   saveCheckpoint(position: number): Promise<void>;
+  /**
+   * Fewest milliseconds between two checkpoint saves. Saving less often only means a restart
+   * redelivers a few more events, which drives treat as no-ops.
+   */
+  checkpointEveryMs?: number;
   /** Events whose drive is queued or running before `accept` waits (back-pressure). */
   maxPending?: number;
   retryDelayMs?: (attempt: number) => number;
@@ -22,12 +33,14 @@ export class DriveScheduler {
   /** Positions delivered whose drive has not finished. */
   private readonly pending = new Set<number>();
   /** Drives scheduled but not yet started, per process: later events join them. */
-  private readonly queued = new Map<string, number[]>();
+  private readonly queued = new Map<string, QueuedDrive>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private delivered = 0;
   private saved = 0;
   private saving: Promise<void> = Promise.resolve();
+  private lastSaveAt = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private wakeAccept?: () => void;
 
@@ -45,14 +58,19 @@ export class DriveScheduler {
       this.pending.add(event.position);
       const queued = this.queued.get(processId);
       if (queued) {
-        queued.push(event.position); // the queued drive will load the state this event made
+        // The queued drive will load the state this event made.
+        queued.positions.push(event.position);
+        queued.cause.revision = Math.max(queued.cause.revision, event.revision);
         continue;
       }
-      const positions = [event.position];
-      this.queued.set(processId, positions);
+      const drive: QueuedDrive = {
+        positions: [event.position],
+        cause: { eventId: event.eventId, revision: event.revision },
+      };
+      this.queued.set(processId, drive);
       // One chain per process: a drive starts only after the previous one of its process ended.
       const previous = this.chains.get(processId) ?? Promise.resolve();
-      const run = previous.then(() => this.run(processId, event.eventId, positions));
+      const run = previous.then(() => this.run(processId, drive));
       this.chains.set(processId, run);
       this.running.add(run);
       void run.finally(() => {
@@ -68,13 +86,16 @@ export class DriveScheduler {
     this.closed = true;
     this.wakeAccept?.();
     await Promise.allSettled([...this.running]);
+    clearTimeout(this.saveTimer);
+    this.save(); // what finished before closing need not be redelivered
     await this.saving;
   }
 
-  private async run(processId: string, cause: string, positions: number[]): Promise<void> {
+  private async run(processId: string, drive: QueuedDrive): Promise<void> {
     // From here on the drive loads the latest state, which includes every event queued so far;
     // events delivered after this point schedule a drive of their own.
-    if (this.queued.get(processId) === positions) this.queued.delete(processId);
+    if (this.queued.get(processId) === drive) this.queued.delete(processId);
+    const { cause, positions } = drive;
     for (let attempt = 1; ; attempt++) {
       if (this.closed) return;
       try {
@@ -97,15 +118,41 @@ export class DriveScheduler {
     return this.options.retryDelayMs?.(attempt) ?? Math.min(100 * 2 ** (attempt - 1), 5_000);
   }
 
-  /** Saves the highest position below which every drive has finished, in order, at most once. */
+  /** Schedules a save of the safe position, at most one per `checkpointEveryMs`. */
   private advance(): void {
-    const safe = this.pending.size === 0 ? this.delivered : Math.min(...this.pending) - 1;
+    if (this.saveTimer !== undefined || this.closed) return;
+    const wait = this.lastSaveAt + (this.options.checkpointEveryMs ?? 200) - Date.now();
+    if (wait <= 0) return this.save();
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, wait);
+    this.saveTimer.unref();
+  }
+
+  /** Saves the highest position below which every drive has finished, in order, at most once. */
+  private save(): void {
+    // Positions are not consecutive: "just before the oldest pending" is that position minus one,
+    // which no event can occupy once the oldest pending event has been delivered after it.
+    const safe = this.pending.size === 0 ? this.delivered : this.oldestPending() - 1;
     if (safe <= this.saved) return;
     this.saved = safe;
+    this.lastSaveAt = Date.now();
     this.saving = this.saving
       .then(() => this.options.saveCheckpoint(safe))
       .catch((error: Error) =>
         this.logger.warn(`could not save the runner checkpoint: ${error.message}`),
       );
   }
+
+  private oldestPending(): number {
+    let oldest = Infinity;
+    for (const position of this.pending) if (position < oldest) oldest = position;
+    return oldest;
+  }
+}
+
+interface QueuedDrive {
+  positions: number[];
+  cause: DriveCause;
 }

@@ -1,18 +1,31 @@
 /**
- * Moves one process forward by one unit of work: runs the next step (or its callback action,
- * validation or form) and records the outcome through the decider. The appended event comes
- * back through the runner's subscription and triggers the next unit, so a crash between any
- * two units is recovered by replaying the subscription from its checkpoint.
+ * Moves one process forward: runs its next unit of work (a step, its callback action, validation
+ * or form), records the outcome through the decider, and goes straight on to the next unit while
+ * the process keeps running, until it pauses (awaiting a callback, suspended, failed, done).
+ * Every outcome is appended before the next unit starts, so a crash between any two units is
+ * recovered by replaying the runner's subscription from its checkpoint. The events appended here
+ * also come back through that subscription; their drives find the process already past them and
+ * do nothing, without reading the store.
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../domain/errors';
-import { openToken } from '../../domain/process/state';
+import { ProcessState, openToken } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { CLOCK, Clock } from '../ports/clock';
-import { CommandContext, ProcessRepository } from '../process/process-repository';
+import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { CallbackStepRunner } from './callback-step-runner';
+import { DriveCause } from './drive-scheduler';
 import { KeyedMutex } from './keyed-mutex';
 import { StepRunner } from './step-runner';
+
+/** Units one drive runs before leaving the rest to the drives its own events trigger. */
+const MAX_UNITS_PER_DRIVE = 50;
+
+/** An open token whose action never reported back: after a crash, or on another instance. */
+const actionInDoubt = (s: ProcessState): boolean => {
+  const token = s.status === 'awaiting_callback' ? openToken(s) : undefined;
+  return token !== undefined && !token.actionCompleted;
+};
 
 @Injectable()
 export class ProcessDriver {
@@ -27,10 +40,10 @@ export class ProcessDriver {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Runs the next unit of work of a process, if it has one. `cause` is the triggering event. */
-  drive(processId: string, cause: string | null): Promise<void> {
+  /** Runs the process's work, if it has any, as of the event that triggered the drive. */
+  drive(processId: string, cause: DriveCause): Promise<void> {
     return this.locks.run(processId, () =>
-      this.guard(processId, () => this.next(processId, cause)),
+      this.guard(processId, () => this.advance(processId, cause)),
     );
   }
 
@@ -49,22 +62,37 @@ export class ProcessDriver {
     }
   }
 
-  private async next(processId: string, cause: string | null): Promise<void> {
-    const { state } = await this.repository.load(processId);
-    if (state.revision < 0) return;
-    const context: CommandContext = {
-      actor: 'runner',
-      correlationId: processId,
-      causationId: cause,
-    };
+  private async advance(processId: string, cause: DriveCause): Promise<void> {
+    // The cached fold will do if it already includes the trigger; an action in doubt is judged
+    // on a fresh read only, since re-issuing has a cost (the action runs again).
+    let { state } = await this.repository.loadAtLeast(
+      processId,
+      cause.revision,
+      (s) => !actionInDoubt(s),
+    );
+    let causationId = cause.eventId;
+    for (let unit = 0; unit < MAX_UNITS_PER_DRIVE; unit++) {
+      const context: CommandContext = { actor: 'runner', correlationId: processId, causationId };
+      const result = await this.runUnit(state, context);
+      if (result === undefined) return;
+      state = result.state;
+      causationId = result.lastEventId ?? causationId;
+    }
+  }
+
+  private async runUnit(
+    state: ProcessState,
+    context: CommandContext,
+  ): Promise<ExecutionResult | undefined> {
+    if (state.revision < 0) return undefined;
     if (state.status === 'awaiting_callback')
       return this.callbacks.recoverInDoubtAction(state, context);
-    if (state.status !== 'running') return;
+    if (state.status !== 'running') return undefined;
     const definition = this.registry.get(state.workflow, state.workflowVersion);
     if (state.index < definition.steps.length)
       return this.steps.runCurrent(definition, state, context);
-    await this.repository.execute(
-      processId,
+    return this.repository.execute(
+      state.processId,
       { type: 'CompleteProcess', stepCount: definition.steps.length },
       context,
       state,

@@ -5,7 +5,7 @@ import { ActionStep, InputStep, WorkflowDefinition } from '../../domain/workflow
 import { nextRetryAt } from '../../domain/workflow/retry';
 import { formToJsonSchema } from '../forms/forms';
 import { CLOCK, Clock } from '../ports/clock';
-import { CommandContext, ProcessRepository } from '../process/process-repository';
+import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { CallbackStepRunner } from './callback-step-runner';
 import { StepContextFactory } from './step-context';
 import { asDelta, attempt, completeStep } from './step-outcome';
@@ -19,17 +19,18 @@ export class StepRunner {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Runs the step and records its outcome; resolves with the process after that record. */
   async runCurrent(
     definition: WorkflowDefinition,
     state: ProcessState,
     context: CommandContext,
-  ): Promise<void> {
+  ): Promise<ExecutionResult> {
     const current = definition.steps[state.index];
     const { index, processId } = state;
     const { condition } = current;
     const runs = await attempt(this.clock, () => !condition || condition(state.state));
     if (!runs.ok || !runs.value) {
-      await this.repository.execute(
+      return this.repository.execute(
         processId,
         runs.ok
           ? { type: 'SkipStep', index, name: current.name }
@@ -37,7 +38,6 @@ export class StepRunner {
         context,
         state,
       );
-      return;
     }
     switch (current.kind) {
       case 'step':
@@ -54,25 +54,24 @@ export class StepRunner {
     current: ActionStep,
     state: ProcessState,
     context: CommandContext,
-  ) {
+  ): Promise<ExecutionResult> {
     const { index } = state;
     const ctx = this.contexts.create(definition, state);
     const outcome = await attempt(this.clock, async () =>
       asDelta(await current.fn(state.state, ctx)),
     );
     if (outcome.ok) {
-      await this.repository.execute(
+      return this.repository.execute(
         state.processId,
         completeStep(index, current.name, outcome),
         context,
         state,
       );
-      return;
     }
     const retryAt = outcome.error.retryable
       ? nextRetryAt(current.retry, state.attempts[index] ?? 0, this.clock.now())
       : null;
-    await this.repository.execute(
+    return this.repository.execute(
       state.processId,
       {
         type: 'FailStep',
@@ -86,7 +85,11 @@ export class StepRunner {
     );
   }
 
-  private async requestInput(current: InputStep, state: ProcessState, context: CommandContext) {
+  private async requestInput(
+    current: InputStep,
+    state: ProcessState,
+    context: CommandContext,
+  ): Promise<ExecutionResult> {
     const { index } = state;
     const outcome = await attempt(this.clock, () => {
       const spec = current.form(state.state);
@@ -99,32 +102,32 @@ export class StepRunner {
       );
     });
     if (!outcome.ok) {
-      await this.repository.execute(
+      return this.repository.execute(
         state.processId,
         { type: 'FailStep', index, name: current.name, error: outcome.error },
         context,
         state,
       );
-    } else if (!outcome.value) {
-      await this.repository.execute(
+    }
+    if (!outcome.value) {
+      return this.repository.execute(
         state.processId,
         { type: 'SkipStep', index, name: current.name },
         context,
         state,
       );
-    } else {
-      await this.repository.execute(
-        state.processId,
-        {
-          type: 'RequestInput',
-          index,
-          name: current.name,
-          assignee: current.assignee,
-          form: outcome.value,
-        },
-        context,
-        state,
-      );
     }
+    return this.repository.execute(
+      state.processId,
+      {
+        type: 'RequestInput',
+        index,
+        name: current.name,
+        assignee: current.assignee,
+        form: outcome.value,
+      },
+      context,
+      state,
+    );
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * Folded processes kept in memory, so a load reads only the events appended since (usually
+ * none) instead of the whole stream. An entry is a fold of a prefix of the stream, never a guess:
+ * it comes from events read from the store or from an append the store confirmed. Being behind
+ * the store is harmless (loads read the tail; appends carry the expected revision); being ahead
+ * is impossible. Bounded, least recently used out first, so memory stays flat however many
+ * processes wait.
+ */
+import { ProcessState } from '../../domain/process/state';
+import { RecordedEvent } from '../ports/event-store';
+
+export interface FoldedProcess {
+  state: ProcessState;
+  events: RecordedEvent[];
+}
+
+export class FoldedProcessCache {
+  private readonly entries = new Map<string, FoldedProcess>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(processId: string): FoldedProcess | undefined {
+    const entry = this.entries.get(processId);
+    if (entry === undefined) return undefined;
+    // Map keeps insertion order: re-inserting marks the entry most recently used.
+    this.entries.delete(processId);
+    this.entries.set(processId, entry);
+    return entry;
+  }
+
+  /** Keeps whichever of the stored and offered entries is further along. */
+  offer(processId: string, entry: FoldedProcess): void {
+    if (this.capacity === 0 || entry.state.revision < 0) return;
+    const current = this.entries.get(processId);
+    if (current !== undefined && current.state.revision >= entry.state.revision) return;
+    this.entries.delete(processId);
+    this.entries.set(processId, entry);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
