@@ -35,13 +35,13 @@ const unavailable = async (attempt: Promise<unknown>): Promise<void> => {
   expect(error).not.toBeInstanceOf(ConcurrencyError);
 };
 
-/** Waits until some session is blocked on a lock, i.e. the append is inside its transaction. */
-async function waitForLockWaiter(): Promise<void> {
+/** Waits until a session is blocked on a lock, i.e. the append is inside its transaction. */
+async function waitForLockWaiter(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const waiting = await database.pool.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+    const waiting = await database.pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
     );
-    if (waiting.rows[0].n > 0) return;
+    if (waiting.rows.length > 0) return waiting.rows[0].pid;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('the append never started waiting for the uncommitted event');
@@ -89,8 +89,11 @@ describe('PgEventStore while PostgreSQL is down', () => {
     );
     const append = store.append('order-3', events(1), 'no_stream');
     append.catch(() => undefined);
-    await waitForLockWaiter();
+    const appender = await waitForLockWaiter();
 
+    // The append's own connection goes first: stopping the server could end the blocker's
+    // session first and let the append through before its own is ended.
+    await database.pool.query('SELECT pg_terminate_backend($1)', [appender]);
     await postgres.stop();
     await unavailable(append);
     blocker.release(true);

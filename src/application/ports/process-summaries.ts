@@ -1,4 +1,4 @@
-import { ProcessStatus } from '../../domain/process/state';
+import { ProcessState, ProcessStatus } from '../../domain/process/state';
 
 /** One row of the process list read model. */
 export interface ProcessSummary {
@@ -31,9 +31,24 @@ export interface SummaryPage {
   nextCursor: string | null;
 }
 
+/** One row to write: the list's columns and the fold they were derived from. */
+export interface SummaryChange {
+  summary: ProcessSummary;
+  fold: ProcessState;
+}
+
 export interface ProcessSummaryStore {
-  /** Writes the summary unless a newer revision is already stored (replays are harmless). */
-  upsert(summary: ProcessSummary): Promise<void>;
+  /** Position of the last event applied (0 when none): the projection's checkpoint. */
+  appliedPosition(): Promise<number>;
+  /** The stored folds of these processes (absent: not stored yet). */
+  loadFolds(processIds: readonly string[]): Promise<Map<string, ProcessState>>;
+  /**
+   * Writes the rows and the checkpoint atomically: either the batch counts as applied or none
+   * of it does. A row is only replaced by a higher revision, so redeliveries are harmless.
+   */
+  applyBatch(changes: readonly SummaryChange[], position: number): Promise<void>;
+  /** Forgets every row and the checkpoint: the next apply replays from the first event. */
+  reset(): Promise<void>;
   list(query: SummaryQuery): Promise<SummaryPage>;
   /** Ids of processes whose wake time has come. */
   due(now: Date, limit: number): Promise<string[]>;

@@ -1,6 +1,8 @@
+import { ProcessState } from '../../domain/process/state';
 import {
   ProcessSummary,
   ProcessSummaryStore,
+  SummaryChange,
   SummaryPage,
   SummaryQuery,
 } from '../../application/ports/process-summaries';
@@ -9,11 +11,36 @@ import { decodeCursor, encodeCursor } from '../summary-cursor';
 /** The process list read model for unit tests; same ordering and paging as the table. */
 export class InMemoryProcessSummaryStore implements ProcessSummaryStore {
   private readonly rows = new Map<string, ProcessSummary>();
+  private readonly folds = new Map<string, ProcessState>();
+  private position = 0;
 
-  async upsert(summary: ProcessSummary): Promise<void> {
-    const existing = this.rows.get(summary.processId);
-    if (!existing || existing.revision < summary.revision)
+  async appliedPosition(): Promise<number> {
+    return this.position;
+  }
+
+  async loadFolds(processIds: readonly string[]): Promise<Map<string, ProcessState>> {
+    const found = new Map<string, ProcessState>();
+    for (const id of processIds) {
+      const fold = this.folds.get(id);
+      if (fold) found.set(id, structuredClone(fold));
+    }
+    return found;
+  }
+
+  async applyBatch(changes: readonly SummaryChange[], position: number): Promise<void> {
+    for (const { summary, fold } of changes) {
+      const existing = this.rows.get(summary.processId);
+      if (existing && existing.revision >= summary.revision) continue;
       this.rows.set(summary.processId, summary);
+      this.folds.set(summary.processId, structuredClone(fold));
+    }
+    this.position = position;
+  }
+
+  async reset(): Promise<void> {
+    this.rows.clear();
+    this.folds.clear();
+    this.position = 0;
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {

@@ -2,10 +2,12 @@ import { Pool } from 'pg';
 import {
   ProcessSummary,
   ProcessSummaryStore,
+  SummaryChange,
   SummaryPage,
   SummaryQuery,
 } from '../../application/ports/process-summaries';
-import { ProcessStatus } from '../../domain/process/state';
+import { ProcessState, ProcessStatus } from '../../domain/process/state';
+import { inTransaction, withClient } from './pg-client';
 import { decodeCursor, encodeCursor } from '../summary-cursor';
 
 interface Row {
@@ -22,6 +24,9 @@ interface Row {
   updated_at: Date;
 }
 
+const LIST_COLUMNS = `process_id, workflow, workflow_version, status, current_step, assignee,
+  failed_reason, wake_at, revision, started_at, updated_at`;
+
 const toSummary = (r: Row): ProcessSummary => ({
   processId: r.process_id,
   workflow: r.workflow,
@@ -36,33 +41,82 @@ const toSummary = (r: Row): ProcessSummary => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
+/** The projection's checkpoint, in the shared checkpoints table (name kept from migration 100). */
+export const PROCESS_SUMMARY_CHECKPOINT = 'projection:process-summaries';
+
+/**
+ * Rows and checkpoint in one statement, hence one transaction and one round trip per batch. The
+ * rows arrive as one JSON array; a row only replaces an older revision of itself.
+ */
+const APPLY_BATCH_SQL = `
+WITH upserted AS (
+  INSERT INTO process_summaries AS p (process_id, workflow, workflow_version, status,
+    current_step, assignee, failed_reason, wake_at, revision, started_at, updated_at, fold)
+  SELECT process_id, workflow, workflow_version, status, current_step, assignee, failed_reason,
+    wake_at, revision, started_at, updated_at, fold
+  FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, workflow text, workflow_version int,
+    status text, current_step text, assignee text, failed_reason text, wake_at timestamptz,
+    revision int, started_at timestamptz, updated_at timestamptz, fold jsonb)
+  ON CONFLICT (process_id) DO UPDATE SET workflow = EXCLUDED.workflow,
+    workflow_version = EXCLUDED.workflow_version, status = EXCLUDED.status,
+    current_step = EXCLUDED.current_step, assignee = EXCLUDED.assignee,
+    failed_reason = EXCLUDED.failed_reason, wake_at = EXCLUDED.wake_at,
+    revision = EXCLUDED.revision, started_at = EXCLUDED.started_at,
+    updated_at = EXCLUDED.updated_at, fold = EXCLUDED.fold
+  WHERE p.revision < EXCLUDED.revision
+  RETURNING 1
+)
+INSERT INTO checkpoints (name, position) VALUES ($2, $3)
+ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`;
+
 export class PgProcessSummaryStore implements ProcessSummaryStore {
   constructor(private readonly pool: Pool) {}
 
-  async upsert(s: ProcessSummary): Promise<void> {
-    // The revision guard makes replays and out-of-order redeliveries harmless.
-    await this.pool.query(
-      `INSERT INTO process_summaries AS p (process_id, workflow, workflow_version, status, current_step, assignee,
-         failed_reason, wake_at, revision, started_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-       ON CONFLICT (process_id) DO UPDATE SET workflow = EXCLUDED.workflow, workflow_version = EXCLUDED.workflow_version,
-         status = EXCLUDED.status, current_step = EXCLUDED.current_step, assignee = EXCLUDED.assignee,
-         failed_reason = EXCLUDED.failed_reason, wake_at = EXCLUDED.wake_at, revision = EXCLUDED.revision,
-         started_at = EXCLUDED.started_at, updated_at = EXCLUDED.updated_at
-       WHERE p.revision < EXCLUDED.revision`,
-      [
-        s.processId,
-        s.workflow,
-        s.workflowVersion,
-        s.status,
-        s.currentStep,
-        s.assignee,
-        s.failedReason,
-        s.wakeAt,
-        s.revision,
-        s.startedAt,
-        s.updatedAt,
-      ],
+  async appliedPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>(
+      'SELECT position FROM checkpoints WHERE name = $1',
+      [PROCESS_SUMMARY_CHECKPOINT],
+    );
+    return rows.length === 0 ? 0 : Number(rows[0].position);
+  }
+
+  async loadFolds(processIds: readonly string[]): Promise<Map<string, ProcessState>> {
+    const { rows } = await this.pool.query<{ process_id: string; fold: ProcessState }>({
+      name: 'baton_summary_folds',
+      text: 'SELECT process_id, fold FROM process_summaries WHERE process_id = ANY($1::uuid[])',
+      values: [processIds],
+    });
+    return new Map(rows.map((row) => [row.process_id, row.fold]));
+  }
+
+  async applyBatch(changes: readonly SummaryChange[], position: number): Promise<void> {
+    const rows = changes.map(({ summary: s, fold }) => ({
+      process_id: s.processId,
+      workflow: s.workflow,
+      workflow_version: s.workflowVersion,
+      status: s.status,
+      current_step: s.currentStep,
+      assignee: s.assignee,
+      failed_reason: s.failedReason,
+      wake_at: s.wakeAt,
+      revision: s.revision,
+      started_at: s.startedAt,
+      updated_at: s.updatedAt,
+      fold,
+    }));
+    await this.pool.query({
+      name: 'baton_summary_apply',
+      text: APPLY_BATCH_SQL,
+      values: [JSON.stringify(rows), PROCESS_SUMMARY_CHECKPOINT, position],
+    });
+  }
+
+  async reset(): Promise<void> {
+    await withClient(this.pool, (client) =>
+      inTransaction(client, async () => {
+        await client.query('TRUNCATE process_summaries');
+        await client.query('DELETE FROM checkpoints WHERE name = $1', [PROCESS_SUMMARY_CHECKPOINT]);
+      }),
     );
   }
 
@@ -84,7 +138,7 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     }
     params.push(query.limit + 1);
     const { rows } = await this.pool.query<Row>(
-      `SELECT * FROM process_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${LIST_COLUMNS} FROM process_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY started_at DESC, process_id DESC LIMIT $${params.length}`,
       params,
     );

@@ -24,4 +24,15 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
       CREATE INDEX process_summaries_wake ON process_summaries (wake_at) WHERE wake_at IS NOT NULL;
     `,
   },
+  {
+    version: 101,
+    name: 'process-summaries-keep-their-fold',
+    // Why: the projection now evolves each row's stored fold instead of re-reading the stream.
+    // Rows written before have no fold, so the read model is emptied and replayed from 0.
+    sql: `
+      ALTER TABLE process_summaries ADD COLUMN fold jsonb NOT NULL;
+      TRUNCATE process_summaries;
+      DELETE FROM checkpoints WHERE name = 'projection:process-summaries';
+    `,
+  },
 ];

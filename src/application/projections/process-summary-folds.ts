@@ -1,0 +1,112 @@
+/**
+ * The process list projection's work, shared by the live subscription and a rebuild: fold a
+ * batch of events onto the stored folds of the processes it touches, derive their rows, write
+ * rows and checkpoint together.
+ */
+import { processIdOfStream } from '../../domain/process/events';
+import {
+  ProcessState,
+  currentFailure,
+  currentStepName,
+  evolve,
+  initialProcessState,
+} from '../../domain/process/state';
+import { nextWakeAt } from '../../domain/process/timers';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
+import { RecordedEvent } from '../ports/event-store';
+import { ProcessSummary, ProcessSummaryStore, SummaryChange } from '../ports/process-summaries';
+import { FoldedProcessCache } from '../process/folded-process-cache';
+import { toProcessEvent } from '../process/process-repository';
+
+/** Folds kept in memory between batches, so a busy process's row is not read back each time. */
+const REMEMBERED_FOLDS = 2000;
+
+export class ProcessSummaryFolds {
+  private readonly remembered = new FoldedProcessCache(REMEMBERED_FOLDS);
+
+  constructor(
+    private readonly summaries: ProcessSummaryStore,
+    private readonly registry: WorkflowRegistry,
+  ) {}
+
+  async apply(events: readonly RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const byProcess = groupByProcess(events);
+    const folds = await this.startingFolds(byProcess);
+    const changes: SummaryChange[] = [];
+    for (const [processId, stream] of byProcess) {
+      const before = folds.get(processId) ?? initialProcessState();
+      const fold = stream.reduce(applyInOrder, before);
+      if (fold !== before) changes.push({ summary: this.summarise(fold), fold });
+    }
+    await this.summaries.applyBatch(changes, events[events.length - 1].position);
+    // Only once written: a batch that failed is redelivered and must not find itself remembered.
+    for (const { fold } of changes)
+      this.remembered.offer(fold.processId, { state: fold, events: [] });
+  }
+
+  summarise(state: ProcessState): ProcessSummary {
+    return {
+      processId: state.processId,
+      workflow: state.workflow,
+      workflowVersion: state.workflowVersion,
+      status: state.status,
+      currentStep: currentStepName(state, this.stepNames(state)),
+      assignee: state.pendingForm?.assignee ?? null,
+      failedReason: currentFailure(state)?.error.message ?? null,
+      wakeAt: nextWakeAt(state),
+      revision: state.revision,
+      startedAt: state.startedAt ?? state.updatedAt ?? '',
+      updatedAt: state.updatedAt ?? '',
+    };
+  }
+
+  /** Remembered folds that the batch continues; the rest from the table, in one read. */
+  private async startingFolds(
+    byProcess: Map<string, RecordedEvent[]>,
+  ): Promise<Map<string, ProcessState>> {
+    const folds = new Map<string, ProcessState>();
+    const missing: string[] = [];
+    for (const [processId, stream] of byProcess) {
+      const known = this.remembered.get(processId)?.state;
+      if (known && known.revision >= stream[0].revision - 1) folds.set(processId, known);
+      else missing.push(processId);
+    }
+    if (missing.length > 0) {
+      for (const [processId, fold] of await this.summaries.loadFolds(missing))
+        folds.set(processId, fold);
+    }
+    return folds;
+  }
+
+  private stepNames(state: ProcessState): string[] {
+    try {
+      return this.registry.get(state.workflow, state.workflowVersion).steps.map((s) => s.name);
+    } catch {
+      return []; // a retired workflow version still lists, just without step names
+    }
+  }
+}
+
+const groupByProcess = (events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> => {
+  const groups = new Map<string, RecordedEvent[]>();
+  for (const event of events) {
+    const processId = processIdOfStream(event.streamId);
+    if (processId === null) continue;
+    const group = groups.get(processId);
+    if (group) group.push(event);
+    else groups.set(processId, [event]);
+  }
+  return groups;
+};
+
+/** Skips what the fold already has (a redelivery); refuses to paper over a missing event. */
+const applyInOrder = (fold: ProcessState, event: RecordedEvent): ProcessState => {
+  if (event.revision <= fold.revision) return fold;
+  if (event.revision !== fold.revision + 1) {
+    throw new Error(
+      `process summary of ${event.streamId} is at revision ${fold.revision} but got revision ${event.revision}`,
+    );
+  }
+  return evolve(fold, toProcessEvent(event), event.metadata.at);
+};
