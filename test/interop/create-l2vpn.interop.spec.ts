@@ -77,6 +77,7 @@ describe('create_l2vpn against the real LSO 5.2 and Ansible', () => {
     expect(suspended.form.title).toBe('Execution for L2VPN completed.');
     expect(suspended.form.values.run_status).toBe('successful');
     const results = JSON.parse(suspended.form.values.run_results);
+    expect(suspended.form.values.run_results).not.toContain('\u001b'); // colours stripped for reading
     expect(results).toMatchObject({
       job_id: job.answer.job_id,
       return_code: 0,
