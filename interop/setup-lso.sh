@@ -10,7 +10,7 @@ VENV=.interop/venv
 REQUIREMENTS=interop/requirements.txt
 STAMP="$VENV/.requirements.sha256"
 
-fits() { "$1" -c 'import sys, venv; sys.exit(not (3, 12) <= sys.version_info[:2] < (3, 15))' 2>/dev/null; }
+fits() { "$1" -c 'import sys, venv, ensurepip; sys.exit(not (3, 12) <= sys.version_info[:2] < (3, 15))' 2>/dev/null; }
 
 find_python() {
   local candidate
