@@ -4,6 +4,7 @@
  */
 import { ProcessFailureError, RetryableStepError } from '../domain/errors';
 import { callbackInteraction, inputStep, State, step, workflow } from '../domain/workflow/dsl';
+import { readableOutput } from './ansible-output';
 import { ConfirmRunPage, CreateL2vpnForm, LsoCallbackPayload } from './create-l2vpn.forms';
 import { setStatus, storeProcessSubscription, subscriptionOf } from './subscription-steps';
 
@@ -73,14 +74,16 @@ const confirmResults = inputStep(
   'Confirm provisioning proxy results',
   { assignee: 'SYSTEM' },
   (state: State) => {
-    const result = state.callback_result as { status?: string } | undefined;
+    const result = state.callback_result as { status?: string; output?: unknown } | undefined;
     if (!result) return undefined;
+    const shown =
+      'output' in result ? { ...result, output: readableOutput(result.output) } : result;
     return {
       title: `Execution for ${subscriptionOf(state).product.name} completed.`,
       form: ConfirmRunPage,
       values: {
         run_status: String(result.status ?? ''),
-        run_results: JSON.stringify(result, null, 4),
+        run_results: JSON.stringify(shown, null, 4),
       },
     };
   },

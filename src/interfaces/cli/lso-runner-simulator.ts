@@ -1,12 +1,17 @@
 /**
  * A SIMULATOR of an LSO-compatible Ansible runner, for demos and tests only: it runs no
- * playbook. It accepts `POST /api/playbook/` like LSO (201 `{job_id}`), then after a short delay
- * reports progress and calls back with `{job_id, output, return_code, status}`.
- * `POST /simulator/mode {"fail": true}` makes later jobs fail (return_code 2).
+ * playbook. It speaks LSO 5.2's API as the interop test saw it (lso/routes/playbook.py,
+ * lso/tasks.py): `POST /api/playbook/` answers 201 `{job_id}` (422 with a FastAPI detail list
+ * without playbook_name or inventory; callback and progress are optional), then each Ansible
+ * event is posted to `progress` as JSON `{"progress": [lines]}`, and finally `callback` gets
+ * `{status, job_id, output: [lines], return_code}`.
+ * `POST /simulator/mode {"fail": true}` makes later jobs fail (return_code 2, like
+ * ansible-playbook when a host fails).
  */
 import { randomUUID } from 'node:crypto';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { inventoryHosts, simulatedRunEvents } from './simulated-playbook-run';
 
 export interface SimulatorOptions {
   port?: number;
@@ -19,8 +24,9 @@ export interface SimulatorOptions {
 export interface SimulatedJob {
   jobId: string;
   playbook: string;
-  callback: string;
+  callback?: string;
   progress?: string;
+  hosts: string[];
   extraVars: unknown;
   returnCode?: number;
   callbackStatus?: number;
@@ -55,13 +61,22 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-const post = (url: string, body: unknown, contentType = 'application/json') =>
+/** LSO posts with `requests.post(url, json=...)` and REQUEST_TIMEOUT_SEC (default 10). */
+const post = (url: string, body: unknown) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': contentType },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
+
+/** FastAPI's 422 body entry for a missing required field, as LSO answers it. */
+const missingField = (field: string) => ({
+  type: 'missing',
+  loc: ['body', field],
+  msg: 'Field required',
+  input: null,
+});
 
 export const startRunnerSimulator = async (
   options: SimulatorOptions = {},
@@ -73,18 +88,21 @@ export const startRunnerSimulator = async (
   const pending = new Set<Promise<void>>();
 
   const run = async (job: SimulatedJob) => {
-    await new Promise((r) => setTimeout(r, delayMs / 2));
-    if (job.progress)
-      await post(job.progress, `PLAY [${job.playbook}] ***`, 'text/plain').catch(() => undefined);
-    await new Promise((r) => setTimeout(r, delayMs / 2));
-    job.returnCode = failing ? 2 : 0;
+    const fail = failing;
+    const events = simulatedRunEvents(job.playbook, job.hosts, fail);
+    const pause = delayMs / events.length;
+    for (const lines of events) {
+      await new Promise((r) => setTimeout(r, pause));
+      // LSO posts progress synchronously and ignores the answer (no raise_for_status).
+      if (job.progress) await post(job.progress, { progress: lines }).catch(() => undefined);
+    }
+    job.returnCode = fail ? 2 : 0;
+    if (!job.callback) return;
     const payload = {
+      status: fail ? 'failed' : 'successful',
       job_id: job.jobId,
-      output: failing
-        ? `PLAY RECAP ***\nfatal: [${job.playbook}]: FAILED! => {"msg": "simulated failure"}`
-        : `PLAY RECAP ***\nok=3 changed=1 unreachable=0 failed=0`,
+      output: events.flat(),
       return_code: job.returnCode,
-      status: failing ? 'failed' : 'successful',
     };
     try {
       job.callbackStatus = (await post(job.callback, payload)).status;
@@ -99,14 +117,14 @@ export const startRunnerSimulator = async (
       try {
         if (req.method === 'POST' && req.url === '/api/playbook/') {
           const body = (await readJson(req)) as Record<string, unknown>;
-          if (typeof body.playbook_name !== 'string' || typeof body.callback !== 'string') {
-            return send(res, 422, { detail: 'playbook_name and callback are required' });
-          }
+          const missing = ['playbook_name', 'inventory'].filter((f) => body[f] === undefined);
+          if (missing.length > 0) return send(res, 422, { detail: missing.map(missingField) });
           const job: SimulatedJob = {
             jobId: randomUUID(),
-            playbook: body.playbook_name,
-            callback: body.callback,
+            playbook: String(body.playbook_name),
+            callback: typeof body.callback === 'string' ? body.callback : undefined,
             progress: typeof body.progress === 'string' ? body.progress : undefined,
+            hosts: inventoryHosts(body.inventory),
             extraVars: body.extra_vars,
           };
           jobs.push(job);

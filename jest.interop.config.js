@@ -1,0 +1,12 @@
+/**
+ * `npm run test:interop` only: Baton against a real LSO (Python, installed by
+ * interop/setup-lso.sh). Kept out of jest.config.js so `npm test` stays fast.
+ */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  displayName: 'interop',
+  testMatch: ['<rootDir>/test/interop/*.interop.spec.ts'],
+  testTimeout: 180_000,
+};
