@@ -81,6 +81,24 @@ describe('process decider: start and plain steps', () => {
     expect(s.index).toBe(1);
   });
 
+  it('completes the process with the last step, in the same append', () => {
+    const step = { name: 'step 1', delta: {}, removedKeys: [], startedAt: 'T', durationMs: 1 };
+    const s = given([started(), completed(0)])
+      .when({ type: 'CompleteStep', index: 1, stepCount: 2, ...step })
+      .then([
+        { type: 'StepCompleted', data: { index: 1, ...step } },
+        { type: 'ProcessCompleted', data: {} },
+      ]);
+    expect(s.status).toBe('completed');
+  });
+
+  it('does not complete the process with a step that is not the last', () => {
+    const step = { name: 'step 0', delta: {}, removedKeys: [], startedAt: 'T', durationMs: 1 };
+    given([started()])
+      .when({ type: 'CompleteStep', index: 0, stepCount: 2, ...step })
+      .then([{ type: 'StepCompleted', data: { index: 0, ...step } }]);
+  });
+
   it('refuses a step result for a step that is not the current one (a stale runner)', () => {
     given([started(), completed(0)])
       .when({

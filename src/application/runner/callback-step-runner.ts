@@ -115,7 +115,7 @@ export class CallbackStepRunner {
     return this.repository.execute(
       state.processId,
       outcome.ok
-        ? completeStep(state.index, current.name, outcome)
+        ? completeStep(state.index, current.name, outcome, definition.steps.length)
         : { type: 'FailStep', index: state.index, name: current.name, error: outcome.error },
       context,
       state,

@@ -38,6 +38,7 @@ export const completeStep = (
   index: number,
   name: string,
   outcome: { value: JsonObject; startedAt: string; durationMs: number },
+  stepCount: number,
 ): ProcessCommand => ({
   type: 'CompleteStep',
   index,
@@ -46,6 +47,7 @@ export const completeStep = (
   removedKeys: [],
   startedAt: outcome.startedAt,
   durationMs: outcome.durationMs,
+  stepCount,
 });
 
 /** Turns whatever a step threw into the error recorded in StepFailed. */

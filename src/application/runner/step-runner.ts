@@ -63,7 +63,7 @@ export class StepRunner {
     if (outcome.ok) {
       return this.repository.execute(
         state.processId,
-        completeStep(index, current.name, outcome),
+        completeStep(index, current.name, outcome, definition.steps.length),
         context,
         state,
       );

@@ -22,6 +22,8 @@ export type ProcessCommand =
       removedKeys: string[];
       startedAt: string;
       durationMs: number;
+      /** Steps in the workflow: completing the last one completes the process too. */
+      stepCount?: number;
     }
   | { type: 'SkipStep'; index: number; name: string }
   | { type: 'FailStep'; index: number; name: string; error: StepError; retryAt?: string }

@@ -48,7 +48,10 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
       if (s.tokens.some((t) => t.index === cmd.index && t.status === 'open')) {
         throw new IllegalStateError('Callback step cannot complete before its callback arrives');
       }
-      const { type: _type, ...data } = cmd;
+      const { type: _type, stepCount, ...data } = cmd;
+      // The last step's completion also completes the process: one append instead of two.
+      if (stepCount !== undefined && cmd.index + 1 >= stepCount)
+        return ok({ type: 'StepCompleted', data }, { type: 'ProcessCompleted', data: {} });
       return ok({ type: 'StepCompleted', data });
     }
     case 'SkipStep':
