@@ -88,7 +88,12 @@ describe('startEmbeddedPostgres', () => {
     const dataDir = path.join(root, 'restart', 'pg');
     const port = await freePort();
     const first = await start(dataDir, port);
-    expect(first.connectionString).toMatch(/@127\.0\.0\.1:\d+\/baton$/);
+    // The app connects over the Unix socket in the data directory; TCP stays on 127.0.0.1.
+    expect(first.connectionString).toMatch(/@127\.0\.0\.1:\d+\/baton\?host=/);
+    expect(decodeURIComponent(first.connectionString.split('host=')[1])).toBe(dataDir);
+    expect(await query(first.connectionString, 'SELECT inet_client_addr() AS addr')).toEqual([
+      { addr: null }, // null: not a TCP client
+    ]);
     expect(await query(first.connectionString, 'SHOW listen_addresses')).toEqual([
       { listen_addresses: '127.0.0.1' },
     ]);

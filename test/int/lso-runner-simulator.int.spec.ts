@@ -83,7 +83,11 @@ describe('LSO runner simulator speaks LSO 5.2', () => {
   it('fails like ansible-playbook: return code 2, status failed', async () => {
     received.length = 0;
     sim.setFailing(true);
-    await call('POST', `${sim.url}/api/playbook/`, { ...request, callback: base, progress: undefined });
+    await call('POST', `${sim.url}/api/playbook/`, {
+      ...request,
+      callback: base,
+      progress: undefined,
+    });
     await sim.idle();
     sim.setFailing(false);
     expect(received).toHaveLength(1);

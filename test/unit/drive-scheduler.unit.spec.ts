@@ -124,4 +124,22 @@ describe('drive scheduler', () => {
     await scheduler.close();
     expect(saved).toEqual([]);
   });
+
+  it('saves the checkpoint at most once per interval, and the latest position on close', async () => {
+    scheduler = new DriveScheduler({
+      drive: async () => undefined,
+      saveCheckpoint: async (position) => {
+        saved.push(position);
+      },
+      checkpointEveryMs: 10_000,
+    });
+    await scheduler.accept([event(1, 'A')]);
+    await until(() => saved.length === 1);
+    for (let position = 2; position <= 20; position++)
+      await scheduler.accept([event(position, String(position))]);
+    await flush();
+    expect(saved).toEqual([1]); // 19 more drives finished, no save within the interval
+    await scheduler.close();
+    expect(saved).toEqual([1, 20]);
+  });
 });

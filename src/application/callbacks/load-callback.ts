@@ -23,7 +23,12 @@ export const loadCallback = async (
   processId: string,
   presentedToken: string,
 ): Promise<LoadedCallback> => {
-  const { state } = await repository.load(processId);
+  // The cached fold will do if it knows the token: the append that follows carries its revision.
+  const { state } = await repository.loadAtLeast(
+    processId,
+    -1,
+    (cached) => matchToken(cached.tokens, presentedToken) !== undefined,
+  );
   const token = matchToken(state.tokens, presentedToken);
   if (!token) throw new NotFoundError(UNKNOWN_CALLBACK);
   const step = registry.get(state.workflow, state.workflowVersion).steps[token.index];

@@ -27,7 +27,13 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
   ) {}
 
   async execute(cmd: ResumeProcessCommand): Promise<void> {
-    const { state } = await this.repository.load(cmd.processId);
+    // The cached fold will do if it is suspended (the append carries its revision); a refusal
+    // below is only ever based on a fresh read.
+    const { state } = await this.repository.loadAtLeast(
+      cmd.processId,
+      -1,
+      (cached) => cached.status === 'suspended' && cached.pendingForm !== null,
+    );
     if (state.revision < 0) throw new NotFoundError('Process not found');
     if (state.status !== 'suspended' || !state.pendingForm) {
       throw new IllegalStateError(`Process is ${state.status}, not suspended`);

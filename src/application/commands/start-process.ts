@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { JsonObject } from '../../domain/process/events';
+import { initialProcessState } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { validateForm } from '../forms/forms';
 import { ID_GENERATOR, IdGenerator } from '../ports/clock';
@@ -43,6 +44,7 @@ export class StartProcessHandler implements ICommandHandler<StartProcessCommand,
         initialState: { process_id: id, ...input },
       },
       { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      initialProcessState(), // a new id: nothing to read; a clash would conflict on no_stream
     );
     return { id };
   }

@@ -2,9 +2,9 @@
  * Folded processes kept in memory, so a load reads only the events appended since (usually
  * none) instead of the whole stream. An entry is a fold of a prefix of the stream, never a guess:
  * it comes from events read from the store or from an append the store confirmed. Being behind
- * the store is harmless (loads read the tail; appends carry the expected revision); being ahead
- * is impossible. Bounded, least recently used out first, so memory stays flat however many
- * processes wait.
+ * the store is harmless for commands (their appends carry the expected revision); reads use an
+ * entry only while it is known to be current (see ProcessRepository.read). Bounded, least
+ * recently used out first, so memory stays flat however many processes wait.
  */
 import { ProcessState } from '../../domain/process/state';
 import { RecordedEvent } from '../ports/event-store';
@@ -12,6 +12,8 @@ import { RecordedEvent } from '../ports/event-store';
 export interface FoldedProcess {
   state: ProcessState;
   events: RecordedEvent[];
+  /** When the store last confirmed this entry current (ms, from the injected clock). */
+  checkedAt: number;
 }
 
 export class FoldedProcessCache {
@@ -32,13 +34,24 @@ export class FoldedProcessCache {
   offer(processId: string, entry: FoldedProcess): void {
     if (this.capacity === 0 || entry.state.revision < 0) return;
     const current = this.entries.get(processId);
-    if (current !== undefined && current.state.revision >= entry.state.revision) return;
+    if (current !== undefined && current.state.revision > entry.state.revision) return;
     this.entries.delete(processId);
     this.entries.set(processId, entry);
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
     }
+  }
+
+  /** The store has moved past this entry in a way it cannot follow: forget it. */
+  forget(processId: string): void {
+    this.entries.delete(processId);
+  }
+
+  /** Forgets the entry if it is behind `revision` (an event it has not folded exists). */
+  forgetIfBehind(processId: string, revision: number): void {
+    const entry = this.entries.get(processId);
+    if (entry !== undefined && entry.state.revision < revision) this.entries.delete(processId);
   }
 
   get size(): number {

@@ -12,7 +12,12 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessCommand } from '../../domain/process/commands';
 import { DomainError } from '../../domain/errors';
 import { CallbackAnswer, Decision, decide } from '../../domain/process/decide';
-import { EVENT_SCHEMA_VERSION, ProcessEvent, processStreamId } from '../../domain/process/events';
+import {
+  EVENT_SCHEMA_VERSION,
+  ProcessEvent,
+  processIdOfStream,
+  processStreamId,
+} from '../../domain/process/events';
 import { ProcessState, evolve, initialProcessState } from '../../domain/process/state';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
@@ -45,6 +50,13 @@ const MAX_ATTEMPTS = 200;
 export const DEFAULT_PROCESS_CACHE_SIZE = 1000;
 export const PROCESS_CACHE_SIZE = Symbol('ProcessCacheSize');
 
+/**
+ * Longest a read trusts a cached fold without asking the store. Everything this instance writes
+ * is in the cache at once, and what other instances write evicts the entry as soon as this
+ * instance's subscription delivers it; this bound is the backstop for the rest.
+ */
+export const READ_MAX_AGE_MS = 1000;
+
 export const toProcessEvent = (e: RecordedEvent): ProcessEvent =>
   ({ type: e.type, data: e.data }) as ProcessEvent;
 
@@ -70,18 +82,45 @@ export class ProcessRepository {
   async load(processId: string): Promise<LoadedProcess> {
     const cached = this.cache.get(processId);
     const streamId = processStreamId(processId);
+    const checkedAt = this.clock.now().getTime();
     if (cached === undefined) {
       const events = await this.store.readStream(streamId);
-      const loaded = { state: foldRecorded(events), events };
+      const loaded = { state: foldRecorded(events), events, checkedAt };
       this.cache.offer(processId, loaded);
       return loaded;
     }
     const fromRevision = cached.state.revision + 1;
     const tail = await this.store.readStream(streamId, { fromRevision });
-    if (tail.length === 0) return cached;
-    const loaded = { state: foldOnto(cached.state, tail), events: [...cached.events, ...tail] };
+    const loaded =
+      tail.length === 0
+        ? { ...cached, checkedAt }
+        : {
+            state: foldOnto(cached.state, tail),
+            events: [...cached.events, ...tail],
+            checkedAt,
+          };
     this.cache.offer(processId, loaded);
     return loaded;
+  }
+
+  /**
+   * For queries: the cached fold while it is known to be current, else a load. Current means
+   * every event this instance appended is in it (appends update it before they are answered)
+   * and no event from elsewhere has been seen past it (see `observe`), checked by the store
+   * within READ_MAX_AGE_MS.
+   */
+  async read(processId: string): Promise<LoadedProcess> {
+    const cached = this.cache.get(processId);
+    if (cached && this.clock.now().getTime() - cached.checkedAt < READ_MAX_AGE_MS) return cached;
+    return this.load(processId);
+  }
+
+  /** Told of every event in the store (by the runner's subscription): stale folds are dropped. */
+  observe(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      const processId = processIdOfStream(event.streamId);
+      if (processId !== null) this.cache.forgetIfBehind(processId, event.revision);
+    }
   }
 
   /**
@@ -176,11 +215,22 @@ export class ProcessRepository {
     after: ProcessState,
     recorded: RecordedEvent[] | undefined,
   ): void {
-    if (recorded === undefined) return;
     const cached: FoldedProcess | undefined =
-      before.revision < 0 ? { state: before, events: [] } : this.cache.get(processId);
-    if (cached === undefined || cached.state.revision !== before.revision) return;
-    this.cache.offer(processId, { state: after, events: [...cached.events, ...recorded] });
+      before.revision < 0 ? { state: before, events: [], checkedAt: 0 } : this.cache.get(processId);
+    if (
+      recorded === undefined ||
+      cached === undefined ||
+      cached.state.revision !== before.revision
+    ) {
+      // The cache cannot follow this append: drop it rather than let a read miss the append.
+      this.cache.forget(processId);
+      return;
+    }
+    this.cache.offer(processId, {
+      state: after,
+      events: [...cached.events, ...recorded],
+      checkedAt: this.clock.now().getTime(),
+    });
   }
 }
 

@@ -42,7 +42,7 @@ export class ProcessSummaryFolds {
     await this.summaries.applyBatch(changes, events[events.length - 1].position);
     // Only once written: a batch that failed is redelivered and must not find itself remembered.
     for (const { fold } of changes)
-      this.remembered.offer(fold.processId, { state: fold, events: [] });
+      this.remembered.offer(fold.processId, { state: fold, events: [], checkedAt: 0 });
   }
 
   summarise(state: ProcessState): ProcessSummary {

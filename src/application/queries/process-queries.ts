@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '../../domain/errors';
 import { JsonObject } from '../../domain/process/events';
-import { ProcessStatus } from '../../domain/process/state';
+import { ProcessState, ProcessStatus } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { RecordedEvent } from '../ports/event-store';
 import {
@@ -22,16 +22,26 @@ export class GetProcessQuery extends Query<ProcessDetail> {
 
 @QueryHandler(GetProcessQuery)
 export class GetProcessHandler implements IQueryHandler<GetProcessQuery, ProcessDetail> {
+  /**
+   * Status polls ask for the same revision many times: describe each folded state once. Folds
+   * are immutable and replaced on every change, so identity is a safe key.
+   */
+  private readonly described = new WeakMap<ProcessState, ProcessDetail>();
+
   constructor(
     private readonly repository: ProcessRepository,
     private readonly registry: WorkflowRegistry,
   ) {}
 
   async execute(query: GetProcessQuery): Promise<ProcessDetail> {
-    const { state, events } = await this.repository.load(query.processId);
+    const { state, events } = await this.repository.read(query.processId);
     if (state.revision < 0) throw new NotFoundError('Process not found');
+    const known = this.described.get(state);
+    if (known) return known;
     const steps = this.registry.get(state.workflow, state.workflowVersion).steps;
-    return describeProcess(steps, events, state);
+    const detail = describeProcess(steps, events, state);
+    this.described.set(state, detail);
+    return detail;
   }
 }
 

@@ -18,6 +18,7 @@ import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
+import { ProcessRepository } from '../process/process-repository';
 import { DriveScheduler } from './drive-scheduler';
 import { ProcessDriver } from './process-driver';
 
@@ -38,6 +39,7 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly driver: ProcessDriver,
+    private readonly repository: ProcessRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,7 +50,10 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
       saveCheckpoint: (position) => this.checkpoints.save(RUNNER_CHECKPOINT, position),
     });
     const scheduler = this.scheduler;
-    this.subscription = this.store.subscribeAll(from, (events) => scheduler.accept(events));
+    this.subscription = this.store.subscribeAll(from, (events) => {
+      this.repository.observe(events); // folds behind what the store has are dropped
+      return scheduler.accept(events);
+    });
     this.timer = setInterval(() => void this.fireDueTimers(), this.config.timerPollMs);
     this.timer.unref();
   }

@@ -79,7 +79,22 @@ export async function clearLeftoverServer(
   } else {
     log(`removing stale ${pidFile} (pid ${pid} is not running PostgreSQL)`);
     await fs.rm(pidFile, { force: true });
+    await removeStaleSockets(dataDir);
   }
+}
+
+/**
+ * The Unix socket and its lock file live in the data directory (see embedded-postgres.ts). Once
+ * the server that made them is known to be gone they are stale, and PostgreSQL may not see that
+ * by itself: a killed server's pid can linger as a zombie, which still looks alive to it.
+ */
+async function removeStaleSockets(dataDir: string): Promise<void> {
+  const names = await fs.readdir(dataDir).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith('.s.PGSQL.'))
+      .map((name) => fs.rm(path.join(dataDir, name), { force: true })),
+  );
 }
 
 async function isServerFor(pid: number, dataDir: string): Promise<boolean> {

@@ -11,10 +11,15 @@ import { ErrorFilter, toErrorBody } from './error.filter';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
 
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export const configureHttp = (app: INestApplication): void => {
+  // Express hashes every response body for a weak ETag; the routes that benefit set a strong one
+  // of their own (the process detail: its revision) at no cost.
+  (app.getHttpAdapter().getInstance() as express.Express).set('etag', false);
   const json = express.json({ limit: BODY_LIMIT_BYTES });
   app.use((req: Request, res: Response, next: NextFunction) =>
-    CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),
+    BODYLESS.has(req.method) || CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),
   );
   // Parser errors happen before Nest's filters can see them: answer them the same way here.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -8,11 +8,12 @@ import {
   Put,
   Query,
   Req,
+  Res,
   UsePipes,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
+import { Request, Response } from 'express';
 import { ResumeProcessCommand } from '../../application/commands/resume-process';
 import {
   AbortProcessCommand,
@@ -32,6 +33,7 @@ import {
   StartedProcessDto,
   StateAtRevisionQueryDto,
 } from './dto/process.dto';
+import { sendDetail } from './process-detail-response';
 import { requestContext } from './request-context';
 import { dtoValidation } from './validation';
 
@@ -82,9 +84,11 @@ export class ProcessesController {
     summary:
       'Process detail: status, steps with deltas, state, pending form, callback (never its token)',
   })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  detail(@Param('id') id: string) {
-    return this.queries.execute(new GetProcessQuery(id));
+  async detail(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    const detail = await this.queries.execute(new GetProcessQuery(id));
+    sendDetail(req, res, detail);
   }
 
   @Put(':id/resume')
