@@ -23,7 +23,8 @@ const intSetting = (name: string, fallback: number): number => {
 };
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(repoRoot, 'dist/main.js'))) throw new Error('dist/main.js missing: run npm run build');
+  if (!existsSync(path.join(repoRoot, 'dist/main.js')))
+    throw new Error('dist/main.js missing: run npm run build');
   const settings: BenchSettings = {
     processes: intSetting('BENCH_N', 300),
     warmup: intSetting('BENCH_WARMUP', 20),
@@ -38,7 +39,11 @@ async function main(): Promise<void> {
     for (const launcher of launchers) engines.push(await measureEngine(launcher, pg, settings));
     process.stderr.write('[floor] PostgreSQL commit floor\n');
     await pg.createDatabase('bench_floor');
-    const commitFloor = await measureCommitFloor(pg.url('bench_floor'), settings.clients, intSetting('BENCH_FLOOR_MS', 5000));
+    const commitFloor = await measureCommitFloor(
+      pg.url('bench_floor'),
+      settings.clients,
+      intSetting('BENCH_FLOOR_MS', 5000),
+    );
     const report: SideBySideReport = {
       date: new Date().toISOString(),
       machine: {

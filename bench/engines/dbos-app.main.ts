@@ -16,7 +16,9 @@ const WAIT_SECONDS = 3600;
 async function createL2vpn(input: l2vpn.L2vpnInput): Promise<string> {
   const id = DBOS.workflowID as string;
   await DBOS.setEvent('status', 'running');
-  const model = await DBOS.runStep(async () => l2vpn.constructModel(input), { name: 'Construct L2VPN model' });
+  const model = await DBOS.runStep(async () => l2vpn.constructModel(input), {
+    name: 'Construct L2VPN model',
+  });
   const stored = await DBOS.runStep(async () => l2vpn.withStatus(model, 'provisioning'), {
     name: 'Store process subscription',
   });
@@ -27,7 +29,9 @@ async function createL2vpn(input: l2vpn.L2vpnInput): Promise<string> {
   );
   const callback = await DBOS.recv<l2vpn.LsoCallback>('callback', WAIT_SECONDS);
   if (callback === null) throw new Error('callback timed out');
-  await DBOS.runStep(async () => l2vpn.validateCallback(callback), { name: 'Evaluate callback result' });
+  await DBOS.runStep(async () => l2vpn.validateCallback(callback), {
+    name: 'Evaluate callback result',
+  });
   await DBOS.setEvent('status', 'suspended');
   const confirmation = await DBOS.recv<object>('confirm', WAIT_SECONDS);
   if (confirmation === null) throw new Error('confirmation timed out');

@@ -54,7 +54,12 @@ export async function requestPlaybook(
   const answer = await requestJson('POST', `${lsoUrl}/api/playbook/`, {
     playbook_name: 'playbook.yml',
     inventory: `${input.site_a}\n${input.site_b}`,
-    extra_vars: { vlan: input.vlan, SiteA: input.site_a, SiteB: input.site_b, process_id: processId },
+    extra_vars: {
+      vlan: input.vlan,
+      SiteA: input.site_a,
+      SiteB: input.site_b,
+      process_id: processId,
+    },
     callback: callbackUrl,
     progress: `${callbackUrl}/progress`,
   });

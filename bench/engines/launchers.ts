@@ -34,7 +34,9 @@ async function waitHealthy(name: string, url: string, child: StartedChild): Prom
       return (await requestJson('GET', url, undefined, 2_000)).status === 200;
     });
   } catch (error) {
-    throw new Error(`${name} did not become healthy: ${(error as Error).message}\n${child.recentOutput()}`);
+    throw new Error(
+      `${name} did not become healthy: ${(error as Error).message}\n${child.recentOutput()}`,
+    );
   }
 }
 
@@ -67,7 +69,12 @@ export const batonLauncher: EngineLauncher = {
     });
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitHealthy('Baton', `${baseUrl}/health`, server);
-    return { baseUrl, serverPids: [server.pid], sqlProxy: proxy, stop: () => stopBoth(server, proxy) };
+    return {
+      baseUrl,
+      serverPids: [server.pid],
+      sqlProxy: proxy,
+      stop: () => stopBoth(server, proxy),
+    };
   },
 };
 
@@ -88,13 +95,20 @@ export const dbosLauncher: EngineLauncher = {
     });
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitHealthy('DBOS app', `${baseUrl}/health`, server);
-    return { baseUrl, serverPids: [server.pid], sqlProxy: proxy, stop: () => stopBoth(server, proxy) };
+    return {
+      baseUrl,
+      serverPids: [server.pid],
+      sqlProxy: proxy,
+      stop: () => stopBoth(server, proxy),
+    };
   },
 };
 
 function restateServerBinary(): string {
   const require = createRequire(__filename);
-  const pkg = require.resolve(`@restatedev/restate-server-${process.platform}-${process.arch}/package.json`);
+  const pkg = require.resolve(
+    `@restatedev/restate-server-${process.platform}-${process.arch}/package.json`,
+  );
   return path.join(path.dirname(pkg), 'bin', 'restate-server');
 }
 
@@ -103,7 +117,12 @@ export const restateLauncher: EngineLauncher = {
   kind: 'restate',
   async start(_pg, lsoUrl) {
     const baseDir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-restate-'));
-    const [ingress, admin, fabric, servicePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [ingress, admin, fabric, servicePort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const ingressUrl = `http://127.0.0.1:${ingress}`;
     const adminUrl = `http://127.0.0.1:${admin}`;
     const server = startChild('restate-server', restateServerBinary(), ['--no-logo'], {
@@ -118,10 +137,20 @@ export const restateLauncher: EngineLauncher = {
         RESTATE_LOG_FILTER: 'warn',
       },
     });
-    const service = startChild('restate-service', process.execPath, [benchScript('engines/restate-service.main.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, PORT: String(servicePort), LSO_URL: lsoUrl, RESTATE_INGRESS_URL: ingressUrl },
-    });
+    const service = startChild(
+      'restate-service',
+      process.execPath,
+      [benchScript('engines/restate-service.main.ts')],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          PORT: String(servicePort),
+          LSO_URL: lsoUrl,
+          RESTATE_INGRESS_URL: ingressUrl,
+        },
+      },
+    );
     const stop = async (): Promise<void> => {
       await Promise.all([server.stop(), service.stop()]);
       rmSync(baseDir, { recursive: true, force: true });
@@ -133,7 +162,9 @@ export const restateLauncher: EngineLauncher = {
         uri: `http://127.0.0.1:${servicePort}`,
       });
       if (registered.status >= 300) {
-        throw new Error(`registering the Restate service: ${registered.status} ${JSON.stringify(registered.body)}\n${service.recentOutput()}`);
+        throw new Error(
+          `registering the Restate service: ${registered.status} ${JSON.stringify(registered.body)}\n${service.recentOutput()}`,
+        );
       }
       // The ingress learns about new deployments asynchronously.
       await waitUntil('l2vpn on the Restate ingress', async () => {

@@ -44,7 +44,8 @@ const workflow = restate.workflow({
       ctx.get<string>('status'),
     confirm: async (ctx: restate.WorkflowSharedContext, input: object): Promise<void> => {
       const id = await ctx.get<string>('confirmation');
-      if (id === null) throw new restate.TerminalError('not awaiting confirmation', { errorCode: 409 });
+      if (id === null)
+        throw new restate.TerminalError('not awaiting confirmation', { errorCode: 409 });
       ctx.resolveAwakeable(id, input ?? {});
     },
   },

@@ -20,7 +20,9 @@ export async function measureCommitFloor(
 ): Promise<CommitFloor> {
   const setup = new Client({ connectionString: url });
   await setup.connect();
-  await setup.query('CREATE TABLE IF NOT EXISTS commit_floor (id bigserial PRIMARY KEY, body text)');
+  await setup.query(
+    'CREATE TABLE IF NOT EXISTS commit_floor (id bigserial PRIMARY KEY, body text)',
+  );
   await setup.end();
   const clients = await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -43,5 +45,9 @@ export async function measureCommitFloor(
   );
   const elapsed = performance.now() - began;
   await Promise.all(clients.map((client) => client.end()));
-  return { connections, commitsPerSecond: latencies.length / (elapsed / 1000), commitMs: spread(latencies) };
+  return {
+    connections,
+    commitsPerSecond: latencies.length / (elapsed / 1000),
+    commitMs: spread(latencies),
+  };
 }

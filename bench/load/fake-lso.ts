@@ -54,12 +54,22 @@ export class FakeLso {
       this.failures.push(`playbook request without callback or process id`);
       return;
     }
-    const payload = { job_id: jobId, output: 'PLAY RECAP ok=3 changed=1', return_code: 0, status: 'successful' };
+    const payload = {
+      job_id: jobId,
+      output: 'PLAY RECAP ok=3 changed=1',
+      return_code: 0,
+      status: 'successful',
+    };
     const postedAt = performance.now();
     try {
       const answer = await requestJson('POST', request.callback, payload);
-      this.callbacks.set(processId, { postedAt, answeredAt: performance.now(), status: answer.status });
-      if (answer.status >= 300) this.failures.push(`callback ${answer.status}: ${JSON.stringify(answer.body)}`);
+      this.callbacks.set(processId, {
+        postedAt,
+        answeredAt: performance.now(),
+        status: answer.status,
+      });
+      if (answer.status >= 300)
+        this.failures.push(`callback ${answer.status}: ${JSON.stringify(answer.body)}`);
     } catch (error) {
       this.failures.push(`callback failed: ${(error as Error).message}`);
     }

@@ -37,7 +37,8 @@ export class LoadGenerator {
         if (m.type === 'summary') resolve(m.summary);
         else reject(new Error(`load generator: ${m.type === 'error' ? m.message : m.type}`));
       };
-      const onExit = (code: number | null): void => reject(new Error(`load generator exited (${code})`));
+      const onExit = (code: number | null): void =>
+        reject(new Error(`load generator exited (${code})`));
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);
       this.child.send({ type: 'run', ...command });

@@ -57,7 +57,9 @@ async function main(): Promise<void> {
       command.type === 'run'
         ? run(command).then((summary) => ({ type: 'summary', summary }))
         : historyRecords(command.ids).then((records) => ({ type: 'history', records }));
-    work.then(send, (error: Error) => send({ type: 'error', message: error.stack ?? error.message }));
+    work.then(send, (error: Error) =>
+      send({ type: 'error', message: error.stack ?? error.message }),
+    );
   });
   process.on('disconnect', () => void lso.close().then(() => process.exit(0)));
   send({ type: 'ready' });

@@ -66,7 +66,10 @@ export async function measureEngine(
       peakSampled = Math.max(peakSampled, memoryMiB(engine.serverPids).rss);
     }, 250);
     const run = await load
-      .run({ label: 'measured', count: settings.processes, ...common }, progress('measured', settings.processes))
+      .run(
+        { label: 'measured', count: settings.processes, ...common },
+        progress('measured', settings.processes),
+      )
       .finally(() => clearInterval(sampler));
     const serverCpu = cpuSeconds(engine.serverPids) - cpuBefore;
     const pgCpu = cpuSeconds([pg.pid]) - pgCpuBefore;

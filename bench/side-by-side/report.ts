@@ -10,7 +10,11 @@ export interface SideBySideReport {
   commitFloor: CommitFloor;
 }
 
-type Row = [label: string, value: (r: EngineResult) => number | null, ratio: 'higher' | 'lower' | null];
+type Row = [
+  label: string,
+  value: (r: EngineResult) => number | null,
+  ratio: 'higher' | 'lower' | null,
+];
 
 const p50 = (s: Spread): number => s.p50;
 const p99 = (s: Spread): number => s.p99;
@@ -33,18 +37,31 @@ const ROWS: Row[] = [
 ];
 
 const cell = (value: number | null): string =>
-  value === null || !Number.isFinite(value) ? 'n/a' : String(round(value, value >= 100 ? 0 : value >= 10 ? 1 : 2));
+  value === null || !Number.isFinite(value)
+    ? 'n/a'
+    : String(round(value, value >= 100 ? 0 : value >= 10 ? 1 : 2));
 
 /** Baton ÷ peer, as printed in the table: above 1 means Baton is ahead for throughput, behind for latency. */
 function ratio(baton: number | null, peer: number | null): string {
-  if (baton === null || peer === null || !Number.isFinite(baton) || !Number.isFinite(peer) || peer === 0) return 'n/a';
+  if (
+    baton === null ||
+    peer === null ||
+    !Number.isFinite(baton) ||
+    !Number.isFinite(peer) ||
+    peer === 0
+  )
+    return 'n/a';
   return `${round(baton / peer, 2)}×`;
 }
 
 export function markdownReport(report: SideBySideReport): string {
   const baton = report.engines.find((e) => e.engine === 'Baton');
   const peers = report.engines.filter((e) => e !== baton);
-  const header = ['metric', ...report.engines.map((e) => e.engine), ...(baton ? peers.map((p) => `Baton ÷ ${p.engine}`) : [])];
+  const header = [
+    'metric',
+    ...report.engines.map((e) => e.engine),
+    ...(baton ? peers.map((p) => `Baton ÷ ${p.engine}`) : []),
+  ];
   const lines = [
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
@@ -66,6 +83,9 @@ export function markdownReport(report: SideBySideReport): string {
     '',
     `PostgreSQL commit floor: ${floor.connections} connections doing single-row INSERT autocommits: ` +
       `${cell(floor.commitsPerSecond)} commits/s, commit p50 ${cell(floor.commitMs.p50)} ms, p99 ${cell(floor.commitMs.p99)} ms.`,
-    ...errors.map((e) => `\n**${e.engine}: ${e.completed}/${s.processes} completed.** First errors: ${e.errors.slice(0, 3).join('; ')}`),
+    ...errors.map(
+      (e) =>
+        `\n**${e.engine}: ${e.completed}/${s.processes} completed.** First errors: ${e.errors.slice(0, 3).join('; ')}`,
+    ),
   ].join('\n');
 }
