@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_ENGINES } from './engines/launchers';
-import { stopAllChildren } from './lib/child-processes';
+import { onCleanup, runBench } from './lib/cleanup';
 import { measureCommitFloor } from './lib/commit-floor';
 import { startBenchPostgres } from './lib/postgres-server';
 import { repoRoot } from './lib/repo';
@@ -34,35 +34,31 @@ async function main(): Promise<void> {
   const wanted = (process.env.BENCH_ENGINES ?? 'baton,dbos,restate').split(',');
   const launchers = ALL_ENGINES.filter((e) => wanted.includes(e.kind));
   const pg = await startBenchPostgres();
-  try {
-    const engines: EngineResult[] = [];
-    for (const launcher of launchers) engines.push(await measureEngine(launcher, pg, settings));
-    process.stderr.write('[floor] PostgreSQL commit floor\n');
-    await pg.createDatabase('bench_floor');
-    const commitFloor = await measureCommitFloor(
-      pg.url('bench_floor'),
-      settings.clients,
-      intSetting('BENCH_FLOOR_MS', 5000),
-    );
-    const report: SideBySideReport = {
-      date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-      },
-      settings,
-      engines,
-      commitFloor,
-    };
-    const markdown = markdownReport(report);
-    process.stdout.write(`\n${markdown}\n`);
-    writeResults(report, markdown);
-  } finally {
-    await stopAllChildren();
-    await pg.stop();
-  }
+  onCleanup(() => pg.stop());
+  const engines: EngineResult[] = [];
+  for (const launcher of launchers) engines.push(await measureEngine(launcher, pg, settings));
+  process.stderr.write('[floor] PostgreSQL commit floor\n');
+  await pg.createDatabase('bench_floor');
+  const commitFloor = await measureCommitFloor(
+    pg.url('bench_floor'),
+    settings.clients,
+    intSetting('BENCH_FLOOR_MS', 5000),
+  );
+  const report: SideBySideReport = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    settings,
+    engines,
+    commitFloor,
+  };
+  const markdown = markdownReport(report);
+  process.stdout.write(`\n${markdown}\n`);
+  writeResults(report, markdown);
 }
 
 function writeResults(report: SideBySideReport, markdown: string): void {
@@ -76,10 +72,4 @@ function writeResults(report: SideBySideReport, markdown: string): void {
   process.stderr.write(`results written to ${dir}/latest.{json,md}\n`);
 }
 
-const interrupted = (): void => void stopAllChildren().finally(() => process.exit(130));
-process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
-
-main().catch((error: Error) => {
-  process.stderr.write(`${error.stack ?? error.message}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

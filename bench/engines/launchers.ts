@@ -27,12 +27,23 @@ export interface EngineLauncher {
   start(pg: BenchPostgres, lsoUrl: string): Promise<RunningEngine>;
 }
 
-async function waitHealthy(name: string, url: string, child: StartedChild): Promise<void> {
+async function waitHealthy(
+  name: string,
+  url: string,
+  child: StartedChild,
+  timeoutMs = 60_000,
+): Promise<void> {
   try {
-    await waitUntil(`${name} at ${url}`, async () => {
-      if (child.child.exitCode !== null) throw new Error('exited');
-      return (await requestJson('GET', url, undefined, 2_000)).status === 200;
-    });
+    await waitUntil(
+      `${name} at ${url}`,
+      async () => {
+        // A server that died will never answer: stop waiting (waitUntil swallows probe errors).
+        if (child.child.exitCode !== null) return true;
+        return (await requestJson('GET', url, undefined, 2_000)).status === 200;
+      },
+      timeoutMs,
+    );
+    if (child.child.exitCode !== null) throw new Error(`exited with ${child.child.exitCode}`);
   } catch (error) {
     throw new Error(
       `${name} did not become healthy: ${(error as Error).message}\n${child.recentOutput()}`,
@@ -48,27 +59,42 @@ async function proxiedDatabase(pg: BenchPostgres, database: string) {
   return { proxy, url };
 }
 
+/** Baton as a user starts it: the compiled server, configured by environment only. */
+export async function startBatonServer(
+  databaseUrl: string,
+  lsoUrl: string,
+): Promise<{ baseUrl: string; server: StartedChild }> {
+  const port = await freePort();
+  const server = startChild('baton', process.execPath, [path.join(repoRoot, 'dist/main.js')], {
+    echo: process.env.BENCH_ECHO === '1',
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      RUNNER_SIMULATOR: 'off',
+      ANSIBLE_PROXY_URL: lsoUrl,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy('Baton', `${baseUrl}/health`, server, 600_000);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { baseUrl, server };
+}
+
 export const batonLauncher: EngineLauncher = {
   name: 'Baton',
   kind: 'baton',
   async start(pg, lsoUrl) {
     const { proxy, url } = await proxiedDatabase(pg, 'bench_baton');
-    const port = await freePort();
-    const server = startChild('baton', process.execPath, [path.join(repoRoot, 'dist/main.js')], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        DATABASE_URL: url,
-        RUNNER_SIMULATOR: 'off',
-        ANSIBLE_PROXY_URL: lsoUrl,
-        LOG_LEVEL: 'warn',
-      },
-    });
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await waitHealthy('Baton', `${baseUrl}/health`, server);
+    const { baseUrl, server } = await startBatonServer(url, lsoUrl);
     return {
       baseUrl,
       serverPids: [server.pid],

@@ -27,7 +27,8 @@ export interface EngineResult {
   /** Q + E protocol messages per process, null for an engine without PostgreSQL. */
   sqlStatementsPerProcess: number | null;
   serverCpuSecondsPerProcess: number;
-  postgresCpuSecondsPerProcess: number;
+  /** null for an engine that does not use PostgreSQL. */
+  postgresCpuSecondsPerProcess: number | null;
   serverRssEndMiB: number;
   serverRssPeakMiB: number;
 }
@@ -92,7 +93,7 @@ export async function measureEngine(
       historyRecordsPerSecond: records === null ? null : records / wallSeconds,
       sqlStatementsPerProcess: engine.sqlProxy ? sql / n : null,
       serverCpuSecondsPerProcess: serverCpu / n,
-      postgresCpuSecondsPerProcess: pgCpu / n,
+      postgresCpuSecondsPerProcess: engine.sqlProxy ? pgCpu / n : null,
       serverRssEndMiB: memory.rss,
       // VmHWM covers start-up too; the sampled maximum only the measured run.
       serverRssPeakMiB: Math.max(peakSampled, memory.rss),

@@ -31,7 +31,11 @@ const ROWS: Row[] = [
   ['history records/s', (r) => r.historyRecordsPerSecond, null],
   ['SQL statements/process (Q+E messages)', (r) => r.sqlStatementsPerProcess, null],
   ['server CPU ms/process', (r) => r.serverCpuSecondsPerProcess * 1000, null],
-  ['PostgreSQL CPU ms/process', (r) => r.postgresCpuSecondsPerProcess * 1000, null],
+  [
+    'PostgreSQL CPU ms/process',
+    (r) => (r.postgresCpuSecondsPerProcess === null ? null : r.postgresCpuSecondsPerProcess * 1000),
+    null,
+  ],
   ['server RSS at end MiB', (r) => r.serverRssEndMiB, null],
   ['server RSS peak (sampled) MiB', (r) => r.serverRssPeakMiB, null],
 ];
