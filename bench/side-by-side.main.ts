@@ -65,11 +65,14 @@ function writeResults(report: SideBySideReport, markdown: string): void {
   const dir = path.join(repoRoot, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.slice(0, 16).replace(/:/g, '-');
-  for (const name of ['latest', `side-by-side-${stamp}`]) {
+  // A run of fewer engines (a diagnostic) must not replace the side-by-side figures.
+  const complete = report.engines.length === ALL_ENGINES.length;
+  const names = complete ? ['latest', `side-by-side-${stamp}`] : [`partial-${stamp}`];
+  for (const name of names) {
     writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(path.join(dir, `${name}.md`), `${markdown}\n`);
   }
-  process.stderr.write(`results written to ${dir}/latest.{json,md}\n`);
+  process.stderr.write(`results written to ${dir}/${names[0]}.{json,md}\n`);
 }
 
 runBench(main);

@@ -18,6 +18,8 @@ export interface RunningEngine {
   serverPids: number[];
   /** Counts the SQL the server sends to PostgreSQL (absent: it does not use PostgreSQL). */
   sqlProxy?: CountingProxy;
+  /** Its PostgreSQL database, if it uses one. */
+  database?: string;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export const batonLauncher: EngineLauncher = {
       baseUrl,
       serverPids: [server.pid],
       sqlProxy: proxy,
+      database: 'bench_baton',
       stop: () => stopBoth(server, proxy),
     };
   },
@@ -125,6 +128,7 @@ export const dbosLauncher: EngineLauncher = {
       baseUrl,
       serverPids: [server.pid],
       sqlProxy: proxy,
+      database: 'bench_dbos',
       stop: () => stopBoth(server, proxy),
     };
   },

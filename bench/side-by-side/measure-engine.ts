@@ -4,6 +4,12 @@ import { freePort } from '../lib/ports';
 import { BenchPostgres } from '../lib/postgres-server';
 import { cpuSeconds, memoryMiB } from '../lib/process-stats';
 import { Spread } from '../lib/stats';
+import {
+  resetStatementStats,
+  StatementStat,
+  statementStatsEnabled,
+  topStatements,
+} from '../lib/statement-stats';
 
 export interface BenchSettings {
   processes: number;
@@ -31,6 +37,10 @@ export interface EngineResult {
   postgresCpuSecondsPerProcess: number | null;
   serverRssEndMiB: number;
   serverRssPeakMiB: number;
+  /** The load generator's own CPU: if it nears a core, the figures measure it, not the server. */
+  loadGeneratorCpuSecondsPerProcess: number;
+  /** With BENCH_PG_STATEMENTS=1: where the engine's PostgreSQL time went. */
+  topStatements?: StatementStat[];
 }
 
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -59,6 +69,9 @@ export async function measureEngine(
     );
     if (warm.errors.length > 0) throw new Error(`warm-up failed: ${warm.errors.join('; ')}`);
 
+    const adminUrl = pg.url('postgres');
+    if (statementStatsEnabled() && engine.database) await resetStatementStats(adminUrl);
+    const loadCpuBefore = cpuSeconds([load.pid]);
     const cpuBefore = cpuSeconds(engine.serverPids);
     const pgCpuBefore = cpuSeconds([pg.pid]);
     const sqlBefore = engine.sqlProxy?.statements() ?? 0;
@@ -76,6 +89,11 @@ export async function measureEngine(
     const pgCpu = cpuSeconds([pg.pid]) - pgCpuBefore;
     const sql = (engine.sqlProxy?.statements() ?? 0) - sqlBefore;
     const memory = memoryMiB(engine.serverPids);
+    const loadCpu = cpuSeconds([load.pid]) - loadCpuBefore;
+    const statements =
+      statementStatsEnabled() && engine.database
+        ? await topStatements(adminUrl, engine.database)
+        : undefined;
 
     const records = await load.history(run.ids);
     const n = Math.max(1, run.completed);
@@ -97,6 +115,8 @@ export async function measureEngine(
       serverRssEndMiB: memory.rss,
       // VmHWM covers start-up too; the sampled maximum only the measured run.
       serverRssPeakMiB: Math.max(peakSampled, memory.rss),
+      loadGeneratorCpuSecondsPerProcess: loadCpu / n,
+      topStatements: statements,
     };
   } finally {
     await load?.stop();

@@ -36,6 +36,7 @@ const ROWS: Row[] = [
     (r) => (r.postgresCpuSecondsPerProcess === null ? null : r.postgresCpuSecondsPerProcess * 1000),
     null,
   ],
+  ['load generator CPU ms/process', (r) => r.loadGeneratorCpuSecondsPerProcess * 1000, null],
   ['server RSS at end MiB', (r) => r.serverRssEndMiB, null],
   ['server RSS peak (sampled) MiB', (r) => r.serverRssPeakMiB, null],
 ];
@@ -87,6 +88,19 @@ export function markdownReport(report: SideBySideReport): string {
     '',
     `PostgreSQL commit floor: ${floor.connections} connections doing single-row INSERT autocommits: ` +
       `${cell(floor.commitsPerSecond)} commits/s, commit p50 ${cell(floor.commitMs.p50)} ms, p99 ${cell(floor.commitMs.p99)} ms.`,
+    ...report.engines
+      .filter((e) => e.topStatements)
+      .flatMap((e) => [
+        '',
+        `${e.engine}: top statements by PostgreSQL execution time (pg_stat_statements, measured run)`,
+        '',
+        '| calls | total ms | mean ms | statement |',
+        '|---|---|---|---|',
+        ...(e.topStatements ?? []).map(
+          (t) =>
+            `| ${t.calls} | ${cell(t.totalMs)} | ${cell(t.meanMs)} | \`${t.query.replace(/\|/g, '\\|')}\` |`,
+        ),
+      ]),
     ...errors.map(
       (e) =>
         `\n**${e.engine}: ${e.completed}/${s.processes} completed.** First errors: ${e.errors.slice(0, 3).join('; ')}`,
