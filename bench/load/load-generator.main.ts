@@ -36,6 +36,7 @@ export interface RunSummary {
   callbackPostMs: ReturnType<typeof spread>;
   callbackToSuspendedMs: ReturnType<typeof spread>;
   ids: string[];
+  pollsPerProcess: number;
 }
 
 export type LoadGeneratorMessage =
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
       callbackPostMs: spread(latencies.callbackPostMs),
       callbackToSuspendedMs: spread(latencies.callbackToSuspendedMs),
       ids: result.processes.map((p) => p.id),
+      pollsPerProcess:
+        result.processes.reduce((sum, p) => sum + p.polls, 0) /
+        Math.max(1, result.processes.length),
     };
   }
 

@@ -18,6 +18,8 @@ export interface ProcessTiming {
   startedAt: number;
   suspendedSeenAt: number;
   completedAt: number;
+  /** Status requests this process took: each costs the server work, so it explains SQL counts. */
+  polls: number;
 }
 
 export interface WorkloadOptions {
@@ -39,10 +41,12 @@ async function runOneProcess(
 ): Promise<ProcessTiming> {
   const startedAt = performance.now();
   const id = await engine.start(L2VPN_INPUT);
+  let polls = 0;
   const waitFor = async (wanted: string): Promise<number> => {
     const deadline = performance.now() + options.stuckAfterMs;
     for (;;) {
       const status = await engine.status(id);
+      polls += 1;
       if (status === wanted) return performance.now();
       if (status === 'failed' || status === 'aborted') throw new Error(`process ${id} ${status}`);
       if (performance.now() > deadline) throw new Error(`process ${id} stuck at ${status}`);
@@ -52,7 +56,7 @@ async function runOneProcess(
   const suspendedSeenAt = await waitFor('suspended');
   await engine.confirm(id);
   const completedAt = await waitFor('completed');
-  return { id, startedAt, suspendedSeenAt, completedAt };
+  return { id, startedAt, suspendedSeenAt, completedAt, polls };
 }
 
 export interface WorkloadResult {

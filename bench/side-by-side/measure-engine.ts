@@ -30,6 +30,8 @@ export interface EngineResult {
   /** Durable history records per process (Baton: events; DBOS: recorded steps), null if unknown. */
   historyRecordsPerProcess: number | null;
   historyRecordsPerSecond: number | null;
+  /** Status polls per process: slower engines get polled more, which adds to their SQL count. */
+  pollsPerProcess: number;
   /** Q + E protocol messages per process, null for an engine without PostgreSQL. */
   sqlStatementsPerProcess: number | null;
   serverCpuSecondsPerProcess: number;
@@ -109,6 +111,7 @@ export async function measureEngine(
       callbackToSuspendedMs: run.callbackToSuspendedMs,
       historyRecordsPerProcess: records === null ? null : records / n,
       historyRecordsPerSecond: records === null ? null : records / wallSeconds,
+      pollsPerProcess: run.pollsPerProcess,
       sqlStatementsPerProcess: engine.sqlProxy ? sql / n : null,
       serverCpuSecondsPerProcess: serverCpu / n,
       postgresCpuSecondsPerProcess: engine.sqlProxy ? pgCpu / n : null,

@@ -29,6 +29,7 @@ const ROWS: Row[] = [
   ['callback answered → suspended seen p99 ms', (r) => p99(r.callbackToSuspendedMs), 'lower'],
   ['history records/process (Baton: events, DBOS: steps)', (r) => r.historyRecordsPerProcess, null],
   ['history records/s', (r) => r.historyRecordsPerSecond, null],
+  ['status polls/process', (r) => r.pollsPerProcess, null],
   ['SQL statements/process (Q+E messages)', (r) => r.sqlStatementsPerProcess, null],
   ['server CPU ms/process', (r) => r.serverCpuSecondsPerProcess * 1000, null],
   [
