@@ -128,11 +128,12 @@ function report(
   process.stdout.write(`\n${markdown}\n`);
   const dir = path.join(repoRoot, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'scale-latest.md'), `${markdown}\n`);
-  writeFileSync(
-    path.join(dir, 'scale-latest.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), seedRates, measurements }, null, 2)}\n`,
-  );
+  const date = new Date().toISOString();
+  const json = `${JSON.stringify({ date, seedRates, measurements }, null, 2)}\n`;
+  for (const name of ['scale-latest', `scale-${date.slice(0, 16).replace(/:/g, '-')}`]) {
+    writeFileSync(path.join(dir, `${name}.md`), `${markdown}\n`);
+    writeFileSync(path.join(dir, `${name}.json`), json);
+  }
 }
 
 runBench(main);
