@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startChild, StartedChild } from '../lib/child-processes';
+import { CountingProxy, startCountingProxy } from '../lib/counting-pg-proxy';
+import { requestJson, waitUntil } from '../lib/http-json';
+import { freePort } from '../lib/ports';
+import { BenchPostgres } from '../lib/postgres-server';
+import { benchScript, repoRoot } from '../lib/repo';
+import { EngineKind } from '../load/engine-clients';
+
+/** A server under test, started as its users would start it. */
+export interface RunningEngine {
+  /** Where the load generator sends its requests. */
+  baseUrl: string;
+  /** Roots of the server's process trees, for CPU and memory. */
+  serverPids: number[];
+  /** Counts the SQL the server sends to PostgreSQL (absent: it does not use PostgreSQL). */
+  sqlProxy?: CountingProxy;
+  /** Its PostgreSQL database, if it uses one. */
+  database?: string;
+  stop(): Promise<void>;
+}
+
+export interface EngineLauncher {
+  name: string;
+  kind: EngineKind;
+  start(pg: BenchPostgres, lsoUrl: string): Promise<RunningEngine>;
+}
+
+async function waitHealthy(
+  name: string,
+  url: string,
+  child: StartedChild,
+  timeoutMs = 60_000,
+): Promise<void> {
+  try {
+    await waitUntil(
+      `${name} at ${url}`,
+      async () => {
+        // A server that died will never answer: stop waiting (waitUntil swallows probe errors).
+        if (child.child.exitCode !== null) return true;
+        return (await requestJson('GET', url, undefined, 2_000)).status === 200;
+      },
+      timeoutMs,
+    );
+    if (child.child.exitCode !== null) throw new Error(`exited with ${child.child.exitCode}`);
+  } catch (error) {
+    throw new Error(
+      `${name} did not become healthy: ${(error as Error).message}\n${child.recentOutput()}`,
+    );
+  }
+}
+
+/** A database of its own, reached through a statement-counting proxy. */
+async function proxiedDatabase(pg: BenchPostgres, database: string) {
+  await pg.createDatabase(database);
+  const proxy = await startCountingProxy(pg.port);
+  const url = pg.url(database).replace(`:${pg.port}/`, `:${proxy.port}/`);
+  return { proxy, url };
+}
+
+/** Baton as a user starts it: the compiled server, configured by environment only. */
+export async function startBatonServer(
+  databaseUrl: string,
+  lsoUrl: string,
+): Promise<{ baseUrl: string; server: StartedChild }> {
+  const port = await freePort();
+  const server = startChild('baton', process.execPath, [path.join(repoRoot, 'dist/main.js')], {
+    echo: process.env.BENCH_ECHO === '1',
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      RUNNER_SIMULATOR: 'off',
+      ANSIBLE_PROXY_URL: lsoUrl,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy('Baton', `${baseUrl}/health`, server, 600_000);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { baseUrl, server };
+}
+
+export const batonLauncher: EngineLauncher = {
+  name: 'Baton',
+  kind: 'baton',
+  async start(pg, lsoUrl) {
+    const { proxy, url } = await proxiedDatabase(pg, 'bench_baton');
+    const { baseUrl, server } = await startBatonServer(url, lsoUrl);
+    return {
+      baseUrl,
+      serverPids: [server.pid],
+      sqlProxy: proxy,
+      database: 'bench_baton',
+      stop: () => stopBoth(server, proxy),
+    };
+  },
+};
+
+async function stopBoth(server: StartedChild, proxy: CountingProxy): Promise<void> {
+  await server.stop();
+  await proxy.close();
+}
+
+export const dbosLauncher: EngineLauncher = {
+  name: 'DBOS',
+  kind: 'dbos',
+  async start(pg, lsoUrl) {
+    const { proxy, url } = await proxiedDatabase(pg, 'bench_dbos');
+    const port = await freePort();
+    const server = startChild('dbos', process.execPath, [benchScript('engines/dbos-app.main.ts')], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: String(port), DBOS_SYSTEM_DATABASE_URL: url, LSO_URL: lsoUrl },
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitHealthy('DBOS app', `${baseUrl}/health`, server);
+    return {
+      baseUrl,
+      serverPids: [server.pid],
+      sqlProxy: proxy,
+      database: 'bench_dbos',
+      stop: () => stopBoth(server, proxy),
+    };
+  },
+};
+
+function restateServerBinary(): string {
+  const require = createRequire(__filename);
+  const pkg = require.resolve(
+    `@restatedev/restate-server-${process.platform}-${process.arch}/package.json`,
+  );
+  return path.join(path.dirname(pkg), 'bin', 'restate-server');
+}
+
+export const restateLauncher: EngineLauncher = {
+  name: 'Restate',
+  kind: 'restate',
+  async start(_pg, lsoUrl) {
+    const baseDir = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-restate-'));
+    const [ingress, admin, fabric, servicePort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const ingressUrl = `http://127.0.0.1:${ingress}`;
+    const adminUrl = `http://127.0.0.1:${admin}`;
+    const server = startChild('restate-server', restateServerBinary(), ['--no-logo'], {
+      cwd: baseDir,
+      env: {
+        ...process.env,
+        RESTATE_BASE_DIR: baseDir,
+        RESTATE_LISTEN_MODE: 'tcp',
+        RESTATE_BIND_ADDRESS: `127.0.0.1:${fabric}`,
+        RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${admin}`,
+        RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ingress}`,
+        RESTATE_LOG_FILTER: 'warn',
+      },
+    });
+    const service = startChild(
+      'restate-service',
+      process.execPath,
+      [benchScript('engines/restate-service.main.ts')],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          PORT: String(servicePort),
+          LSO_URL: lsoUrl,
+          RESTATE_INGRESS_URL: ingressUrl,
+        },
+      },
+    );
+    const stop = async (): Promise<void> => {
+      await Promise.all([server.stop(), service.stop()]);
+      rmSync(baseDir, { recursive: true, force: true });
+    };
+    try {
+      await waitHealthy('Restate admin', `${adminUrl}/health`, server);
+      await waitHealthy('Restate ingress', `${ingressUrl}/restate/health`, server);
+      const registered = await requestJson('POST', `${adminUrl}/deployments`, {
+        uri: `http://127.0.0.1:${servicePort}`,
+      });
+      if (registered.status >= 300) {
+        throw new Error(
+          `registering the Restate service: ${registered.status} ${JSON.stringify(registered.body)}\n${service.recentOutput()}`,
+        );
+      }
+      // The ingress learns about new deployments asynchronously.
+      await waitUntil('l2vpn on the Restate ingress', async () => {
+        const probe = await requestJson('POST', `${ingressUrl}/l2vpn/readiness-probe/status`, {});
+        return probe.status === 200;
+      });
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return { baseUrl: ingressUrl, serverPids: [server.pid, service.pid], stop };
+  },
+};
+
+export const ALL_ENGINES: EngineLauncher[] = [batonLauncher, dbosLauncher, restateLauncher];

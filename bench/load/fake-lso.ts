@@ -1,0 +1,81 @@
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import { readJsonBody, requestJson, sendJson } from '../lib/http-json';
+
+/**
+ * The remote service every engine calls: LSO's API (`POST /api/playbook/`), answering 201
+ * `{job_id}` and then calling back at once with the payload LSO's Ansible runner sends. It times
+ * each callback POST, keyed by the process it belongs to.
+ */
+export interface CallbackTiming {
+  postedAt: number;
+  answeredAt: number;
+  status: number;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+interface PlaybookRequest {
+  callback?: string;
+  extra_vars?: { process_id?: string };
+}
+
+/** The process a callback belongs to: in the callback URL, or (Restate's awakeable URLs) sent along. */
+function processIdOf(request: PlaybookRequest): string | undefined {
+  return UUID.exec(request.callback ?? '')?.[0] ?? request.extra_vars?.process_id;
+}
+
+export class FakeLso {
+  readonly callbacks = new Map<string, CallbackTiming>();
+  readonly failures: string[] = [];
+  private server?: http.Server;
+
+  async listen(port: number): Promise<void> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || !req.url?.startsWith('/api/playbook')) {
+      sendJson(res, 404, { detail: 'not found' });
+      return;
+    }
+    const body = (await readJsonBody(req)) as PlaybookRequest;
+    const jobId = randomUUID();
+    res.once('finish', () => void this.callBack(body, jobId));
+    sendJson(res, 201, { job_id: jobId });
+  }
+
+  private async callBack(request: PlaybookRequest, jobId: string): Promise<void> {
+    const processId = processIdOf(request);
+    if (!request.callback || !processId) {
+      this.failures.push(`playbook request without callback or process id`);
+      return;
+    }
+    const payload = {
+      job_id: jobId,
+      output: 'PLAY RECAP ok=3 changed=1',
+      return_code: 0,
+      status: 'successful',
+    };
+    const postedAt = performance.now();
+    try {
+      const answer = await requestJson('POST', request.callback, payload);
+      this.callbacks.set(processId, {
+        postedAt,
+        answeredAt: performance.now(),
+        status: answer.status,
+      });
+      if (answer.status >= 300)
+        this.failures.push(`callback ${answer.status}: ${JSON.stringify(answer.body)}`);
+    } catch (error) {
+      this.failures.push(`callback failed: ${(error as Error).message}`);
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,87 @@
+import { performance } from 'node:perf_hooks';
+import { requestJson, sleep, waitUntil } from '../lib/http-json';
+import { cpuSeconds, memoryMiB } from '../lib/process-stats';
+import { spread, Spread } from '../lib/stats';
+import { SeededProcess } from './seed';
+
+const LSO_PAYLOAD = {
+  job_id: 'bench-scale',
+  output: 'PLAY RECAP ok=3 changed=1',
+  return_code: 0,
+  status: 'successful',
+};
+
+/**
+ * Baton has caught up when the newest seeded process is listed as awaiting a callback (the
+ * projection reached it) and the server's CPU has gone quiet (its runner is done replaying).
+ */
+export async function waitCaughtUp(
+  baseUrl: string,
+  pid: number,
+  newestId: string,
+): Promise<number> {
+  const began = performance.now();
+  await waitUntil(
+    'the newest seeded process in the list',
+    async () => {
+      const r = await requestJson(
+        'GET',
+        `${baseUrl}/api/processes?status=awaiting_callback&limit=1`,
+      );
+      return (
+        (r.body as { items?: Array<{ processId?: string }> }).items?.[0]?.processId === newestId
+      );
+    },
+    1_800_000,
+    500,
+  );
+  for (;;) {
+    const before = cpuSeconds([pid]);
+    await sleep(2_000);
+    if (cpuSeconds([pid]) - before < 0.1) break;
+  }
+  return (performance.now() - began) / 1000;
+}
+
+export interface WaitingMeasurement {
+  waiting: number;
+  catchUpSeconds: number;
+  rssMiB: number;
+  rssAfterCallbacksMiB: number;
+  peakRssMiB: number;
+  callbackMs: Spread;
+  refused: number;
+}
+
+/** RSS at rest, then `callbacks` callback POSTs one after another, timed one by one. */
+export async function measureWhileWaiting(
+  baseUrl: string,
+  pid: number,
+  waiting: number,
+  catchUpSeconds: number,
+  targets: SeededProcess[],
+): Promise<WaitingMeasurement> {
+  const rssMiB = memoryMiB([pid]).rss;
+  const latencies: number[] = [];
+  let refused = 0;
+  for (const target of targets) {
+    const t = performance.now();
+    const answer = await requestJson(
+      'POST',
+      `${baseUrl}/api/processes/${target.processId}/callback/${target.token}`,
+      LSO_PAYLOAD,
+    );
+    latencies.push(performance.now() - t);
+    if (answer.status !== 200) refused += 1;
+  }
+  const memory = memoryMiB([pid]);
+  return {
+    waiting,
+    catchUpSeconds,
+    rssMiB,
+    rssAfterCallbacksMiB: memory.rss,
+    peakRssMiB: memory.peakRss,
+    callbackMs: spread(latencies),
+    refused,
+  };
+}

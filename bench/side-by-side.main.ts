@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: the seed workload on Baton, DBOS and Restate one after another, plus the
+ * PostgreSQL commit floor, printed side by side and written to bench/results/.
+ * Settings: BENCH_N (300), BENCH_WARMUP (20), BENCH_CLIENTS (16), BENCH_POLL_MS (5),
+ * BENCH_ENGINES (baton,dbos,restate), BENCH_FLOOR_MS (5000).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ALL_ENGINES } from './engines/launchers';
+import { onCleanup, runBench } from './lib/cleanup';
+import { measureCommitFloor } from './lib/commit-floor';
+import { startBenchPostgres } from './lib/postgres-server';
+import { repoRoot } from './lib/repo';
+import { BenchSettings, EngineResult } from './side-by-side/measure-engine';
+import { measureEngine } from './side-by-side/measure-engine';
+import { markdownReport, SideBySideReport } from './side-by-side/report';
+
+const intSetting = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(repoRoot, 'dist/main.js')))
+    throw new Error('dist/main.js missing: run npm run build');
+  const settings: BenchSettings = {
+    processes: intSetting('BENCH_N', 300),
+    warmup: intSetting('BENCH_WARMUP', 20),
+    clients: intSetting('BENCH_CLIENTS', 16),
+    pollMs: intSetting('BENCH_POLL_MS', 5),
+  };
+  const wanted = (process.env.BENCH_ENGINES ?? 'baton,dbos,restate').split(',');
+  const launchers = ALL_ENGINES.filter((e) => wanted.includes(e.kind));
+  const pg = await startBenchPostgres();
+  onCleanup(() => pg.stop());
+  const engines: EngineResult[] = [];
+  for (const launcher of launchers) engines.push(await measureEngine(launcher, pg, settings));
+  process.stderr.write('[floor] PostgreSQL commit floor\n');
+  await pg.createDatabase('bench_floor');
+  const commitFloor = await measureCommitFloor(
+    pg.url('bench_floor'),
+    settings.clients,
+    intSetting('BENCH_FLOOR_MS', 5000),
+  );
+  const report: SideBySideReport = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    settings,
+    engines,
+    commitFloor,
+  };
+  const markdown = markdownReport(report);
+  process.stdout.write(`\n${markdown}\n`);
+  writeResults(report, markdown);
+}
+
+function writeResults(report: SideBySideReport, markdown: string): void {
+  const dir = path.join(repoRoot, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = report.date.slice(0, 16).replace(/:/g, '-');
+  // A run of fewer engines (a diagnostic) must not replace the side-by-side figures.
+  const complete = report.engines.length === ALL_ENGINES.length;
+  const names = complete ? ['latest', `side-by-side-${stamp}`] : [`partial-${stamp}`];
+  for (const name of names) {
+    writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(path.join(dir, `${name}.md`), `${markdown}\n`);
+  }
+  process.stderr.write(`results written to ${dir}/${names[0]}.{json,md}\n`);
+}
+
+runBench(main);
