@@ -1,4 +1,4 @@
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 
 /**
  * Runs `work` on a client checked out of the pool.
@@ -24,6 +24,19 @@ export async function withClient<T>(
     if (broken !== undefined) client.on('error', () => undefined);
     client.release(broken);
   }
+}
+
+/**
+ * One statement on a pooled client. Unlike `pool.query`, which throws the connection away with
+ * any error, an error the server answered (a unique violation on a contended append, say) keeps
+ * the connection: only a broken connection is destroyed. Otherwise every append conflict would
+ * cost a new connection and its SCRAM handshake.
+ */
+export function query<R extends QueryResultRow>(
+  pool: Pool,
+  config: QueryConfig,
+): Promise<QueryResult<R>> {
+  return withClient(pool, (client) => client.query<R>(config));
 }
 
 /**

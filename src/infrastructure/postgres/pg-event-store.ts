@@ -36,6 +36,7 @@ import {
   toPosition,
   toRecordedEvent,
 } from './pg-event-rows';
+import { query } from './pg-client';
 import { isUniqueViolation, toStoreError } from './pg-errors';
 import { PgNotifier } from './pg-notifier';
 
@@ -115,7 +116,7 @@ export class PgEventStore implements EventStore {
     const { json, ids } = serialiseForAppend(events, randomUUID);
     const expectation =
       expected === 'any' ? EXPECT_ANY : expected === 'no_stream' ? EXPECT_NO_STREAM : expected;
-    const { rows } = await this.pool.query<AppendRow>({
+    const { rows } = await query<AppendRow>(this.pool, {
       name: 'baton_append',
       text: APPEND_SQL,
       values: [streamId, expectation, json],
@@ -192,7 +193,7 @@ export class PgEventStore implements EventStore {
 
   private async follow(after: number, limit: number): Promise<FollowPage> {
     try {
-      const { rows } = await this.pool.query<EventRow & { newest: string | null }>({
+      const { rows } = await query<EventRow & { newest: string | null }>(this.pool, {
         name: 'baton_follow',
         text: FOLLOW_SQL,
         values: [after, limit],
@@ -213,7 +214,7 @@ export class PgEventStore implements EventStore {
     doing: string,
   ): Promise<RecordedEvent[]> {
     try {
-      const result = await this.pool.query<EventRow>({ name, text, values });
+      const result = await query<EventRow>(this.pool, { name, text, values });
       return result.rows.map(toRecordedEvent);
     } catch (error) {
       throw toStoreError(error, doing);
