@@ -123,7 +123,7 @@ function report(
     '|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    'projection rebuild: measured by npm run projections:rebuild, see README',
+    'projection rebuild over 1M events: npm run bench:rebuild',
   ].join('\n');
   process.stdout.write(`\n${markdown}\n`);
   const dir = path.join(repoRoot, 'bench/results');

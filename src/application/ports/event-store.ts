@@ -68,6 +68,14 @@ export interface ReadAllOptions {
 /** Called with each batch in global order; the subscription waits for the promise. */
 export type SubscriptionHandler = (events: RecordedEvent[]) => Promise<void>;
 
+export interface SubscribeOptions {
+  /**
+   * For followers that need not see each event at once (read models): once caught up, read at
+   * most this often, so events arrive in fewer, bigger batches. Catching up is never slowed.
+   */
+  minIntervalMs?: number;
+}
+
 export interface Subscription {
   /** Stops delivering; resolves when the handler in flight (if any) has returned. */
   close(): Promise<void>;
@@ -88,7 +96,11 @@ export interface EventStore {
    * Delivers every event with position > `after`, in order, then follows live appends.
    * Never skips an event that a concurrent transaction commits late.
    */
-  subscribeAll(after: number, handler: SubscriptionHandler): Subscription;
+  subscribeAll(
+    after: number,
+    handler: SubscriptionHandler,
+    options?: SubscribeOptions,
+  ): Subscription;
   close(): Promise<void>;
 }
 

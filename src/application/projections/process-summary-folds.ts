@@ -22,15 +22,30 @@ import { toProcessEvent } from '../process/process-repository';
 const REMEMBERED_FOLDS = 2000;
 
 export class ProcessSummaryFolds {
-  private readonly remembered = new FoldedProcessCache(REMEMBERED_FOLDS);
+  private readonly remembered: FoldedProcessCache;
 
   constructor(
     private readonly summaries: ProcessSummaryStore,
     private readonly registry: WorkflowRegistry,
-  ) {}
+    remember = REMEMBERED_FOLDS,
+  ) {
+    this.remembered = new FoldedProcessCache(remember);
+  }
 
+  /** Applies a batch and moves the checkpoint to its last event, atomically. */
   async apply(events: readonly RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const changes = await this.fold(events);
+    await this.summaries.applyBatch(changes, events[events.length - 1].position);
+    // Only once written: a batch that failed is redelivered and must not find itself remembered.
+    this.remember(changes);
+  }
+
+  /**
+   * The rows a batch changes, from the remembered or stored folds. Remember them (`remember`)
+   * once written, unless the caller treats a failed write as the end of everything (a rebuild).
+   */
+  async fold(events: readonly RecordedEvent[]): Promise<SummaryChange[]> {
     const byProcess = groupByProcess(events);
     const folds = await this.startingFolds(byProcess);
     const changes: SummaryChange[] = [];
@@ -39,10 +54,22 @@ export class ProcessSummaryFolds {
       const fold = stream.reduce(applyInOrder, before);
       if (fold !== before) changes.push({ summary: this.summarise(fold), fold });
     }
-    await this.summaries.applyBatch(changes, events[events.length - 1].position);
-    // Only once written: a batch that failed is redelivered and must not find itself remembered.
+    return changes;
+  }
+
+  remember(changes: readonly SummaryChange[]): void {
     for (const { fold } of changes)
       this.remembered.offer(fold.processId, { state: fold, events: [], checkedAt: 0 });
+  }
+
+  /** Whether every process of the batch has its fold in memory (no stored row is needed). */
+  knowsAll(events: readonly RecordedEvent[]): boolean {
+    for (const [processId, stream] of groupByProcess(events)) {
+      const known = this.remembered.get(processId)?.state;
+      if (stream[0].revision > 0 && !(known && known.revision >= stream[0].revision - 1))
+        return false;
+    }
+    return true;
   }
 
   summarise(state: ProcessState): ProcessSummary {

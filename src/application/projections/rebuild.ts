@@ -1,6 +1,8 @@
 /**
- * Replays the whole event store into an emptied read model. Reads the next page while the
- * current one is being written, so reading and writing overlap.
+ * Replays the whole event store into an emptied read model. Reading, folding and writing
+ * overlap: the next page is read while the current one is folded, and a few batches are written
+ * at once. That is only safe because a rebuild keeps its checkpoint at 0 until every row is
+ * written: a rebuild that stops half way is simply replayed from the start by the service.
  */
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { EventStore, RecordedEvent } from '../ports/event-store';
@@ -19,6 +21,11 @@ export interface RebuildResult {
   seconds: number;
 }
 
+/** Batches being written at once. */
+const WRITES_IN_FLIGHT = 3;
+/** Folds a rebuild keeps in memory: processes whose events span pages are rarely read back. */
+const REBUILD_REMEMBERED_FOLDS = 20_000;
+
 export const rebuildProcessSummaries = async (
   store: EventStore,
   summaries: ProcessSummaryStore,
@@ -29,17 +36,34 @@ export const rebuildProcessSummaries = async (
   const batchSize = options.batchSize ?? 5000;
   const head = await store.headPosition();
   await summaries.reset();
-  const folds = new ProcessSummaryFolds(summaries, registry);
+  const folds = new ProcessSummaryFolds(summaries, registry, REBUILD_REMEMBERED_FOLDS);
+  const writing = new Set<Promise<void>>();
+  const settleWrites = async () => {
+    await Promise.all(writing);
+  };
   let events = 0;
+  let last = 0;
   let page: RecordedEvent[] = await store.readAll({ after: 0, limit: batchSize });
   while (page.length > 0) {
-    const last = page[page.length - 1].position;
+    last = page[page.length - 1].position;
     const next = store.readAll({ after: last, limit: batchSize });
     next.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    await folds.apply(page);
+    // A fold not in memory is read from the table, which must then hold every earlier batch.
+    if (!folds.knowsAll(page)) await settleWrites();
+    const changes = await folds.fold(page);
+    folds.remember(changes);
+    const write = summaries.applyBatch(changes, 0);
+    writing.add(write);
+    void write.then(
+      () => writing.delete(write),
+      () => undefined, // surfaces through settleWrites
+    );
+    if (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
     events += page.length;
     options.onProgress?.({ events, position: last, head });
     page = await next;
   }
+  await settleWrites();
+  await summaries.applyBatch([], last); // only now is the rebuilt table complete
   return { events, seconds: (Date.now() - started) / 1000 };
 };

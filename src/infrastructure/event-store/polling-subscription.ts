@@ -33,6 +33,8 @@ export interface SubscriptionOptions {
   maxBackoffMs: number;
   /** Told about every failed read or handler call; the loop itself then retries. */
   onError: (error: unknown) => void;
+  /** See SubscribeOptions.minIntervalMs. */
+  minIntervalMs?: number;
 }
 
 /**
@@ -71,12 +73,18 @@ export class PollingSubscription implements Subscription {
     let position = after;
     let failures = 0;
     let heldBackPause = HELD_BACK_FIRST_MS;
+    let lastReadAt = 0;
+    let catchingUp = true;
     while (!stop.aborted) {
       const seen = this.source.changes.current;
       try {
+        const pause = catchingUp ? 0 : lastReadAt + (this.options.minIntervalMs ?? 0) - Date.now();
+        if (pause > 0) await sleep(pause, stop);
+        lastReadAt = Date.now();
         const { events: batch, heldBack } = await this.source.readPage(position, batchSize);
         if (stop.aborted) break;
         failures = 0;
+        catchingUp = batch.length === batchSize;
         if (batch.length > 0) {
           await this.handler(batch);
           position = batch[batch.length - 1].position;

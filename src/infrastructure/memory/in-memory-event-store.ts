@@ -7,6 +7,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  SubscribeOptions,
   Subscription,
   SubscriptionHandler,
 } from '../../application/ports/event-store';
@@ -83,7 +84,11 @@ export class InMemoryEventStore implements EventStore {
     return this.log.length;
   }
 
-  subscribeAll(after: number, handler: SubscriptionHandler): Subscription {
+  subscribeAll(
+    after: number,
+    handler: SubscriptionHandler,
+    options: SubscribeOptions = {},
+  ): Subscription {
     const subscription = new PollingSubscription(
       {
         readPage: async (after, limit) => ({
@@ -101,6 +106,7 @@ export class InMemoryEventStore implements EventStore {
         initialBackoffMs: 10,
         maxBackoffMs: 1000,
         onError: this.options.onSubscriptionError ?? defaultOnError,
+        minIntervalMs: options.minIntervalMs,
       },
       (closed) => {
         this.subscriptions.delete(closed);

@@ -8,6 +8,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  SubscribeOptions,
   Subscription,
   SubscriptionHandler,
 } from '../../application/ports/event-store';
@@ -157,7 +158,11 @@ export class PgEventStore implements EventStore {
     }
   }
 
-  subscribeAll(after: number, handler: SubscriptionHandler): Subscription {
+  subscribeAll(
+    after: number,
+    handler: SubscriptionHandler,
+    options: SubscribeOptions = {},
+  ): Subscription {
     const source = {
       changes: this.feed.changes,
       readPage: (from: number, limit: number) => {
@@ -175,6 +180,7 @@ export class PgEventStore implements EventStore {
         initialBackoffMs: 100,
         maxBackoffMs: this.options.maxBackoffMs ?? 10_000,
         onError: this.onSubscriptionError,
+        minIntervalMs: options.minIntervalMs,
       },
       (closed) => {
         this.subscriptions.delete(closed);

@@ -1,7 +1,10 @@
 import { Pool } from 'pg';
 
-/** Fewest milliseconds between two NOTIFYs: wake-ups for other processes, not a message bus. */
-const MIN_INTERVAL_MS = 10;
+/**
+ * Fewest milliseconds between two NOTIFYs: wake-ups for other processes, not a message bus. Other
+ * processes follow Baton's events up to this much later; this process is woken in-process.
+ */
+const MIN_INTERVAL_MS = 50;
 
 /**
  * Wakes subscribers in other processes after appends, outside the appending transactions: a

@@ -28,9 +28,12 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
     version: 101,
     name: 'process-summaries-keep-their-fold',
     // Why: the projection now evolves each row's stored fold instead of re-reading the stream.
-    // Rows written before have no fold, so the read model is emptied and replayed from 0.
+    // Rows written before have no fold, so the read model is emptied and replayed from 0. Folds
+    // are stored uncompressed (EXTERNAL): they are rewritten on every batch, and pglz costs more
+    // CPU than the disk it saves (the embedded binaries have no lz4).
     sql: `
       ALTER TABLE process_summaries ADD COLUMN fold jsonb NOT NULL;
+      ALTER TABLE process_summaries ALTER COLUMN fold SET STORAGE EXTERNAL;
       TRUNCATE process_summaries;
       DELETE FROM checkpoints WHERE name = 'projection:process-summaries';
     `,
