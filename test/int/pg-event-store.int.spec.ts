@@ -1,7 +1,7 @@
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { randomUUID } from 'node:crypto';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
-import { APPEND_SQL, EXPECT_NO_STREAM } from '../../src/infrastructure/postgres/pg-event-sql';
+import { BATCH_APPEND_SQL, EXPECT_NO_STREAM } from '../../src/infrastructure/postgres/pg-event-sql';
 import { describeEventStoreContract } from '../support/event-store-contract';
 import {
   Collector,
@@ -50,13 +50,10 @@ describe('PgEventStore on PostgreSQL', () => {
     const slow = await database.pool.connect();
     await slow.query('BEGIN');
     await slow.query('SELECT pg_current_xact_id()');
+    const slowEvents = [{ id: randomUUID(), ...newEvent('Slow') }];
     await slow.query({
-      text: APPEND_SQL,
-      values: [
-        'slow',
-        EXPECT_NO_STREAM,
-        JSON.stringify([{ id: randomUUID(), ...newEvent('Slow') }]),
-      ],
+      text: BATCH_APPEND_SQL,
+      values: [JSON.stringify([{ s: 'slow', x: EXPECT_NO_STREAM, o: 0, e: slowEvents }])],
     });
     const fast = await store.append('fast', events(1), 'no_stream');
     await delay(300);

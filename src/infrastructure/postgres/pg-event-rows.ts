@@ -32,7 +32,7 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 /**
- * The append's events as one JSON array parameter (see APPEND_SQL), with ids chosen here so the
+ * The append's events as one JSON array parameter (see BATCH_APPEND_SQL), with ids chosen here so the
  * caller gets the recorded events back without reading them.
  */
 export function serialiseForAppend(

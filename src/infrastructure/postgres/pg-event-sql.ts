@@ -28,28 +28,34 @@ export const EXPECT_NO_STREAM = -1;
 export const EXPECT_ANY = -2;
 
 /**
- * Check the expected revision, number and insert the events: one statement in its own
- * transaction. The check reads committed rows; two writers that both pass it collide on the
- * (stream_id, revision) unique key, and the later one gets a unique violation (a conflict).
- * Returns the stream's revision before the append and, if it inserted, the last revision and
- * position; a failed expectation inserts nothing and returns NULLs for those.
+ * Appends to one or more streams in one statement and transaction (see PgAppendBatcher). `$1`
+ * is a JSON array of {s: stream, x: expectation, o: offset of its first event within the batch,
+ * e: events}. Per stream: check the expected revision against committed rows, then number and
+ * insert its events; a stream whose expectation fails gets nothing. Two writers that both pass
+ * the check collide on the (stream_id, revision) unique key, and the later one gets a unique
+ * violation (a conflict). The batch's positions share one transaction id, so each append's
+ * offset keeps them unique and each append contiguous. One row per stream comes back: its
+ * revision before, and (NULL when nothing was written) its last revision and position.
  */
-export const APPEND_SQL = `
-WITH head AS (
-  SELECT coalesce(max(revision), -1) AS revision FROM events WHERE stream_id = $1
+export const BATCH_APPEND_SQL = `
+WITH request AS (
+  SELECT r.s AS stream_id, r.x AS expectation, r.o AS first_index, r.e AS events,
+         (SELECT coalesce(max(revision), -1) FROM events WHERE stream_id = r.s) AS previous
+  FROM jsonb_to_recordset($1::jsonb) AS r(s text, x int, o int, e jsonb)
 ), inserted AS (
   INSERT INTO events (${EVENT_COLUMNS})
-  SELECT b.base + pg_current_xact_id()::text::bigint * ${POSITIONS_PER_TRANSACTION} + e.n - 1,
-         (e.event->>'id')::uuid, $1, h.revision + e.n, e.event->>'type',
+  SELECT b.base + pg_current_xact_id()::text::bigint * ${POSITIONS_PER_TRANSACTION}
+           + q.first_index + e.n - 1,
+         (e.event->>'id')::uuid, q.stream_id, q.previous + e.n, e.event->>'type',
          e.event->'data', e.event->'metadata'
-  FROM head h, events_position_base b,
-       jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(event, n)
-  WHERE $2::int = ${EXPECT_ANY} OR h.revision = $2::int
-  RETURNING revision, position
+  FROM request q, events_position_base b,
+       jsonb_array_elements(q.events) WITH ORDINALITY AS e(event, n)
+  WHERE q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation
+  RETURNING stream_id, revision, position
 )
-SELECT (SELECT revision FROM head) AS previous,
-       (SELECT max(revision) FROM inserted) AS last_revision,
-       (SELECT max(position) FROM inserted) AS last_position`;
+SELECT q.stream_id, q.previous, max(i.revision) AS last_revision, max(i.position) AS last_position
+FROM request q LEFT JOIN inserted i ON i.stream_id = q.stream_id
+GROUP BY q.stream_id, q.previous`;
 
 export const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`;

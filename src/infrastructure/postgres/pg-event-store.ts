@@ -20,9 +20,9 @@ import {
   describeRevision,
 } from '../event-store/expected-revision';
 import { FollowPage, PollingSubscription } from '../event-store/polling-subscription';
+import { PgAppendBatcher } from './pg-append-batcher';
 import { PgChangeFeed } from './pg-change-feed';
 import {
-  APPEND_SQL,
   EXPECT_ANY,
   EXPECT_NO_STREAM,
   FOLLOW_SQL,
@@ -56,15 +56,10 @@ export interface PgEventStoreOptions {
   onSubscriptionError?: (error: unknown) => void;
 }
 
-interface AppendRow {
-  previous: number;
-  last_revision: number | null;
-  last_position: string | null;
-}
-
 /**
  * Event store over the `events` table (migrations 1 and 2). An append is one statement in its
- * own transaction; no lock shared by all writers exists (see pg-event-sql.ts for how followers
+ * own transaction, shared with whatever other appends are waiting (PgAppendBatcher); no lock
+ * shared by all writers exists (see pg-event-sql.ts for how followers
  * still never skip an event committed late).
  *
  * The pool belongs to the caller, who also handles its 'error' event: close() stops this store's
@@ -74,6 +69,7 @@ interface AppendRow {
 export class PgEventStore implements EventStore {
   private readonly feed: PgChangeFeed;
   private readonly notifier: PgNotifier;
+  private readonly batcher: PgAppendBatcher;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly onSubscriptionError: (error: unknown) => void;
 
@@ -84,6 +80,7 @@ export class PgEventStore implements EventStore {
     this.onSubscriptionError = options.onSubscriptionError ?? defaultOnError;
     this.feed = new PgChangeFeed(pool, EVENTS_CHANNEL, this.onSubscriptionError);
     this.notifier = new PgNotifier(pool, EVENTS_CHANNEL);
+    this.batcher = new PgAppendBatcher(pool);
   }
 
   async append(
@@ -117,20 +114,15 @@ export class PgEventStore implements EventStore {
     const { json, ids } = serialiseForAppend(events, randomUUID);
     const expectation =
       expected === 'any' ? EXPECT_ANY : expected === 'no_stream' ? EXPECT_NO_STREAM : expected;
-    const { rows } = await query<AppendRow>(this.pool, {
-      name: 'baton_append',
-      text: APPEND_SQL,
-      values: [streamId, expectation, json],
-    });
-    const row = rows[0];
-    if (row.last_revision === null || row.last_position === null) {
-      throw new ConcurrencyError(streamId, String(expected), describeRevision(row.previous));
+    const outcome = await this.batcher.submit(streamId, expectation, events.length, json);
+    if (!outcome.written) {
+      throw new ConcurrencyError(streamId, String(expected), describeRevision(outcome.previous));
     }
-    const lastPosition = toPosition(row.last_position);
+    const { lastRevision, lastPosition } = outcome;
     return {
-      nextRevision: row.last_revision,
+      nextRevision: lastRevision,
       lastPosition,
-      recorded: recordedFromAppend(streamId, events, ids, row.last_revision, lastPosition),
+      recorded: recordedFromAppend(streamId, events, ids, lastRevision, lastPosition),
     };
   }
 
