@@ -9,23 +9,32 @@ import { ProcessDetail } from '../../application/queries/process-detail';
 /** Bump when the detail's JSON shape changes, so clients do not keep an old shape on a 304. */
 const REPRESENTATION = 'd1';
 
-const serialised = new WeakMap<ProcessDetail, string>();
+const serialised = new WeakMap<ProcessDetail, Buffer>();
 
 export const detailEtag = (detail: ProcessDetail): string =>
   `"${REPRESENTATION}.${detail.id}.${detail.revision}"`;
 
+/**
+ * Written with Node's own response methods: Express's `send` would work out the content type,
+ * length, freshness and ETag again for every poll of a body that is already a finished string.
+ */
 export const sendDetail = (req: Request, res: Response, detail: ProcessDetail): void => {
   const etag = detailEtag(detail);
-  res.setHeader('ETag', etag);
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(etag)) {
-    res.status(304).end();
+    res.writeHead(304, { ETag: etag }).end();
     return;
   }
   let json = serialised.get(detail);
   if (json === undefined) {
-    json = JSON.stringify(detail);
+    json = Buffer.from(JSON.stringify(detail));
     serialised.set(detail, json);
   }
-  res.status(200).type('application/json').send(json);
+  res
+    .writeHead(200, {
+      ETag: etag,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': json.length,
+    })
+    .end(json);
 };
