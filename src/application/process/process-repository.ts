@@ -22,6 +22,7 @@ import { ProcessState, evolve, initialProcessState } from '../../domain/process/
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
+import { KeyedMutex } from '../keyed-mutex';
 import { FoldedProcess, FoldedProcessCache } from './folded-process-cache';
 
 export interface CommandContext {
@@ -69,6 +70,7 @@ export const foldRecorded = (events: RecordedEvent[]): ProcessState =>
 @Injectable()
 export class ProcessRepository {
   private readonly cache: FoldedProcessCache;
+  private readonly writers = new KeyedMutex();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -144,13 +146,29 @@ export class ProcessRepository {
    * stream has moved on since, the append conflicts and the loop re-reads, so a stale `known`
    * costs a retry, never a wrong event.
    */
-  async execute(
+  execute(
     processId: string,
     command: ProcessCommand,
     context: CommandContext,
     known?: ProcessState,
   ): Promise<ExecutionResult> {
-    let state = known ?? this.cache.get(processId)?.state;
+    // Writers in this instance (the runner, a callback, an operator) take turns per process:
+    // each decides on the fold the previous one left, instead of both appending at the same
+    // revision and one of them paying for a conflict, a re-read and a second append.
+    return this.writers.run(processId, () =>
+      this.decideAndAppend(processId, command, context, known),
+    );
+  }
+
+  private async decideAndAppend(
+    processId: string,
+    command: ProcessCommand,
+    context: CommandContext,
+    known?: ProcessState,
+  ): Promise<ExecutionResult> {
+    // A fold the previous writer here left is at least as new as what the caller knew.
+    const cached = this.cache.get(processId)?.state;
+    let state = known && (!cached || cached.revision <= known.revision) ? known : (cached ?? known);
     let fresh = false;
     for (let attempt = 1; ; attempt++) {
       if (state === undefined) {

@@ -15,7 +15,7 @@ import { CLOCK, Clock } from '../ports/clock';
 import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { CallbackStepRunner } from './callback-step-runner';
 import { DriveCause } from './drive-scheduler';
-import { KeyedMutex } from './keyed-mutex';
+import { KeyedMutex } from '../keyed-mutex';
 import { StepRunner } from './step-runner';
 
 /** Units one drive runs before leaving the rest to the drives its own events trigger. */

@@ -1,6 +1,7 @@
 /**
- * Serialises work per key inside one instance, so the runner never executes two steps of the
- * same process at once. Across instances, expected revisions keep the stream consistent.
+ * Serialises work per key inside one instance: the runner never executes two steps of the same
+ * process at once, and the repository never has two appends to one stream racing each other.
+ * Across instances, expected revisions keep the stream consistent.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
