@@ -130,6 +130,25 @@ describe('callback protocol', () => {
     ]);
   });
 
+  it('answers 400 for text PostgreSQL cannot store (NUL), and keeps the token open', async () => {
+    const { id, callbackUrl } = await startAndAwait();
+    const nul = await call(
+      'POST',
+      callbackUrl,
+      '{"job_id":"j1","output":"a\\u0000b","return_code":0,"status":"ok"}',
+    );
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(nul.body)).not.toContain('a\\u0000b');
+    const progress = await call('POST', `${callbackUrl}/progress`, 'line\u0000', {
+      'content-type': 'text/plain',
+    });
+    expect(progress.status).toBe(400);
+    expect((await client.callback(callbackUrl, SUCCESS)).status).toBe(200);
+    expect(await types(id)).toContain('CallbackReceived');
+    const start = await client.start('create_l2vpn', { ...L2VPN_INPUT, customer: 'AC\u0000ME' });
+    expect(start.status).toBe(400);
+  });
+
   it('answers 413 over 1 MiB and writes nothing', async () => {
     const { id, callbackUrl } = await startAndAwait();
     const before = (await client.events(id)).body.length;

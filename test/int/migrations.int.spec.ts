@@ -1,5 +1,6 @@
 import { Migration, MIGRATIONS, runMigrations } from '../../src/infrastructure/postgres/migrations';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { events } from '../support/event-store-fixtures';
 import { startTestPostgres, TestDatabase, TestPostgres, testPool } from '../support/postgres';
 
@@ -45,6 +46,25 @@ describe('runMigrations', () => {
     expect(await tableExists('events_head')).toBe(false);
     const base = await database.pool.query('SELECT base FROM events_position_base');
     expect(base.rows).toEqual([{ base: '0' }]);
+  });
+
+  it('empties and replays the process list of a database written before migration 101', async () => {
+    const before = ALL_MIGRATIONS.filter((m) => m.version <= 100);
+    await runMigrations(database.pool, before);
+    await database.pool.query(
+      `INSERT INTO process_summaries (process_id, workflow, workflow_version, status, revision,
+         started_at, updated_at)
+       VALUES (gen_random_uuid(), 'create_l2vpn', 1, 'running', 3, now(), now())`,
+    );
+    await database.pool.query(
+      `INSERT INTO checkpoints (name, position) VALUES ('projection:process-summaries', 4)`,
+    );
+    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([101]);
+    expect((await database.pool.query('SELECT * FROM process_summaries')).rows).toEqual([]);
+    const checkpoint = await database.pool.query(
+      `SELECT * FROM checkpoints WHERE name = 'projection:process-summaries'`,
+    );
+    expect(checkpoint.rows).toEqual([]);
   });
 
   it('keeps positions of a database written before migration 2 below every new one', async () => {

@@ -1,5 +1,6 @@
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { randomUUID } from 'node:crypto';
+import { ConcurrencyError } from '../../src/application/ports/store-errors';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { BATCH_APPEND_SQL, EXPECT_NO_STREAM } from '../../src/infrastructure/postgres/pg-event-sql';
 import { describeEventStoreContract } from '../support/event-store-contract';
@@ -87,6 +88,27 @@ describe('PgEventStore on PostgreSQL', () => {
 
     await expectConflict(append);
     expect((await store.readStream('contested')).map((e) => e.type)).toEqual(['Rogue']);
+  });
+
+  it('writes the other appends of a batch when PostgreSQL refuses one of them', async () => {
+    // jsonb cannot hold NUL: the batch fails as a whole, then goes again one by one.
+    const appends = ['a', 'b', 'c', 'd'].map((stream) =>
+      store.append(
+        stream,
+        [newEvent('E', { text: stream === 'c' ? 'x\u0000y' : 'ok' })],
+        'no_stream',
+      ),
+    );
+    const settled = await Promise.allSettled(appends);
+    expect(settled.map((s) => s.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect((settled[2] as PromiseRejectedResult).reason).not.toBeInstanceOf(ConcurrencyError);
+    expect(await store.readStream('c')).toEqual([]);
+    expect((await store.readStream('d')).map((e) => e.data)).toEqual([{ text: 'ok' }]);
   });
 
   it('wakes a subscriber of another store on NOTIFY, well before the fallback poll', async () => {

@@ -1,7 +1,7 @@
 /**
- * The remote service's answer. Exactly once: the handler folds the stream, matches the token by
- * hash in constant time and appends CallbackReceived at the revision it read; a concurrent
- * delivery loses the race, re-folds, and is answered as duplicate or rejected.
+ * The remote service's answer. Exactly once: the handler takes the process's fold (cached or
+ * read), matches the token by hash in constant time and appends CallbackReceived at that fold's
+ * revision; a delivery that loses a race re-reads, and is answered as duplicate or rejected.
  */
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ValidationError } from '../../domain/errors';
@@ -11,6 +11,7 @@ import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { loadCallback } from '../callbacks/load-callback';
 import { sha256Hex } from '../callbacks/tokens';
 import { validateForm } from '../forms/forms';
+import { containsNul, NUL_REFUSAL } from '../forms/nul-characters';
 import { ProcessRepository } from '../process/process-repository';
 
 export class ReceiveCallbackCommand extends Command<CallbackAnswer> {
@@ -86,5 +87,7 @@ export const parseJsonObject = (body: Buffer): { payload: unknown; error: string
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return { payload, error: 'body must be a JSON object' };
   }
+  // Recorded as a rejection without the payload: the store could not hold it.
+  if (containsNul(payload)) return { payload: null, error: NUL_REFUSAL };
   return { payload, error: null };
 };

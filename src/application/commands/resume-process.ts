@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { IllegalStateError, NotFoundError } from '../../domain/errors';
+import { DomainError, IllegalStateError, NotFoundError } from '../../domain/errors';
+import { ProcessState } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { validateForm } from '../forms/forms';
 import { CLOCK, Clock } from '../ports/clock';
@@ -27,13 +28,24 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
   ) {}
 
   async execute(cmd: ResumeProcessCommand): Promise<void> {
-    // The cached fold will do if it is suspended (the append carries its revision); a refusal
-    // below is only ever based on a fresh read.
-    const { state } = await this.repository.loadAtLeast(
+    // The cached fold will do if it is suspended (the append carries its revision), but a
+    // refusal is only ever given on a fresh read: the fold may be behind another instance.
+    const cached = await this.repository.loadAtLeast(
       cmd.processId,
       -1,
-      (cached) => cached.status === 'suspended' && cached.pendingForm !== null,
+      (state) => state.status === 'suspended' && state.pendingForm !== null,
     );
+    try {
+      await this.resumeOn(cmd, cached.state);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      const fresh = await this.repository.load(cmd.processId);
+      if (fresh.state.revision === cached.state.revision) throw error;
+      await this.resumeOn(cmd, fresh.state);
+    }
+  }
+
+  private async resumeOn(cmd: ResumeProcessCommand, state: ProcessState): Promise<void> {
     if (state.revision < 0) throw new NotFoundError('Process not found');
     if (state.status !== 'suspended' || !state.pendingForm) {
       throw new IllegalStateError(`Process is ${state.status}, not suspended`);

@@ -16,6 +16,9 @@ export interface FoldedProcess {
   checkedAt: number;
 }
 
+/** Longest history kept in memory (the seed workflow's is about a dozen events). */
+const MAX_EVENTS_PER_ENTRY = 500;
+
 export class FoldedProcessCache {
   private readonly entries = new Map<string, FoldedProcess>();
 
@@ -30,9 +33,17 @@ export class FoldedProcessCache {
     return entry;
   }
 
-  /** Keeps whichever of the stored and offered entries is further along. */
+  /**
+   * Keeps whichever of the stored and offered entries is further along. A process with a very
+   * long history (thousands of progress reports) is not kept: its events would crowd out many
+   * others, and extending its copy on every append would cost more than reading it.
+   */
   offer(processId: string, entry: FoldedProcess): void {
     if (this.capacity === 0 || entry.state.revision < 0) return;
+    if (entry.events.length > MAX_EVENTS_PER_ENTRY) {
+      this.entries.delete(processId);
+      return;
+    }
     const current = this.entries.get(processId);
     if (current !== undefined && current.state.revision > entry.state.revision) return;
     this.entries.delete(processId);

@@ -207,6 +207,8 @@ export class ProcessRepository {
         );
         recorded = result.recorded;
       } catch (error) {
+        // The append may have committed although the answer was lost: the fold may be behind.
+        if (!(error instanceof ConcurrencyError)) this.cache.forget(processId);
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
           if (attempt > 1) await jitter(attempt);
           state = undefined;

@@ -24,6 +24,8 @@ export interface SubscriptionSource {
 /** First and last pause before looking again at events held back by a running transaction. */
 const HELD_BACK_FIRST_MS = 1;
 const HELD_BACK_MAX_MS = 50;
+/** Held back this long, something outside Baton is holding a transaction open: say so. */
+const HELD_BACK_WARN_MS = 10_000;
 
 export interface SubscriptionOptions {
   batchSize: number;
@@ -75,6 +77,8 @@ export class PollingSubscription implements Subscription {
     let heldBackPause = HELD_BACK_FIRST_MS;
     let lastReadAt = 0;
     let catchingUp = true;
+    let heldBackSince: number | undefined;
+    let warnedAt = 0;
     while (!stop.aborted) {
       const seen = this.source.changes.current;
       try {
@@ -83,20 +87,32 @@ export class PollingSubscription implements Subscription {
         lastReadAt = Date.now();
         const { events: batch, heldBack } = await this.source.readPage(position, batchSize);
         if (stop.aborted) break;
-        failures = 0;
         catchingUp = batch.length === batchSize;
         if (batch.length > 0) {
           await this.handler(batch);
+          failures = 0; // only once handled: a handler that keeps failing keeps backing off
           position = batch[batch.length - 1].position;
           heldBackPause = HELD_BACK_FIRST_MS;
+          heldBackSince = undefined;
           continue;
         }
+        failures = 0;
         if (heldBack) {
+          heldBackSince ??= Date.now();
+          if (Date.now() - heldBackSince > HELD_BACK_WARN_MS && Date.now() - warnedAt > 60_000) {
+            warnedAt = Date.now();
+            this.report(
+              new Error(
+                `events held back for ${Math.round((Date.now() - heldBackSince) / 1000)} s by a transaction still running in the PostgreSQL cluster (a long or idle-in-transaction session?); nothing is lost, but nothing moves until it ends`,
+              ),
+            );
+          }
           await sleep(heldBackPause, stop);
           heldBackPause = Math.min(heldBackPause * 2, HELD_BACK_MAX_MS);
           continue;
         }
         heldBackPause = HELD_BACK_FIRST_MS;
+        heldBackSince = undefined;
         await this.source.changes.wait(seen, idlePollMs, stop);
       } catch (error) {
         failures += 1;

@@ -51,7 +51,9 @@ export const MIGRATIONS: Migration[] = [
     // no shared lock; followers read only below the oldest transaction still in flight, so an
     // event committed late can never be passed (see pg-event-sql.ts). `base` keeps every new
     // position above those already handed out by the head row, so existing checkpoints hold.
+    // Every instance must be stopped for this upgrade: older ones append through events_head.
     sql: `
+      LOCK TABLE events_head IN ACCESS EXCLUSIVE MODE;
       CREATE TABLE events_position_base (
         id boolean PRIMARY KEY DEFAULT true CHECK (id),
         base bigint NOT NULL

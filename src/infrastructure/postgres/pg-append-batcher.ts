@@ -6,14 +6,15 @@
  * load it divides the statements, commits and wake-ups per append by the batch size.
  *
  * A batch never holds two appends to one stream, nor a stream already being written: the later
- * append must see the earlier one's outcome. If a batch hits a unique violation (a writer outside
- * this batcher took a revision between the check and the insert), its appends are retried one
- * by one so that only the stream concerned hears of a conflict.
+ * append must see the earlier one's outcome. If a batch fails for any reason but an outage (a
+ * writer outside this batcher took a revision between the check and the insert, a deadlock with
+ * another instance, data PostgreSQL refuses), its appends are retried one by one so that only
+ * the stream concerned hears of it.
  */
 import { Pool } from 'pg';
 import { MAX_EVENTS_PER_APPEND } from '../../application/ports/event-store';
 import { query } from './pg-client';
-import { isUniqueViolation } from './pg-errors';
+import { isUnavailableError } from './pg-errors';
 import { BATCH_APPEND_SQL } from './pg-event-sql';
 import { toPosition } from './pg-event-rows';
 
@@ -109,7 +110,9 @@ export class PgAppendBatcher {
       const outcomes = await this.run(batch);
       batch.forEach((append, index) => append.resolve(outcomes[index]));
     } catch (error) {
-      if (batch.length > 1 && isUniqueViolation(error, 'events_stream_revision_key')) {
+      // One append's trouble (a revision taken by another writer, a deadlock with another
+      // instance's batch, data PostgreSQL refuses) must not fail the others: go one by one.
+      if (batch.length > 1 && !isUnavailableError(error)) {
         for (const append of batch) await this.write([append]);
         return;
       }
@@ -119,7 +122,10 @@ export class PgAppendBatcher {
 
   private async run(batch: PendingAppend[]): Promise<AppendOutcome[]> {
     let offset = 0;
-    const requests = batch.map((append) => {
+    // Streams in one order in every batch of every instance, so two batches cannot each wait
+    // for a revision the other has inserted.
+    const ordered = [...batch].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
+    const requests = ordered.map((append) => {
       const request = `{"s":${JSON.stringify(append.streamId)},"x":${append.expectation},"o":${offset},"e":${append.eventsJson}}`;
       offset += append.count;
       return request;

@@ -9,8 +9,9 @@
  *   base + xmin * 1000,
  * where xmin (pg_snapshot_xmin of the current snapshot) is the oldest transaction id still in
  * flight. Every transaction below xmin has finished, and every later writer gets an id of at least
- * xmin, so nothing can ever appear below a position a follower has already passed. One append is
- * one transaction, which is why at most 1000 events fit in one append.
+ * xmin, so nothing can ever appear below a position a follower has already passed. A batch of
+ * appends is one transaction (see PgAppendBatcher), which is why at most 1000 events fit in one
+ * batch, and so in one append.
  */
 import { MAX_EVENTS_PER_APPEND } from '../../application/ports/event-store';
 

@@ -32,10 +32,10 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
     // are stored uncompressed (EXTERNAL): they are rewritten on every batch, and pglz costs more
     // CPU than the disk it saves (the embedded binaries have no lz4).
     sql: `
-      ALTER TABLE process_summaries ADD COLUMN fold jsonb NOT NULL;
-      ALTER TABLE process_summaries ALTER COLUMN fold SET STORAGE EXTERNAL;
       TRUNCATE process_summaries;
       DELETE FROM checkpoints WHERE name = 'projection:process-summaries';
+      ALTER TABLE process_summaries ADD COLUMN fold jsonb NOT NULL;
+      ALTER TABLE process_summaries ALTER COLUMN fold SET STORAGE EXTERNAL;
     `,
   },
 ];

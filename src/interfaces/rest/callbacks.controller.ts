@@ -4,6 +4,8 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { ReceiveCallbackCommand } from '../../application/commands/receive-callback';
 import { ReportProgressCommand } from '../../application/commands/report-progress';
+import { containsNul, NUL_REFUSAL } from '../../application/forms/nul-characters';
+import { ValidationError } from '../../domain/errors';
 import { CallbackAnswerDto, ErrorDto } from './dto/process.dto';
 import { BODY_LIMIT_BYTES } from './http-setup';
 import { readRawBody } from './raw-body';
@@ -83,6 +85,7 @@ export class CallbacksController {
         progress = text; // a runner that mislabels text still gets its progress shown
       }
     }
+    if (containsNul(progress)) throw new ValidationError(NUL_REFUSAL);
     await this.commands.execute(
       new ReportProgressCommand(id, token, progress, requestContext(req).correlationId),
     );

@@ -6,6 +6,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
+import { containsNul, NUL_REFUSAL } from '../../application/forms/nul-characters';
+import { ValidationError } from '../../domain/errors';
 import { ErrorFilter, toErrorBody } from './error.filter';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -21,6 +23,10 @@ export const configureHttp = (app: INestApplication): void => {
   app.use((req: Request, res: Response, next: NextFunction) =>
     BODYLESS.has(req.method) || CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),
   );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!containsNul(req.body)) return next();
+    res.status(400).json(toErrorBody(new ValidationError(NUL_REFUSAL)));
+  });
   // Parser errors happen before Nest's filters can see them: answer them the same way here.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
