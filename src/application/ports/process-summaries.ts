@@ -45,8 +45,9 @@ export interface ProcessSummaryStore {
   /**
    * Writes the rows and the checkpoint atomically: either the batch counts as applied or none
    * of it does. A row is only replaced by a higher revision, so redeliveries are harmless.
+   * Without a position (a rebuild, which sets the checkpoint once at the end) only the rows.
    */
-  applyBatch(changes: readonly SummaryChange[], position: number): Promise<void>;
+  applyBatch(changes: readonly SummaryChange[], position: number | null): Promise<void>;
   /** Forgets every row and the checkpoint: the next apply replays from the first event. */
   reset(): Promise<void>;
   list(query: SummaryQuery): Promise<SummaryPage>;

@@ -1,8 +1,8 @@
 /**
  * Replays the whole event store into an emptied read model. Reading, folding and writing
  * overlap: the next page is read while the current one is folded, and a few batches are written
- * at once. That is only safe because a rebuild keeps its checkpoint at 0 until every row is
- * written: a rebuild that stops half way is simply replayed from the start by the service.
+ * at once. That is only safe because a rebuild writes no checkpoint (reset removed it) until
+ * every row is written: a rebuild that stops half way is simply replayed from the start.
  */
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { EventStore, RecordedEvent } from '../ports/event-store';
@@ -52,7 +52,7 @@ export const rebuildProcessSummaries = async (
     if (!folds.knowsAll(page)) await settleWrites();
     const changes = await folds.fold(page);
     folds.remember(changes);
-    const write = summaries.applyBatch(changes, 0);
+    const write = summaries.applyBatch(changes, null);
     writing.add(write);
     void write.then(
       () => writing.delete(write),

@@ -27,14 +27,14 @@ export class InMemoryProcessSummaryStore implements ProcessSummaryStore {
     return found;
   }
 
-  async applyBatch(changes: readonly SummaryChange[], position: number): Promise<void> {
+  async applyBatch(changes: readonly SummaryChange[], position: number | null): Promise<void> {
     for (const { summary, fold } of changes) {
       const existing = this.rows.get(summary.processId);
       if (existing && existing.revision >= summary.revision) continue;
       this.rows.set(summary.processId, summary);
       this.folds.set(summary.processId, structuredClone(fold));
     }
-    this.position = position;
+    if (position !== null) this.position = position;
   }
 
   async reset(): Promise<void> {

@@ -44,12 +44,8 @@ const toSummary = (r: Row): ProcessSummary => ({
 /** The projection's checkpoint, in the shared checkpoints table (name kept from migration 100). */
 export const PROCESS_SUMMARY_CHECKPOINT = 'projection:process-summaries';
 
-/**
- * Rows and checkpoint in one statement, hence one transaction and one round trip per batch. The
- * rows arrive as one JSON array; a row only replaces an older revision of itself.
- */
-const APPLY_BATCH_SQL = `
-WITH upserted AS (
+/** The rows arrive as one JSON array; a row only replaces an older revision of itself. */
+const UPSERT_ROWS_SQL = `
   INSERT INTO process_summaries AS p (process_id, workflow, workflow_version, status,
     current_step, assignee, failed_reason, wake_at, revision, started_at, updated_at, fold)
   SELECT process_id, workflow, workflow_version, status, current_step, assignee, failed_reason,
@@ -63,9 +59,11 @@ WITH upserted AS (
     failed_reason = EXCLUDED.failed_reason, wake_at = EXCLUDED.wake_at,
     revision = EXCLUDED.revision, started_at = EXCLUDED.started_at,
     updated_at = EXCLUDED.updated_at, fold = EXCLUDED.fold
-  WHERE p.revision < EXCLUDED.revision
-  RETURNING 1
-)
+  WHERE p.revision < EXCLUDED.revision`;
+
+/** Rows and checkpoint in one statement, hence one transaction and one round trip per batch. */
+const APPLY_BATCH_SQL = `
+WITH upserted AS (${UPSERT_ROWS_SQL} RETURNING 1)
 INSERT INTO checkpoints (name, position) VALUES ($2, $3)
 ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`;
 
@@ -89,7 +87,7 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     return new Map(rows.map((row) => [row.process_id, row.fold]));
   }
 
-  async applyBatch(changes: readonly SummaryChange[], position: number): Promise<void> {
+  async applyBatch(changes: readonly SummaryChange[], position: number | null): Promise<void> {
     const rows = changes.map(({ summary: s, fold }) => ({
       process_id: s.processId,
       workflow: s.workflow,
@@ -104,11 +102,16 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
       updated_at: s.updatedAt,
       fold,
     }));
-    await this.pool.query({
-      name: 'baton_summary_apply',
-      text: APPLY_BATCH_SQL,
-      values: [JSON.stringify(rows), PROCESS_SUMMARY_CHECKPOINT, position],
-    });
+    // Without a position, writes of one rebuild do not queue behind each other on the checkpoint.
+    await this.pool.query(
+      position === null
+        ? { name: 'baton_summary_rows', text: UPSERT_ROWS_SQL, values: [JSON.stringify(rows)] }
+        : {
+            name: 'baton_summary_apply',
+            text: APPLY_BATCH_SQL,
+            values: [JSON.stringify(rows), PROCESS_SUMMARY_CHECKPOINT, position],
+          },
+    );
   }
 
   async reset(): Promise<void> {
