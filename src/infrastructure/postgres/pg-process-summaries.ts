@@ -7,6 +7,7 @@ import {
   SummaryQuery,
 } from '../../application/ports/process-summaries';
 import { ProcessState, ProcessStatus } from '../../domain/process/state';
+import { PgCheckpointStore } from './pg-checkpoint-store';
 import { inTransaction, withClient } from './pg-client';
 import { decodeCursor, encodeCursor } from '../summary-cursor';
 
@@ -68,14 +69,14 @@ INSERT INTO checkpoints (name, position) VALUES ($2, $3)
 ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`;
 
 export class PgProcessSummaryStore implements ProcessSummaryStore {
-  constructor(private readonly pool: Pool) {}
+  private readonly checkpoints: PgCheckpointStore;
 
-  async appliedPosition(): Promise<number> {
-    const { rows } = await this.pool.query<{ position: string }>(
-      'SELECT position FROM checkpoints WHERE name = $1',
-      [PROCESS_SUMMARY_CHECKPOINT],
-    );
-    return rows.length === 0 ? 0 : Number(rows[0].position);
+  constructor(private readonly pool: Pool) {
+    this.checkpoints = new PgCheckpointStore(pool);
+  }
+
+  appliedPosition(): Promise<number> {
+    return this.checkpoints.load(PROCESS_SUMMARY_CHECKPOINT);
   }
 
   async loadFolds(processIds: readonly string[]): Promise<Map<string, ProcessState>> {
