@@ -44,10 +44,15 @@ export class ProcessSummaryFolds {
   /**
    * The rows a batch changes, from the remembered or stored folds. Remember them (`remember`)
    * once written, unless the caller treats a failed write as the end of everything (a rebuild).
+   * `beforeStoreRead` runs first when some fold must come from the table: a rebuild waits there
+   * for its writes in flight.
    */
-  async fold(events: readonly RecordedEvent[]): Promise<SummaryChange[]> {
+  async fold(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<SummaryChange[]> {
     const byProcess = groupByProcess(events);
-    const folds = await this.startingFolds(byProcess);
+    const folds = await this.startingFolds(byProcess, beforeStoreRead);
     const changes: SummaryChange[] = [];
     for (const [processId, stream] of byProcess) {
       const before = folds.get(processId) ?? initialProcessState();
@@ -60,16 +65,6 @@ export class ProcessSummaryFolds {
   remember(changes: readonly SummaryChange[]): void {
     for (const { fold } of changes)
       this.remembered.offer(fold.processId, { state: fold, events: [], checkedAt: 0 });
-  }
-
-  /** Whether every process of the batch has its fold in memory (no stored row is needed). */
-  knowsAll(events: readonly RecordedEvent[]): boolean {
-    for (const [processId, stream] of groupByProcess(events)) {
-      const known = this.remembered.get(processId)?.state;
-      if (stream[0].revision > 0 && !(known && known.revision >= stream[0].revision - 1))
-        return false;
-    }
-    return true;
   }
 
   summarise(state: ProcessState): ProcessSummary {
@@ -88,18 +83,23 @@ export class ProcessSummaryFolds {
     };
   }
 
-  /** Remembered folds that the batch continues; the rest from the table, in one read. */
+  /**
+   * Remembered folds that the batch continues; the rest from the table, in one read. A process
+   * whose batch starts at its first event needs neither (it starts from the initial state).
+   */
   private async startingFolds(
     byProcess: Map<string, RecordedEvent[]>,
+    beforeStoreRead?: () => Promise<void>,
   ): Promise<Map<string, ProcessState>> {
     const folds = new Map<string, ProcessState>();
     const missing: string[] = [];
     for (const [processId, stream] of byProcess) {
       const known = this.remembered.get(processId)?.state;
       if (known && known.revision >= stream[0].revision - 1) folds.set(processId, known);
-      else missing.push(processId);
+      else if (stream[0].revision > 0) missing.push(processId);
     }
     if (missing.length > 0) {
+      await beforeStoreRead?.();
       for (const [processId, fold] of await this.summaries.loadFolds(missing))
         folds.set(processId, fold);
     }

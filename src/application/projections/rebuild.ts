@@ -49,8 +49,7 @@ export const rebuildProcessSummaries = async (
     const next = store.readAll({ after: last, limit: batchSize });
     next.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     // A fold not in memory is read from the table, which must then hold every earlier batch.
-    if (!folds.knowsAll(page)) await settleWrites();
-    const changes = await folds.fold(page);
+    const changes = await folds.fold(page, settleWrites);
     folds.remember(changes);
     const write = summaries.applyBatch(changes, null);
     writing.add(write);
