@@ -4,7 +4,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JsonObject } from '../../domain/process/events';
-import { ProcessState, openToken } from '../../domain/process/state';
+import { ProcessState, tokenInDoubt } from '../../domain/process/state';
 import { callbackExpiry } from '../../domain/workflow/callback-expiry';
 import { CallbackStep, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { callbackRoute, newCallbackToken, redactToken } from '../callbacks/tokens';
@@ -85,8 +85,8 @@ export class CallbackStepRunner {
     state: ProcessState,
     context: CommandContext,
   ): Promise<ExecutionResult | undefined> {
-    const token = openToken(state);
-    if (!token || token.actionCompleted) return undefined;
+    const token = tokenInDoubt(state);
+    if (!token) return undefined;
     this.logger.warn(
       `process ${state.processId}: callback action was interrupted; issuing a new token`,
     );

@@ -9,7 +9,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../domain/errors';
-import { ProcessState, openToken } from '../../domain/process/state';
+import { ProcessState, openToken, tokenInDoubt } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { CLOCK, Clock } from '../ports/clock';
 import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
@@ -20,12 +20,6 @@ import { StepRunner } from './step-runner';
 
 /** Units one drive runs before leaving the rest to the drives its own events trigger. */
 const MAX_UNITS_PER_DRIVE = 50;
-
-/** An open token whose action never reported back: after a crash, or on another instance. */
-const actionInDoubt = (s: ProcessState): boolean => {
-  const token = s.status === 'awaiting_callback' ? openToken(s) : undefined;
-  return token !== undefined && !token.actionCompleted;
-};
 
 @Injectable()
 export class ProcessDriver {
@@ -68,7 +62,7 @@ export class ProcessDriver {
     let { state } = await this.repository.loadAtLeast(
       processId,
       cause.revision,
-      (s) => !actionInDoubt(s),
+      (s) => tokenInDoubt(s) === undefined,
     );
     let causationId = cause.eventId;
     for (let unit = 0; unit < MAX_UNITS_PER_DRIVE; unit++) {

@@ -92,6 +92,15 @@ export const initialProcessState = (): ProcessState => ({
 export const openToken = (s: ProcessState): CallbackToken | undefined =>
   s.tokens.find((t) => t.status === 'open');
 
+/**
+ * The awaited token whose action never reported back (after a crash, or on another instance):
+ * whether the remote service got the request is unknown.
+ */
+export const tokenInDoubt = (s: ProcessState): CallbackToken | undefined => {
+  const token = s.status === 'awaiting_callback' ? openToken(s) : undefined;
+  return token && !token.actionCompleted ? token : undefined;
+};
+
 /** The failure that holds the process now; an earlier one a retry cleared does not count. */
 export const currentFailure = (s: ProcessState): Failure | null =>
   s.status === 'failed' || s.status === 'waiting' ? s.failure : null;
