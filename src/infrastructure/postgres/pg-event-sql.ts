@@ -61,11 +61,9 @@ GROUP BY q.stream_id, q.previous`;
 export const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`;
 
-export const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM events
-  WHERE position > $1 AND position < ${READABLE_BELOW} ORDER BY position LIMIT $2`;
-
 /**
- * A follower's read: the page, plus the newest committed position. When that is beyond what the
+ * A read of the global order (readAll and followers alike): the page, plus the newest committed
+ * position. When that is beyond what the
  * page could deliver, a transaction still in flight holds later commits back, and the follower
  * should look again in a moment instead of waiting for the next notification.
  */

@@ -27,7 +27,6 @@ import {
   EXPECT_NO_STREAM,
   FOLLOW_SQL,
   HEAD_POSITION_SQL,
-  READ_ALL_SQL,
   READ_STREAM_SQL,
 } from './pg-event-sql';
 import {
@@ -138,7 +137,7 @@ export class PgEventStore implements EventStore {
 
   async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
     assertReadAllOptions(after, limit);
-    return this.select('baton_read_all', READ_ALL_SQL, [after, limit], 'reading all events');
+    return (await this.follow(after, limit, 'reading all events')).events;
   }
 
   async headPosition(): Promise<number> {
@@ -189,7 +188,12 @@ export class PgEventStore implements EventStore {
     await this.notifier.close();
   }
 
-  private async follow(after: number, limit: number): Promise<FollowPage> {
+  /** A page of the global order, and whether later events are held back (see FOLLOW_SQL). */
+  private async follow(
+    after: number,
+    limit: number,
+    doing = 'following all events',
+  ): Promise<FollowPage> {
     try {
       const { rows } = await query<EventRow & { newest: string | null }>(this.pool, {
         name: 'baton_follow',
@@ -201,7 +205,7 @@ export class PgEventStore implements EventStore {
       const reached = events.length > 0 ? events[events.length - 1].position : after;
       return { events, heldBack: events.length < limit && newest > reached };
     } catch (error) {
-      throw toStoreError(error, 'following all events');
+      throw toStoreError(error, doing);
     }
   }
 
