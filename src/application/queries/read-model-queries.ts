@@ -55,3 +55,13 @@ export interface ProcessCounts {
 }
 
 export class GetProcessCountsQuery extends Query<ProcessCounts> {}
+
+/**
+ * The callback audit of many processes at once, for batched lookups (GraphQL's DataLoader):
+ * one read for a whole page. Unknown ids map to an empty list.
+ */
+export class GetCallbacksOfProcessesQuery extends Query<Map<string, CallbackAuditEntry[]>> {
+  constructor(readonly processIds: readonly string[]) {
+    super();
+  }
+}
