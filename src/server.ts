@@ -14,7 +14,9 @@ import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgr
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from './infrastructure/postgres/pg-event-store';
+import { PgCallbackAuditStore } from './infrastructure/postgres/pg-callback-audit';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
+import { PgStepLogStore } from './infrastructure/postgres/pg-step-log';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
@@ -83,6 +85,8 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       eventStore,
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),
+      callbackAudit: new PgCallbackAuditStore(pool),
+      stepLog: new PgStepLogStore(pool),
       clock: systemClock,
       ids: randomIds,
       http: fetchHttpClient(),

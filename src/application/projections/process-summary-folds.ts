@@ -3,7 +3,7 @@
  * batch of events onto the stored folds of the processes it touches, derive their rows, write
  * rows and checkpoint together.
  */
-import { processIdOfStream } from '../../domain/process/events';
+import { JsonObject, processIdOfStream } from '../../domain/process/events';
 import {
   ProcessState,
   currentFailure,
@@ -14,7 +14,12 @@ import {
 import { nextWakeAt } from '../../domain/process/timers';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { RecordedEvent } from '../ports/event-store';
-import { ProcessSummary, ProcessSummaryStore, SummaryChange } from '../ports/process-summaries';
+import {
+  CallbackActivityKind,
+  ProcessSummary,
+  ProcessSummaryStore,
+  SummaryChange,
+} from '../ports/process-summaries';
 import { FoldedProcessCache } from '../process/folded-process-cache';
 import { toProcessEvent } from '../process/process-repository';
 
@@ -33,10 +38,13 @@ export class ProcessSummaryFolds {
   }
 
   /** Applies a batch and moves the checkpoint to its last event, atomically. */
-  async apply(events: readonly RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
+    if (events.length === 0) {
+      if (to !== null) await this.summaries.write([], to);
+      return;
+    }
     const changes = await this.fold(events);
-    await this.summaries.applyBatch(changes, events[events.length - 1].position);
+    await this.summaries.write(changes, to);
     // Only once written: a batch that failed is redelivered and must not find itself remembered.
     this.remember(changes);
   }
@@ -57,9 +65,14 @@ export class ProcessSummaryFolds {
     for (const [processId, stream] of byProcess) {
       const before = folds.get(processId) ?? initialProcessState();
       const fold = stream.reduce(applyInOrder, before);
-      if (fold !== before) changes.push({ summary: this.summarise(fold), fold });
+      if (fold !== before)
+        changes.push({ summary: { ...this.summarise(fold), ...this.fromEvents(stream) }, fold });
     }
     return changes;
+  }
+
+  forget(): void {
+    this.remembered.clear();
   }
 
   remember(changes: readonly SummaryChange[]): void {
@@ -76,11 +89,45 @@ export class ProcessSummaryFolds {
       currentStep: currentStepName(state, this.stepNames(state)),
       assignee: state.pendingForm?.assignee ?? null,
       failedReason: currentFailure(state)?.error.message ?? null,
+      description: null,
+      lastCallbackAt: null,
+      lastCallbackKind: null,
       wakeAt: nextWakeAt(state),
       revision: state.revision,
       startedAt: state.startedAt ?? state.updatedAt ?? '',
       updatedAt: state.updatedAt ?? '',
     };
+  }
+
+  /**
+   * What the fold does not keep: the description (from the start input) and the last callback
+   * activity. Null leaves the stored value as it is.
+   */
+  private fromEvents(
+    stream: readonly RecordedEvent[],
+  ): Pick<ProcessSummary, 'description' | 'lastCallbackAt' | 'lastCallbackKind'> {
+    let description: string | null = null;
+    let lastCallbackAt: string | null = null;
+    let lastCallbackKind: CallbackActivityKind | null = null;
+    for (const event of stream) {
+      const kind = CALLBACK_ACTIVITY[event.type];
+      if (kind) {
+        lastCallbackAt = event.metadata.at;
+        lastCallbackKind = kind;
+      } else if (event.type === 'ProcessStarted' && event.revision === 0) {
+        description = this.describe(event.data as { workflow: string; workflowVersion: number; input: JsonObject });
+      }
+    }
+    return { description, lastCallbackAt, lastCallbackKind };
+  }
+
+  private describe(start: { workflow: string; workflowVersion: number; input: JsonObject }): string | null {
+    try {
+      const describe = this.registry.get(start.workflow, start.workflowVersion).describe;
+      return describe ? describe(start.input).slice(0, 1000) : null;
+    } catch {
+      return null; // a retired workflow or a describe that throws: listed without a description
+    }
   }
 
   /**
@@ -114,6 +161,16 @@ export class ProcessSummaryFolds {
     }
   }
 }
+
+const CALLBACK_ACTIVITY: Record<string, CallbackActivityKind | undefined> = {
+  CallbackIssued: 'issued',
+  CallbackActionCompleted: 'action_completed',
+  CallbackProgressReported: 'progress',
+  CallbackReceived: 'received',
+  CallbackRejected: 'rejected',
+  CallbackExpired: 'expired',
+  CallbackRevoked: 'revoked',
+};
 
 const groupByProcess = (events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> => {
   const groups = new Map<string, RecordedEvent[]>();

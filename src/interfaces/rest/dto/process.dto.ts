@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { SUMMARY_SORTS, SummarySort } from '../../../application/ports/process-summaries';
 import { ProcessStatus } from '../../../domain/process/state';
 
 export const STATUSES: ProcessStatus[] = [
@@ -25,6 +26,26 @@ export class ListProcessesQueryDto {
   @IsString()
   @MaxLength(200)
   workflow?: string;
+
+  @ApiPropertyOptional({ description: 'Who must act on the pending form (exact match)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  assignee?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Text search: every word must begin a word of the workflow name or the description',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: SUMMARY_SORTS, default: '-startedAt' })
+  @IsOptional()
+  @IsIn(SUMMARY_SORTS)
+  sort?: SummarySort;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
