@@ -4,13 +4,7 @@ import { ReadModelStore } from './read-model-store';
 
 /** What the callback audit's last entry was, as the process list shows it. */
 export type CallbackActivityKind =
-  | 'issued'
-  | 'action_completed'
-  | 'progress'
-  | 'received'
-  | 'rejected'
-  | 'expired'
-  | 'revoked';
+  'issued' | 'action_completed' | 'progress' | 'received' | 'rejected' | 'expired' | 'revoked';
 
 /** One row of the process list read model. */
 export interface ProcessSummary {

@@ -75,7 +75,11 @@ export class OnlineRebuilds {
         onProgress: ({ events }) => void (status.events = events),
       });
       let done = result.events;
-      for (let round = 0; round < MAX_CATCH_UP_ROUNDS && result.events >= SWAP_WITHIN_EVENTS; round += 1) {
+      for (
+        let round = 0;
+        round < MAX_CATCH_UP_ROUNDS && result.events >= SWAP_WITHIN_EVENTS;
+        round += 1
+      ) {
         const before = done;
         result = await replay(this.store, [target], result.position, {
           onProgress: ({ events }) => void (status.events = before + events),
@@ -88,11 +92,19 @@ export class OnlineRebuilds {
         await live.promote(target);
         return live.position();
       });
-      Object.assign(status, { state: 'completed', position, finishedAt: this.clock.now().toISOString() });
+      Object.assign(status, {
+        state: 'completed',
+        position,
+        finishedAt: this.clock.now().toISOString(),
+      });
       this.logger.log(`rebuilt ${live.name}: ${status.events} events, swapped in at ${position}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      Object.assign(status, { state: 'failed', error: message, finishedAt: this.clock.now().toISOString() });
+      Object.assign(status, {
+        state: 'failed',
+        error: message,
+        finishedAt: this.clock.now().toISOString(),
+      });
       this.logger.error(`rebuild of ${live.name} failed: ${message}`);
       if (shadow) await live.discard(shadow).catch(() => undefined);
     }

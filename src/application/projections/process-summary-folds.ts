@@ -115,13 +115,19 @@ export class ProcessSummaryFolds {
         lastCallbackAt = event.metadata.at;
         lastCallbackKind = kind;
       } else if (event.type === 'ProcessStarted' && event.revision === 0) {
-        description = this.describe(event.data as { workflow: string; workflowVersion: number; input: JsonObject });
+        description = this.describe(
+          event.data as { workflow: string; workflowVersion: number; input: JsonObject },
+        );
       }
     }
     return { description, lastCallbackAt, lastCallbackKind };
   }
 
-  private describe(start: { workflow: string; workflowVersion: number; input: JsonObject }): string | null {
+  private describe(start: {
+    workflow: string;
+    workflowVersion: number;
+    input: JsonObject;
+  }): string | null {
     try {
       const describe = this.registry.get(start.workflow, start.workflowVersion).describe;
       return describe ? describe(start.input).slice(0, 1000) : null;

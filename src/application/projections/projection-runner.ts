@@ -95,7 +95,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       const applied = this.positions.get(projection.name) ?? 0;
       const last = events[events.length - 1].position;
       if (last <= applied) return; // applied already (a redelivery, or a rebuild got further)
-      const fresh = events[0].position > applied ? events : events.filter((e) => e.position > applied);
+      const fresh =
+        events[0].position > applied ? events : events.filter((e) => e.position > applied);
       await projection.apply(fresh, last);
       this.positions.set(projection.name, last);
     });

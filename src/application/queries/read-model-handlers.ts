@@ -6,7 +6,11 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { NotFoundError } from '../../domain/errors';
-import { CALLBACK_AUDIT_STORE, CallbackAuditRow, CallbackAuditStore } from '../ports/callback-audit';
+import {
+  CALLBACK_AUDIT_STORE,
+  CallbackAuditRow,
+  CallbackAuditStore,
+} from '../ports/callback-audit';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
 import { STEP_LOG_STORE, StepExecution, StepLogStore } from '../ports/step-log';
 import { ProcessRepository } from '../process/process-repository';

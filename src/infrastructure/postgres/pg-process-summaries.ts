@@ -104,9 +104,13 @@ WITH input AS (
   INSERT INTO ${t.tables.counts} AS c (workflow, status, n)
   SELECT workflow, status, sum(n) FROM moves GROUP BY workflow, status HAVING sum(n) <> 0
   ON CONFLICT (workflow, status) DO UPDATE SET n = c.n + EXCLUDED.n
-  RETURNING 1
+  RETURNING c.n
 )
-${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM counted'}`;
+${withCheckpoint ? `${checkpointSql(2, 3)} RETURNING` : 'SELECT'}
+  (SELECT count(*) FROM counted WHERE n = 0)::int AS emptied`;
+
+/** A count that reached 0 is removed, so the table holds the same rows however it was built. */
+const dropEmptySql = (t: PgTableSet) => `DELETE FROM ${t.tables.counts} WHERE n = 0`;
 
 export class PgProcessSummaryStore implements ProcessSummaryStore {
   private readonly checkpoints: PgCheckpointStore;
@@ -156,15 +160,22 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
       fold,
     }));
     const table = this.tables.tables.rows;
-    await this.pool.query(
+    const { rows: answer } = await this.pool.query<{ emptied: number }>(
       to === null
-        ? { name: `baton_rows_${table}`, text: this.statements.rows, values: [JSON.stringify(rows)] }
+        ? {
+            name: `baton_rows_${table}`,
+            text: this.statements.rows,
+            values: [JSON.stringify(rows)],
+          }
         : {
             name: `baton_apply_${table}`,
             text: this.statements.apply,
             values: [JSON.stringify(rows), this.tables.checkpoint, to],
           },
     );
+    // Only when a status empties; a zero left by a crash just before this is
+    // removed by the next one and never shown (counts() skips zeros).
+    if (answer.some((r) => r.emptied > 0)) await this.pool.query(dropEmptySql(this.tables));
   }
 
   reset(): Promise<void> {
@@ -227,7 +238,11 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
       `SELECT workflow, status, n FROM ${this.tables.tables.counts} WHERE n <> 0`,
     );
     return countsFromRows(
-      rows.map((r) => ({ workflow: r.workflow, status: r.status as ProcessStatus, n: Number(r.n) })),
+      rows.map((r) => ({
+        workflow: r.workflow,
+        status: r.status as ProcessStatus,
+        n: Number(r.n),
+      })),
     );
   }
 

@@ -16,9 +16,7 @@ export class ProjectionsController {
   @Get()
   @ApiOperation({ summary: 'Projections with their checkpoint and their last rebuild' })
   list() {
-    return this.runner
-      .where()
-      .map((p) => ({ ...p, rebuild: this.rebuilds.status(p.name) }));
+    return this.runner.where().map((p) => ({ ...p, rebuild: this.rebuilds.status(p.name) }));
   }
 
   @Get(':name')
@@ -35,7 +33,10 @@ export class ProjectionsController {
     summary:
       'Rebuild one projection from the event store into shadow tables, then swap it in atomically (the service keeps serving the old rows meanwhile)',
   })
-  @ApiResponse({ status: 202, description: 'Started; follow it at GET /api/admin/projections/{name}' })
+  @ApiResponse({
+    status: 202,
+    description: 'Started; follow it at GET /api/admin/projections/{name}',
+  })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'Unknown projection' })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'A rebuild of it is already running' })
   rebuild(@Param('name') name: string) {
