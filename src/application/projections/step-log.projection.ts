@@ -33,30 +33,24 @@ export class StepLogProjection extends RowProjection<StepExecution, StepLogStore
     const continued = [
       ...new Set(relevant.filter((e) => e.revision > 0).map((e) => e.streamId)),
     ].flatMap((stream) => processIdOfStream(stream) ?? []);
-    const latest = continued.length > 0 ? await this.store.latest(continued) : new Map();
+    // The latest execution of each process, stored or changed by this batch so far.
+    const latest: Map<string, StepExecution> =
+      continued.length > 0 ? await this.store.latest(continued) : new Map();
     const changed = new Map<string, StepExecution>();
     for (const event of relevant) {
       const processId = processIdOfStream(event.streamId);
       if (processId === null) continue;
-      const last = lastOf(changed, latest, processId);
+      const last = latest.get(processId);
       if (last && event.revision <= last.revision) continue; // already applied
-      for (const row of applyToLog(processId, last, event))
+      for (const row of applyToLog(processId, last, event)) {
         changed.set(`${processId}/${row.seq}`, row);
+        const newest = latest.get(processId);
+        if (!newest || row.seq >= newest.seq) latest.set(processId, row);
+      }
     }
     return [...changed.values()];
   }
 }
-
-const lastOf = (
-  changed: Map<string, StepExecution>,
-  stored: Map<string, StepExecution>,
-  processId: string,
-): StepExecution | undefined => {
-  let last = stored.get(processId);
-  for (const row of changed.values())
-    if (row.processId === processId && (!last || row.seq >= last.seq)) last = row;
-  return last;
-};
 
 const isOpen = (row: StepExecution | undefined): row is StepExecution =>
   row !== undefined && row.finishedAt === null;

@@ -51,8 +51,7 @@ const toExecution = (r: Row): StepExecution => ({
 const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
 WITH upserted AS (
   INSERT INTO ${t.tables.rows} AS s (${COLUMNS})
-  SELECT process_id, seq, step_index, name, status, started_at, finished_at, duration_ms, delta,
-    ARRAY(SELECT jsonb_array_elements_text(removed_keys)), error, revision
+  SELECT ${COLUMNS}
   FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, seq int, step_index int, name text,
     status text, started_at timestamptz, finished_at timestamptz, duration_ms bigint,
     delta jsonb, removed_keys jsonb, error jsonb, revision int)

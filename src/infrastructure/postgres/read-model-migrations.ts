@@ -91,7 +91,7 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
         finished_at timestamptz,
         duration_ms bigint,
         delta jsonb,
-        removed_keys text[] NOT NULL,
+        removed_keys jsonb NOT NULL,
         error jsonb,
         revision int NOT NULL,
         PRIMARY KEY (process_id, seq)
