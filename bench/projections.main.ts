@@ -14,6 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
@@ -30,11 +31,19 @@ import { seedProcesses } from './scale/seed';
 const log = (message: string): void => void process.stderr.write(`[projections] ${message}\n`);
 
 const FIXTURE = 'test/fixtures/create_l2vpn-v1-completed.events.json';
-const CHECKPOINTS: Record<string, string> = {
-  'process-summaries': 'projection:process-summaries:v2',
-  'callback-audit': 'projection:callback-audit',
-  'step-log': 'projection:step-log',
-};
+/**
+ * Checkpoint of each projection. BENCH_PROJECTION_CHECKPOINTS="name=checkpoint,…" measures a
+ * build whose projections differ (an older one, for comparison).
+ */
+const CHECKPOINTS: Record<string, string> = process.env.BENCH_PROJECTION_CHECKPOINTS
+  ? Object.fromEntries(
+      process.env.BENCH_PROJECTION_CHECKPOINTS.split(',').map((pair) => pair.split('=')),
+    )
+  : {
+      'process-summaries': 'projection:process-summaries:v2',
+      'callback-audit': 'projection:callback-audit',
+      'step-log': 'projection:step-log',
+    };
 
 const positiveInt = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -183,6 +192,8 @@ runBench(async () => {
 
   const result = {
     date: new Date().toISOString(),
+    // The machine's 1-minute load average at the end: figures from a shared, busy machine differ.
+    loadAverage: round(os.loadavg()[0], 1),
     rebuild: { ...rebuildResult, processes },
     burst: {
       events: events.length,
@@ -197,7 +208,7 @@ runBench(async () => {
     return `| ${name} | ${f.p50Ms} | ${f.p99Ms} | ${f.maxMs} | ${f.p99EventsBehind} | ${f.maxEventsBehind} |`;
   });
   const table = [
-    `Projections (${result.date}; PostgreSQL 18 embedded, fsync on)`,
+    `Projections (${result.date}; PostgreSQL 18 embedded, fsync on; load average ${result.loadAverage} on ${os.cpus().length} cores)`,
     '',
     `Rebuild of ${rebuildResult.projections} in one pass: ${rebuildResult.events} events (${processes} completed create_l2vpn processes) in ${rebuildResult.seconds} s, **${rebuildResult.eventsPerSecond} events/s**.`,
     '',

@@ -14,6 +14,7 @@ export class ProcessSummaryProjection implements Projection {
   readonly name = 'process-summaries';
   /** 2: description, last callback activity and counts (rows of version 1 lack them). */
   readonly version = 2;
+  readonly lane = 'process-list';
   private readonly folds: ProcessSummaryFolds;
 
   constructor(

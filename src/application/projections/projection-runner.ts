@@ -1,8 +1,8 @@
 /**
- * Follows the event store for every projection with ONE subscription (one read of each batch,
- * however many read models), from the oldest checkpoint among them. Each projection gets the
- * part of a batch it has not applied and writes it with its own checkpoint. A projection can be
- * held (`exclusive`) while an online rebuild swaps its tables.
+ * Follows the event store for the projections with one subscription per lane (one read of each
+ * batch, however many read models share the lane), from the oldest checkpoint in the lane. Each
+ * projection gets the part of a batch it has not applied and writes it with its own checkpoint.
+ * A projection can be held (`exclusive`) while an online rebuild swaps its tables.
  */
 import {
   Inject,
@@ -17,6 +17,7 @@ import { PROJECTIONS, Projection } from './projection';
 
 /** Read models trail the store by at most about this much while it is busy. */
 const PROJECTION_MIN_INTERVAL_MS = 50;
+const DEFAULT_LANE = 'read-models';
 
 export interface ProjectionPosition {
   name: string;
@@ -29,7 +30,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(ProjectionRunner.name);
   private readonly positions = new Map<string, number>();
   private readonly turns = new KeyedMutex();
-  private subscription?: Subscription;
+  private readonly subscriptions: Subscription[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -43,16 +44,25 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       if (position === 0) await projection.reset();
       this.positions.set(projection.name, position);
     }
-    const from = Math.min(...this.positions.values());
-    this.logger.log(`projections follow events after position ${from}`);
-    // Read models may lag a little; batching their writes costs the write path far less.
-    this.subscription = this.store.subscribeAll(from, (events) => this.apply(events), {
-      minIntervalMs: PROJECTION_MIN_INTERVAL_MS,
-    });
+    const lanes = new Map<string, Projection[]>();
+    for (const projection of this.projections) {
+      const lane = projection.lane ?? DEFAULT_LANE;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), projection]);
+    }
+    for (const [lane, members] of lanes) {
+      const from = Math.min(...members.map((p) => this.positions.get(p.name) ?? 0));
+      this.logger.log(`${lane} follows events after position ${from}`);
+      // Read models may lag a little; batching their writes costs the write path far less.
+      this.subscriptions.push(
+        this.store.subscribeAll(from, (events) => this.applyAll(members, events), {
+          minIntervalMs: PROJECTION_MIN_INTERVAL_MS,
+        }),
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+    await Promise.all(this.subscriptions.map((s) => s.close()));
   }
 
   get(name: string): Projection | undefined {
@@ -84,10 +94,10 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Delivered by the subscription; a failure makes it redeliver the batch. */
-  async apply(events: RecordedEvent[]): Promise<void> {
+  /** Delivered by a lane's subscription; a failure makes it redeliver the batch. */
+  private async applyAll(members: readonly Projection[], events: RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await Promise.all(this.projections.map((p) => this.applyTo(p, events)));
+    await Promise.all(members.map((p) => this.applyTo(p, events)));
   }
 
   private applyTo(projection: Projection, events: readonly RecordedEvent[]): Promise<void> {

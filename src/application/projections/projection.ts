@@ -17,6 +17,12 @@ export interface Projection {
    * from nothing and replays the store (see `checkpointName`).
    */
   readonly version: number;
+  /**
+   * Projections of one lane share a subscription (one read of each batch) and move together,
+   * at the pace of the slowest. The process list has a lane of its own: the runner's timers and
+   * the list must not wait for the audit's writes. Default: `read-models`.
+   */
+  readonly lane?: string;
   /** Position of the last event applied (0: nothing yet). */
   position(): Promise<number>;
   /**
