@@ -24,6 +24,7 @@ import {
   ProcessRepository,
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { EventFeed } from './application/feed/event-feed';
 import { ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
@@ -38,6 +39,7 @@ import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
@@ -80,6 +82,7 @@ export class AppModule {
         ProcessesController,
         CallbacksController,
         HealthController,
+        EventsFeedController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -101,6 +104,7 @@ export class AppModule {
         ProcessDriver,
         ProcessRunner,
         ProcessSummaryProjection,
+        EventFeed,
         ...HANDLERS,
       ],
     };
