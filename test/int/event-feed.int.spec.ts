@@ -18,7 +18,11 @@ import { TestApp } from '../support/test-app';
 
 jest.setTimeout(180_000);
 
-type Page = { events: Array<{ position: number; processId: string; type: string }>; next: number; caughtUp: boolean };
+type Page = {
+  events: Array<{ position: number; processId: string; type: string }>;
+  next: number;
+  caughtUp: boolean;
+};
 
 describe('event feed on PostgreSQL', () => {
   let t: TestApp & { pg: { db: { pool: Pool } } };
@@ -115,7 +119,9 @@ describe('event feed on PostgreSQL', () => {
   it('publishes a JSON Schema for every event type', async () => {
     const { status, body } = await call('GET', `${t.url}/api/events/schema`);
     expect(status).toBe(200);
-    expect(Object.keys(body.$defs).sort()).toEqual([...PROCESS_EVENT_TYPES, 'EventMetadata'].sort());
+    expect(Object.keys(body.$defs).sort()).toEqual(
+      [...PROCESS_EVENT_TYPES, 'EventMetadata'].sort(),
+    );
     expect(body.$defs.CallbackReceived.properties.data.required).toEqual([
       'tokenId',
       'payload',
@@ -176,14 +182,16 @@ describe('event feed on PostgreSQL', () => {
 
     // Everything the store holds after `start`, read independently of the feed.
     const expected: number[] = [];
-    for (let after = start; ; ) {
+    for (let after = start; ;) {
       const page = (await feed(`?after=${after}&limit=1000`)).body as Page;
       expected.push(...page.events.map((e) => e.position));
       after = page.next;
       if (page.caughtUp) break;
     }
     const progress = (await Promise.all(writerIds.map(history))).flat();
-    expect(progress.filter((e) => e.type === 'CallbackProgressReported')).toHaveLength(10 * perWriter);
+    expect(progress.filter((e) => e.type === 'CallbackProgressReported')).toHaveLength(
+      10 * perWriter,
+    );
 
     const last = String(expected[expected.length - 1]);
     await resumed.waitFor((c) => c.messages.some((m) => m.id === last));
@@ -222,13 +230,14 @@ describe('event feed on PostgreSQL', () => {
 
   it('streams only the chosen process and types', async () => {
     const id = ids[0];
-    const stream = await SseClient.open(
-      `${t.url}/api/events?processId=${id}&type=CallbackIssued`,
-    );
+    const stream = await SseClient.open(`${t.url}/api/events?processId=${id}&type=CallbackIssued`);
     await stream.waitFor((c) => c.messages.length >= 1);
     await stream.waitFor((c) => c.comments.some((text) => text.startsWith('heartbeat')));
     stream.close();
     expect(stream.messages).toHaveLength(1);
-    expect(JSON.parse(stream.messages[0].data)).toMatchObject({ processId: id, type: 'CallbackIssued' });
+    expect(JSON.parse(stream.messages[0].data)).toMatchObject({
+      processId: id,
+      type: 'CallbackIssued',
+    });
   });
 });

@@ -11,6 +11,9 @@ import { processStreamId } from '../../src/domain/process/events';
 import { runAuditCommand } from '../../src/interfaces/cli/audit-command';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { startPgTestApp } from '../support/pg-app';
+import { freePort, testPool } from '../support/postgres';
+import { runMigrations } from '../../src/infrastructure/postgres/migrations';
+import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -45,10 +48,14 @@ describe('process history: hash chain, verification and audit', () => {
   const audit = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runAuditCommand(args, { DATABASE_URL: t.pg.db.connectionString }, {
-      out: (text) => out.push(text),
-      err: (text) => err.push(text),
-    });
+    const code = await runAuditCommand(
+      args,
+      { DATABASE_URL: t.pg.db.connectionString },
+      {
+        out: (text) => out.push(text),
+        err: (text) => err.push(text),
+      },
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
@@ -66,7 +73,10 @@ describe('process history: hash chain, verification and audit', () => {
   });
 
   it('answers 404 for an unknown process', async () => {
-    const answer = await call('GET', `${t.url}/api/processes/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/verify`);
+    const answer = await call(
+      'GET',
+      `${t.url}/api/processes/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/verify`,
+    );
     expect(answer.status).toBe(404);
   });
 
@@ -109,7 +119,9 @@ describe('process history: hash chain, verification and audit', () => {
     });
     const cli = await audit(id);
     expect(cli.code).toBe(3);
-    expect(cli.out).toContain(`BROKEN at revision ${confirmation.revision}: revision ${confirmation.revision}: hash mismatch`);
+    expect(cli.out).toContain(
+      `BROKEN at revision ${confirmation.revision}: revision ${confirmation.revision}: hash mismatch`,
+    );
     await restore(confirmation.revision, confirmation);
     expect((await verify()).intact).toBe(true);
   });
@@ -130,7 +142,9 @@ describe('process history: hash chain, verification and audit', () => {
     expect(text.out).toContain('callback issued for step 2 "Execute an ansible playbook"');
     expect(text.out).toMatch(/callback: token id [\w-]+, step "Execute an ansible playbook"/);
     expect(text.out).toContain('progress: {"progress":["PLAY [all]"]}');
-    expect(text.out).toMatch(/alice +step \d+ "Confirm provisioning proxy results" confirmed by alice/);
+    expect(text.out).toMatch(
+      /alice +step \d+ "Confirm provisioning proxy results" confirmed by alice/,
+    );
     expect(text.out).toContain('status suspended -> running');
     expect(text.out).toMatch(/\+ callback_result = \{.*"return_code":0/);
     expect(text.out).toContain('process completed');
@@ -157,6 +171,34 @@ describe('process history: hash chain, verification and audit', () => {
     expect(verdict.events).toBe(2 + verdict.verified);
     const cli = await audit(legacyId);
     expect(cli.out).toContain(`the first 2 predate hashing and are not covered`);
+  });
+
+  it("connects to a running service's embedded PostgreSQL, and says so when there is no database", async () => {
+    const { port } = (t as unknown as { pg: { postgres: { port: number } } }).pg.postgres;
+    const service = testPool(`postgresql://postgres:baton-local@127.0.0.1:${port}/baton`);
+    await runMigrations(service, ALL_MIGRATIONS); // as the running service would have
+    await service.end();
+    // The cluster answers on the embedded port: the command reads its `baton` database (where
+    // this test's process is not) instead of refusing or starting a second server.
+    const shared = await runAuditCommand(
+      [id],
+      { EMBEDDED_POSTGRES_PORT: String(port), DATA_DIR: '/nonexistent' },
+      {
+        out: () => undefined,
+        err: () => undefined,
+      },
+    );
+    expect(shared).toBe(2);
+    await expect(
+      runAuditCommand(
+        [id],
+        { EMBEDDED_POSTGRES_PORT: String(await freePort()), DATA_DIR: '/nonexistent' },
+        {
+          out: () => undefined,
+          err: () => undefined,
+        },
+      ),
+    ).rejects.toThrow('no Baton database in /nonexistent/postgres');
   });
 
   it('refuses bad usage and an unknown process', async () => {

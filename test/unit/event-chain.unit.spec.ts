@@ -50,7 +50,9 @@ describe('canonical JSON', () => {
   it('drops what JSON drops, as a round trip through the store does', () => {
     const value = { keep: 1, gone: undefined, list: [undefined, 1.5e-7], when: new Date(0) };
     expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
-    expect(canonicalJson(value)).toBe('{"keep":1,"list":[null,1.5e-7],"when":"1970-01-01T00:00:00.000Z"}');
+    expect(canonicalJson(value)).toBe(
+      '{"keep":1,"list":[null,1.5e-7],"when":"1970-01-01T00:00:00.000Z"}',
+    );
   });
 });
 
@@ -124,7 +126,11 @@ describe('verifyChain', () => {
       verified: 2,
       headHash: events[4].metadata.hash,
     });
-    expect(verifyChain(recorded(legacy))).toMatchObject({ intact: true, unhashedPrefix: 3, verified: 0 });
+    expect(verifyChain(recorded(legacy))).toMatchObject({
+      intact: true,
+      unhashedPrefix: 3,
+      verified: 0,
+    });
   });
 });
 
@@ -180,7 +186,13 @@ describe('ProcessRepository appends a hash chain', () => {
     await store.append(
       processStreamId('p1'),
       [
-        unhashed('ProcessStarted', { processId: 'p1', workflow: 'wf', workflowVersion: 1, input: {}, state: {} }),
+        unhashed('ProcessStarted', {
+          processId: 'p1',
+          workflow: 'wf',
+          workflowVersion: 1,
+          input: {},
+          state: {},
+        }),
         unhashed('StepCompleted', step(0)),
       ],
       'no_stream',

@@ -31,7 +31,8 @@ const METADATA = object({
   ),
 });
 
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 // Fails to compile when EventMetadata and the schema above no longer describe the same thing.
 const metadataMatches: Same<Static<typeof METADATA>, EventMetadata> = true;
 void metadataMatches;

@@ -6,7 +6,12 @@
  */
 import { NotFoundError, assertNever } from '../../domain/errors';
 import { ProcessEvent, processStreamId } from '../../domain/process/events';
-import { ProcessState, ProcessStatus, evolve, initialProcessState } from '../../domain/process/state';
+import {
+  ProcessState,
+  ProcessStatus,
+  evolve,
+  initialProcessState,
+} from '../../domain/process/state';
 import { EventStore, RecordedEvent } from '../ports/event-store';
 import { toProcessEvent } from '../process/process-repository';
 import { canonicalJson } from './canonical-json';
@@ -171,7 +176,11 @@ function summarise(event: ProcessEvent, before: ProcessState): string {
 function callbackActivity(event: ProcessEvent, before: ProcessState): CallbackActivity | undefined {
   switch (event.type) {
     case 'CallbackIssued':
-      return { tokenId: event.data.tokenId, step: event.data.name, expiresAt: event.data.expiresAt };
+      return {
+        tokenId: event.data.tokenId,
+        step: event.data.name,
+        expiresAt: event.data.expiresAt,
+      };
     case 'CallbackActionCompleted':
       return { tokenId: event.data.tokenId, step: event.data.name };
     case 'CallbackProgressReported':

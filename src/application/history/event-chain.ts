@@ -80,7 +80,10 @@ export const verifyChain = (events: readonly RecordedEvent[]): ChainVerdict => {
   events.forEach((event, index) => {
     // A deleted row leaves a gap in revisions; the event after it is reported where it sits.
     if (event.revision !== (index === 0 ? 0 : events[index - 1].revision + 1)) {
-      problems.push({ revision: index === 0 ? 0 : events[index - 1].revision + 1, problem: 'event_missing' });
+      problems.push({
+        revision: index === 0 ? 0 : events[index - 1].revision + 1,
+        problem: 'event_missing',
+      });
     }
     if (index < unhashedPrefix) return;
     const stored = hashOf(event);

@@ -22,15 +22,17 @@ export type Static<S> = S extends Schema<infer T> ? T : never;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Properties = Record<string, Schema<any>>;
 
-type RequiredKeys<P> = { [K in keyof P]: P[K] extends OptionalSchema<unknown> ? never : K }[keyof P];
-type OptionalKeys<P> = { [K in keyof P]: P[K] extends OptionalSchema<unknown> ? K : never }[keyof P];
+type RequiredKeys<P> = {
+  [K in keyof P]: P[K] extends OptionalSchema<unknown> ? never : K;
+}[keyof P];
+type OptionalKeys<P> = {
+  [K in keyof P]: P[K] extends OptionalSchema<unknown> ? K : never;
+}[keyof P];
 type Flatten<T> = { [K in keyof T]: T[K] };
 
 export type ObjectOf<P extends Properties> = [keyof P] extends [never]
   ? Record<string, never>
-  : Flatten<
-      { [K in RequiredKeys<P>]: Static<P[K]> } & { [K in OptionalKeys<P>]?: Static<P[K]> }
-    >;
+  : Flatten<{ [K in RequiredKeys<P>]: Static<P[K]> } & { [K in OptionalKeys<P>]?: Static<P[K]> }>;
 
 const schema = <T>(json: JsonSchema): Schema<T> => ({ json });
 
@@ -51,7 +53,10 @@ export const oneOfStrings = <L extends string>(...values: L[]): Schema<L> =>
 export const nullable = <T>(of: Schema<T>): Schema<T | null> =>
   schema({ anyOf: [of.json, { type: 'null' }] });
 
-export const optional = <T>(of: Schema<T>): OptionalSchema<T> => ({ json: of.json, optional: true });
+export const optional = <T>(of: Schema<T>): OptionalSchema<T> => ({
+  json: of.json,
+  optional: true,
+});
 
 /** Any JSON value (a runner's payload, an error's details). */
 export const anyJson = (description?: string): Schema<unknown> =>

@@ -9,7 +9,8 @@ import { ChainVerdict } from '../../application/history/event-chain';
 const MAX_VALUE = 120;
 
 const short = (value: unknown): string => {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? 'null';
+  const text =
+    typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'null');
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 };
 
@@ -33,7 +34,8 @@ const entryLines = (entry: AuditEntry): string[] => {
   ];
   const detail = (text: string) => lines.push(`      ${text}`);
   if (entry.status) detail(`status ${entry.status.from} -> ${entry.status.to}`);
-  for (const [key, value] of Object.entries(entry.delta?.set ?? {})) detail(`+ ${key} = ${short(value)}`);
+  for (const [key, value] of Object.entries(entry.delta?.set ?? {}))
+    detail(`+ ${key} = ${short(value)}`);
   for (const key of entry.delta?.removed ?? []) detail(`- ${key}`);
   const callback = entry.callback;
   if (callback) {

@@ -33,7 +33,8 @@ export class SseStream {
     res.on('close', () => this.finish());
     if (heartbeatMs > 0) {
       this.heartbeat = setInterval(() => {
-        if (!this.res.writableNeedDrain) this.res.write(`: heartbeat ${new Date().toISOString()}\n\n`);
+        if (!this.res.writableNeedDrain)
+          this.res.write(`: heartbeat ${new Date().toISOString()}\n\n`);
       }, heartbeatMs);
       this.heartbeat.unref();
     }

@@ -7,7 +7,12 @@ import { PROCESS_EVENT_TYPES } from '../../../domain/process/events';
 /** `type=A,B` and `type=A&type=B` alike, as a list. */
 const toList = ({ value }: { value: unknown }): unknown =>
   (Array.isArray(value) ? value : [value]).flatMap((v) =>
-    typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v],
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [v],
   );
 
 export class EventFeedQueryDto {
