@@ -25,6 +25,7 @@ import {
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
 import { EventFeed } from './application/feed/event-feed';
+import { SubscriberLag } from './application/health/subscriber-lag';
 import {
   GetProcessAuditHandler,
   VerifyProcessHistoryHandler,
@@ -113,6 +114,7 @@ export class AppModule {
         ProcessRunner,
         ProcessSummaryProjection,
         EventFeed,
+        SubscriberLag,
         ...HANDLERS,
       ],
     };

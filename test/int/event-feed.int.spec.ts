@@ -4,6 +4,7 @@
  * (each its own store, as separate app instances are) append, resumes with Last-Event-ID and
  * gets every event exactly once, in order.
  */
+import Ajv2020 from 'ajv/dist/2020';
 import { Pool } from 'pg';
 import { ProcessRepository } from '../../src/application/process/process-repository';
 import { PROCESS_EVENT_TYPES } from '../../src/domain/process/events';
@@ -19,7 +20,7 @@ import { TestApp } from '../support/test-app';
 jest.setTimeout(180_000);
 
 type Page = {
-  events: Array<{ position: number; processId: string; type: string }>;
+  events: Array<{ position: number; processId: string; type: string; data: object }>;
   next: number;
   caughtUp: boolean;
 };
@@ -116,9 +117,22 @@ describe('event feed on PostgreSQL', () => {
     expect(sse.status).toBe(400);
   });
 
-  it('publishes a JSON Schema for every event type', async () => {
+  it('publishes a JSON Schema for every event type, which the stored events satisfy', async () => {
     const { status, body } = await call('GET', `${t.url}/api/events/schema`);
     expect(status).toBe(200);
+    const validate = new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(
+      body,
+    );
+    const all = await pageThrough('', 1000);
+    expect(new Set(all.map((e) => e.type)).size).toBeGreaterThanOrEqual(4);
+    for (const event of all) {
+      expect({ event, errors: validate(event) ? null : validate.errors }).toEqual({
+        event,
+        errors: null,
+      });
+    }
+    const forged = { ...all[0], data: { ...all[0].data, extra: 1 } };
+    expect(validate(forged)).toBe(false);
     expect(Object.keys(body.$defs).sort()).toEqual(
       [...PROCESS_EVENT_TYPES, 'EventMetadata'].sort(),
     );
@@ -214,6 +228,27 @@ describe('event feed on PostgreSQL', () => {
         .map((e) => e.data.progress.i);
       expect(mine).toEqual([...Array(perWriter).keys()]);
     }
+  });
+
+  it('reports projection and runner lag in /health, caught up once idle', async () => {
+    const deadline = Date.now() + 20_000;
+    let body: any;
+    do {
+      body = (await call('GET', `${t.url}/health`)).body;
+      if (body.details.projections.every((p: { caughtUp: boolean }) => p.caughtUp)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    } while (Date.now() < deadline);
+    expect(body).toMatchObject({ status: 'ok', headPosition: expect.any(Number) });
+    expect(body.details.projections).toEqual([
+      {
+        name: 'process-summaries',
+        checkpoint: body.headPosition,
+        head: body.headPosition,
+        caughtUp: true,
+        behindMs: 0,
+      },
+    ]);
+    expect(body.details.runner).toMatchObject({ name: 'runner', head: body.headPosition });
   });
 
   it('stops following when the consumer hangs up', async () => {
