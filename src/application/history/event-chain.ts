@@ -10,9 +10,9 @@
  *
  * Computed in the application layer, before the append, so every store keeps it the same way.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { EventMetadata, NewEvent, RecordedEvent } from '../ports/event-store';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, canonicalJsonWithout } from './canonical-json';
 
 /** What the first hashed event of a stream links to. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -20,12 +20,13 @@ export const GENESIS_HASH = '0'.repeat(64);
 type Hashable = Pick<NewEvent, 'type' | 'data' | 'metadata'>;
 
 export const hashEvent = (previousHash: string | null, event: Hashable): string => {
-  const { hash: _ignored, ...metadata } = event.metadata;
-  const content = canonicalJson({ type: event.type, data: event.data, metadata });
-  return createHash('sha256')
-    .update(previousHash ?? GENESIS_HASH)
-    .update(content)
-    .digest('hex');
+  // Keys in canonical order already: data, metadata, type.
+  const content = `{"data":${canonicalJson(event.data)},"metadata":${canonicalJsonWithout(
+    event.metadata as unknown as Record<string, unknown>,
+    'hash',
+  )},"type":${canonicalJson(event.type)}}`;
+  // One-shot hashing: a fraction of createHash's cost for inputs this small.
+  return digest('sha256', (previousHash ?? GENESIS_HASH) + content, 'hex');
 };
 
 /** The hash an event carries, or null for one written before hashing existed. */
@@ -42,10 +43,9 @@ export const chainEvents = (
 ): NewEvent[] => {
   let previous = previousHash;
   return events.map((event) => {
-    const { hash: _ignored, ...unhashed } = event.metadata;
-    const hash = hashEvent(previous, { ...event, metadata: unhashed });
+    const hash = hashEvent(previous, event);
     previous = hash;
-    return { type: event.type, data: event.data, metadata: { ...unhashed, hash } };
+    return { type: event.type, data: event.data, metadata: { ...event.metadata, hash } };
   });
 };
 
