@@ -15,7 +15,7 @@ import { EventsFeedController } from '../../src/interfaces/rest/events-feed.cont
 import { L2VPN_INPUT, api, call } from '../support/api';
 import { startPgTestApp } from '../support/pg-app';
 import { SseClient } from '../support/sse-client';
-import { TestApp } from '../support/test-app';
+import { TestApp, startTestApp } from '../support/test-app';
 
 jest.setTimeout(180_000);
 
@@ -274,5 +274,17 @@ describe('event feed on PostgreSQL', () => {
       processId: id,
       type: 'CallbackIssued',
     });
+  });
+});
+
+describe('event feed on shutdown', () => {
+  it('ends open streams, so the service stops instead of waiting for its consumers', async () => {
+    const app = await startTestApp();
+    const stream = await SseClient.open(`${app.url}/api/events`);
+    await stream.waitFor((c) => c.comments.includes('connected'));
+    const started = Date.now();
+    await app.close();
+    await stream.waitFor((c) => c.ended, 10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
