@@ -31,6 +31,12 @@ import { ProcessSummaryProjection } from './application/projections/process-summ
 import { PROJECTIONS, Projection } from './application/projections/projection';
 import { ProjectionRunner } from './application/projections/projection-runner';
 import { StepLogProjection } from './application/projections/step-log.projection';
+import { EventFeed } from './application/feed/event-feed';
+import { SubscriberLag } from './application/health/subscriber-lag';
+import {
+  GetProcessAuditHandler,
+  VerifyProcessHistoryHandler,
+} from './application/queries/history-queries';
 import { ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
@@ -51,6 +57,8 @@ import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { EventsFeedController } from './interfaces/rest/events-feed.controller';
+import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
@@ -87,6 +95,8 @@ const HANDLERS = [
   GetCallbacksOfProcessesHandler,
   GetProcessCountsHandler,
   GetStepLogHandler,
+  VerifyProcessHistoryHandler,
+  GetProcessAuditHandler,
 ];
 
 /** Every read model the service keeps, in the order they are listed to operators. */
@@ -110,6 +120,8 @@ export class AppModule {
         CallbacksController,
         HealthController,
         ProjectionsController,
+        EventsFeedController,
+        ProcessHistoryController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -135,6 +147,8 @@ export class AppModule {
         ProcessRunner,
         ProjectionRunner,
         OnlineRebuilds,
+        EventFeed,
+        SubscriberLag,
         ...HANDLERS,
       ],
     };

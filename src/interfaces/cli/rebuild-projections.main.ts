@@ -5,12 +5,10 @@
  * itself without stopping (POST /api/admin/projections/{name}/rebuild).
  */
 import 'reflect-metadata';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { buildProjections } from '../../app.module';
 import { rebuild } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
-import { startEmbeddedPostgres } from '../../infrastructure/postgres/embedded-postgres';
 import { runMigrations } from '../../infrastructure/postgres/migrations';
 import { PgEventStore } from '../../infrastructure/postgres/pg-event-store';
 import { PgCallbackAuditStore } from '../../infrastructure/postgres/pg-callback-audit';
@@ -18,6 +16,7 @@ import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-
 import { PgStepLogStore } from '../../infrastructure/postgres/pg-step-log';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
 import { buildWorkflowRegistry } from '../../workflows';
+import { openCliDatabase } from './cli-database';
 
 const bar = (share: number): string => {
   const width = 30;
@@ -25,38 +24,11 @@ const bar = (share: number): string => {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 };
 
-const isListening = async (connectionString: string): Promise<boolean> => {
-  const probe = new Pool({ connectionString, max: 1, connectionTimeoutMillis: 1000 });
-  try {
-    await probe.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end();
-  }
-};
-
 const main = async () => {
   const wanted = process.argv.slice(2);
   const config = loadConfig();
-  let databaseUrl = config.databaseUrl;
-  let stopEmbedded = async () => undefined as void;
-  if (!databaseUrl) {
-    const probeUrl = `postgresql://postgres:baton-local@127.0.0.1:${config.embeddedPostgresPort}/postgres`;
-    if (await isListening(probeUrl)) {
-      throw new Error(
-        `a PostgreSQL already answers on port ${config.embeddedPostgresPort}: is Baton running on ${config.dataDir}? Stop it first (or set DATABASE_URL)`,
-      );
-    }
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.join(config.dataDir, 'postgres'),
-      port: config.embeddedPostgresPort,
-      persistent: true,
-    });
-    databaseUrl = embedded.connectionString;
-    stopEmbedded = embedded.stop;
-  }
+  const database = await openCliDatabase(config, 'exclusive');
+  const databaseUrl = database.connectionString;
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
   const store = new PgEventStore(pool);
@@ -93,7 +65,7 @@ const main = async () => {
   } finally {
     await store.close();
     await pool.end();
-    await stopEmbedded();
+    await database.release();
   }
 };
 
