@@ -90,7 +90,7 @@ export type CallbackRejectionReason =
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;
 
-const PROCESS_STREAM_PREFIX = 'process-';
+export const PROCESS_STREAM_PREFIX = 'process-';
 
 export const processStreamId = (processId: string): string =>
   `${PROCESS_STREAM_PREFIX}${processId}`;

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { rebuildProcessSummaries } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
+import { openEventStore } from '../../infrastructure/open-event-store';
 import { startEmbeddedPostgres } from '../../infrastructure/postgres/embedded-postgres';
 import { runMigrations } from '../../infrastructure/postgres/migrations';
-import { PgEventStore } from '../../infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
 import { buildWorkflowRegistry } from '../../workflows';
@@ -61,7 +61,8 @@ const main = async () => {
   }
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
-  const store = new PgEventStore(pool);
+  const events = openEventStore(config.eventstoreConnectionString, pool);
+  const store = events.store;
   try {
     await runMigrations(pool, ALL_MIGRATIONS);
     const interactive = process.stdout.isTTY;
@@ -86,7 +87,7 @@ const main = async () => {
       `rebuilt process-summaries: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s)`,
     );
   } finally {
-    await store.close();
+    await events.close();
     await pool.end();
     await stopEmbedded();
   }
