@@ -64,7 +64,9 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     if (config.eventstoreConnectionString) {
       // Fail now, with a clear message, rather than answer 503 to everything.
       await eventStore.headPosition().catch((error: unknown) => {
-        throw new Error(`EventStoreDB (EVENTSTORE_CONNECTION_STRING) unreachable: ${describe(error)}`);
+        throw new Error(
+          `EventStoreDB (EVENTSTORE_CONNECTION_STRING) unreachable: ${describe(error)}`,
+        );
       });
     }
     logger.log(`events in ${events.where}; read models and checkpoints in PostgreSQL`);
@@ -113,4 +115,5 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
   }
 };
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

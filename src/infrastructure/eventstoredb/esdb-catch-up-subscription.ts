@@ -99,7 +99,11 @@ export class EsdbCatchUpSubscription implements Subscription {
     pulls.take();
     const batch = [first.value];
     while (batch.length < this.options.batchSize) {
-      const ready = await Promise.race([pulls.peek(), nextTurn()]);
+      // A break right behind some events must not cost those events: they are handed over
+      // first, and the failed pull, still pending, breaks the next batch instead.
+      const ready = await Promise.race([pulls.peek(), nextTurn()]).catch(
+        (): typeof NOTHING_BUFFERED => NOTHING_BUFFERED,
+      );
       if (ready === NOTHING_BUFFERED || ready.done) break; // both stay for the next batch
       pulls.take();
       batch.push(ready.value);

@@ -16,7 +16,13 @@ import { describeRevision, NO_STREAM_REVISION } from '../event-store/expected-re
  * retry with the same expected revision); `not-leader` is a cluster changing leader; `cancelled`
  * is the server dropping a long call (the client reconnects on the next one).
  */
-const OUTAGE_TYPES = new Set(['unavailable', 'deadline-exceeded', 'timeout', 'not-leader', 'cancelled']);
+const OUTAGE_TYPES = new Set([
+  'unavailable',
+  'deadline-exceeded',
+  'timeout',
+  'not-leader',
+  'cancelled',
+]);
 
 /** gRPC statuses for the same, when an error reaches us unconverted: 14, 4, 10, 1. */
 const OUTAGE_GRPC_CODES = new Set([14, 4, 10, 1]);
@@ -63,7 +69,11 @@ export function toStoreError(
 ): unknown {
   if (error instanceof ConcurrencyError || error instanceof StoreUnavailableError) return error;
   if (conflict !== undefined && isWrongExpectedVersion(error)) {
-    return new ConcurrencyError(conflict.streamId, String(conflict.expected), actualRevision(error));
+    return new ConcurrencyError(
+      conflict.streamId,
+      String(conflict.expected),
+      actualRevision(error),
+    );
   }
   if (isOutage(error)) {
     const reason = String((error as ErrorLike).message ?? error);

@@ -34,10 +34,11 @@ export function decodeMetadata(stored: unknown, eventId: string): EventMetadata 
   if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) {
     throw new Error(`event ${eventId} has no JSON object as metadata; it was not written by Baton`);
   }
-  const { [CORRELATION]: _correlation, [CAUSATION]: _causation, ...metadata } = stored as Record<
-    string,
-    unknown
-  >;
+  const {
+    [CORRELATION]: _correlation,
+    [CAUSATION]: _causation,
+    ...metadata
+  } = stored as Record<string, unknown>;
   return metadata as unknown as EventMetadata;
 }
 

@@ -98,7 +98,11 @@ export class EventStoreDbEventStore implements EventStore {
         `appended ${ids.length} events to ${streamId} at revision ${firstRevision}, but reading them back found others`,
       );
     }
-    return { nextRevision: lastRevision, lastPosition: recorded[recorded.length - 1].position, recorded };
+    return {
+      nextRevision: lastRevision,
+      lastPosition: recorded[recorded.length - 1].position,
+      recorded,
+    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -79,9 +79,5 @@ export function readAllFiltered(
   const createStream = plumbing.GRPCStreamCreator(StreamsClient, 'readAll', (grpc) =>
     grpc.read(request, ...plumbing.callArguments({})),
   );
-  return new ReadStream<AllStreamResolvedEvent>(
-    createStream,
-    convertGrpcEvent as never,
-    {},
-  );
+  return new ReadStream<AllStreamResolvedEvent>(createStream, convertGrpcEvent as never, {});
 }
