@@ -148,6 +148,22 @@ describe('EventStoreDbEventStore (adapter logic, fake client)', () => {
     await expect(store.headPosition()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
+  it('gives up on a server that never answers, as an outage', async () => {
+    const silent = new EventStoreDbEventStore(
+      Object.assign(new FakeEsdbClient(), {
+        appendToStream: () => new Promise<never>(() => undefined),
+        readStream: () => ({
+          [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => {}) }),
+        }),
+      }) as unknown as FakeEsdbClient,
+      { answerWithinMs: 50 },
+    );
+    await expect(silent.append('process-a', events(1), 'no_stream')).rejects.toThrow(
+      /EventStoreDB unavailable while appending to process-a: no answer within 50 ms/,
+    );
+    await expect(silent.readStream('process-a')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
   it('leaves other failures as they are: neither an outage nor a conflict', async () => {
     const denied = new AccessDeniedError();
     client.failNext('appendToStream', denied);

@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BACKWARDS,
-  END,
-  FORWARDS,
-  Filter,
-  ResolvedEvent,
-  START,
-  streamNameFilter,
-} from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS, Filter, START, streamNameFilter } from '@eventstore/db-client';
 import {
   AppendResult,
   EventStore,
@@ -29,6 +21,7 @@ import {
 import { EsdbCatchUpSubscription, LiveFeed } from './esdb-catch-up-subscription';
 import { EsdbClient } from './esdb-client';
 import { isStreamNotFound, toStoreError } from './esdb-errors';
+import { drainWithin, withinDeadline } from './esdb-deadline';
 import { decodeEvent, encodeEvent, isSystemEvent } from './esdb-event-codec';
 import { readPositionAfter, toExpectedRevision, toRevision } from './esdb-positions';
 
@@ -42,6 +35,8 @@ export interface EventStoreDbEventStoreOptions {
   /** Cap of the doubling back-off before a broken subscription is opened again. */
   maxBackoffMs?: number;
   onSubscriptionError?: (error: unknown) => void;
+  /** Longest wait for an answer before a call counts as an outage (esdb-deadline.ts). */
+  answerWithinMs?: number;
   /** Event ids; EventStoreDB wants UUIDs. */
   newId?: () => string;
 }
@@ -58,6 +53,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly prefixes: string[];
   private readonly filter: Filter;
   private readonly newId: () => string;
+  private readonly answerWithinMs: number;
 
   constructor(
     private readonly client: EsdbClient,
@@ -69,6 +65,8 @@ export class EventStoreDbEventStore implements EventStore {
     }
     this.filter = streamNameFilter({ prefixes: this.prefixes });
     this.newId = options.newId ?? randomUUID;
+    // Above the client's own 10 s default deadline, which answers first whenever it applies.
+    this.answerWithinMs = options.answerWithinMs ?? 15_000;
   }
 
   async append(
@@ -81,9 +79,13 @@ export class EventStoreDbEventStore implements EventStore {
     const data = events.map((event, index) => encodeEvent(event, ids[index]));
     let lastRevision: number;
     try {
-      const result = await this.client.appendToStream(streamId, data, {
-        expectedRevision: toExpectedRevision(expected),
-      });
+      const result = await withinDeadline(
+        this.client.appendToStream(streamId, data, {
+          expectedRevision: toExpectedRevision(expected),
+        }),
+        this.answerWithinMs,
+        `appending to ${streamId}`,
+      );
       lastRevision = toRevision(result.nextExpectedRevision);
     } catch (error) {
       throw toStoreError(error, `appending to ${streamId}`, { streamId, expected });
@@ -121,11 +123,11 @@ export class EventStoreDbEventStore implements EventStore {
         maxCount: limit + 1,
         streamPrefixes: this.prefixes,
       });
-      for await (const resolved of read) {
-        if (isSystemEvent(resolved)) continue;
+      await drainWithin(read, this.answerWithinMs, 'reading all events', (resolved) => {
+        if (isSystemEvent(resolved)) return;
         const event = decodeEvent(resolved);
         if (event.position > after && events.length < limit) events.push(event);
-      }
+      });
     } catch (error) {
       throw toStoreError(error, 'reading all events');
     }
@@ -133,6 +135,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    let head = 0;
     try {
       const read = this.client.readAllFiltered({
         fromPosition: END,
@@ -140,13 +143,15 @@ export class EventStoreDbEventStore implements EventStore {
         maxCount: 1,
         streamPrefixes: this.prefixes,
       });
-      for await (const resolved of read) {
-        if (!isSystemEvent(resolved)) return decodeEvent(resolved).position;
-      }
-      return 0;
+      await drainWithin(read, this.answerWithinMs, 'reading the head position', (resolved) => {
+        if (isSystemEvent(resolved)) return;
+        head = decodeEvent(resolved).position;
+        return false;
+      });
     } catch (error) {
       throw toStoreError(error, 'reading the head position');
     }
+    return head;
   }
 
   subscribeAll(
@@ -218,9 +223,9 @@ export class EventStoreDbEventStore implements EventStore {
         resolveLinkTos: false,
         requiresLeader: fromLeader,
       });
-      for await (const resolved of read as AsyncIterable<ResolvedEvent>) {
+      await drainWithin(read, this.answerWithinMs, `reading stream ${streamId}`, (resolved) => {
         if (!isSystemEvent(resolved)) events.push(decodeEvent(resolved));
-      }
+      });
     } catch (error) {
       if (isStreamNotFound(error)) return [];
       throw toStoreError(error, `reading stream ${streamId}`);
