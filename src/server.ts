@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from './app.module';
 import { BatonConfig, logLevels } from './config';
+import { PROCESS_STREAM_PREFIX } from './domain/process/events';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
 import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
@@ -62,12 +63,15 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     closers.push(() => events.close());
     const eventStore = events.store;
     if (config.eventstoreConnectionString) {
-      // Fail now, with a clear message, rather than answer 503 to everything.
-      await eventStore.headPosition().catch((error: unknown) => {
-        throw new Error(
-          `EventStoreDB (EVENTSTORE_CONNECTION_STRING) unreachable: ${describe(error)}`,
-        );
-      });
+      // Fail now, with a clear message, rather than answer 503 to everything. A read of a stream
+      // that does not exist is cheap; the head could mean scanning a long foreign log backwards.
+      await eventStore
+        .readStream(`${PROCESS_STREAM_PREFIX}start-up-probe`)
+        .catch((error: unknown) => {
+          throw new Error(
+            `EventStoreDB (EVENTSTORE_CONNECTION_STRING) unreachable: ${describe(error)}`,
+          );
+        });
     }
     logger.log(`events in ${events.where}; read models and checkpoints in PostgreSQL`);
 
