@@ -9,8 +9,8 @@ import { Pool } from 'pg';
 import { buildProjections } from '../../app.module';
 import { rebuild } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
+import { openEventStore } from '../../infrastructure/open-event-store';
 import { runMigrations } from '../../infrastructure/postgres/migrations';
-import { PgEventStore } from '../../infrastructure/postgres/pg-event-store';
 import { PgCallbackAuditStore } from '../../infrastructure/postgres/pg-callback-audit';
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from '../../infrastructure/postgres/pg-step-log';
@@ -31,7 +31,8 @@ const main = async () => {
   const databaseUrl = database.connectionString;
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
-  const store = new PgEventStore(pool);
+  const events = openEventStore(config.eventstoreConnectionString, pool);
+  const store = events.store;
   try {
     await runMigrations(pool, ALL_MIGRATIONS);
     const all = buildProjections({
@@ -63,7 +64,7 @@ const main = async () => {
       `rebuilt ${names}: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s)`,
     );
   } finally {
-    await store.close();
+    await events.close();
     await pool.end();
     await database.release();
   }
