@@ -213,6 +213,41 @@ describe('operator UI (Chromium)', () => {
     expect(await sameDocument()).toBe(true);
   });
 
+  it('asks for an API key when the API answers 401 and sends it as a Bearer token', async () => {
+    // Stands in for the authentication the security work adds: every API call needs the key.
+    const seen: string[] = [];
+    await page.route('**/api/**', async (route) => {
+      const auth = route.request().headers().authorization ?? '';
+      seen.push(auth);
+      if (auth !== 'Bearer key-of-alice')
+        return route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: '{"statusCode":401,"message":"Unauthorized"}',
+        });
+      if (route.request().url().endsWith('/api/me'))
+        return route.fulfill({
+          contentType: 'application/json',
+          body: '{"name":"alice","roles":["operator"]}',
+        });
+      return route.continue();
+    });
+    await page.goto(`${t.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
+    await page.getByLabel('API key').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('That key was not accepted.').waitFor(WAIT);
+    await page.getByLabel('API key').fill('key-of-alice');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Processes' }).waitFor(WAIT);
+    await page.getByText('Signed in as alice').waitFor(WAIT);
+    expect(seen).toContain('Bearer key-of-alice');
+    expect(await page.evaluate(() => (window as any).sessionStorage.getItem('baton.apiKey'))).toBe(
+      'key-of-alice',
+    );
+    await page.unrouteAll();
+  });
+
   it('works at 390×844 with no serious accessibility finding on list, start and process pages', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const { body: items } = await call('GET', `${t.url}/api/processes?limit=1`);

@@ -88,16 +88,22 @@ export const ProcessPage = ({ id }: { id: string }) => {
           <h2 id="flow-title">Steps</h2>
           <StepFlow steps={d.steps} current={d.currentStep} />
         </section>
-        <section aria-labelledby="timeline-title" className="card">
-          <h2 id="timeline-title">Timeline</h2>
-          <StepTimeline steps={d.steps} />
-        </section>
+        <div>
+          <section aria-labelledby="callback-title" className="card">
+            <h2 id="callback-title">Callback</h2>
+            <ErrorMessage error={callbacks.error} />
+            {callbacks.data ? (
+              <CallbackPanel entries={callbacks.data} />
+            ) : (
+              <Loading what="callbacks" />
+            )}
+          </section>
+          <section aria-labelledby="timeline-title" className="card">
+            <h2 id="timeline-title">Timeline</h2>
+            <StepTimeline steps={d.steps} />
+          </section>
+        </div>
       </div>
-      <section aria-labelledby="callback-title" className="card">
-        <h2 id="callback-title">Callback</h2>
-        <ErrorMessage error={callbacks.error} />
-        {callbacks.data ? <CallbackPanel entries={callbacks.data} /> : <Loading what="callbacks" />}
-      </section>
       <details className="card">
         <summary>Current state</summary>
         <JsonBlock value={d.state} label="Current state" />
