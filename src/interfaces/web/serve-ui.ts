@@ -20,6 +20,23 @@ export const defaultUiDir = (): string =>
   ].find((dir) => existsSync(path.join(dir, 'index.html'))) ??
   path.join(__dirname, '..', '..', 'ui');
 
+/**
+ * The UI page's own Content-Security-Policy (it replaces a stricter default that security headers
+ * may have set): scripts only from this origin, but with 'unsafe-eval', because the JSON Schema
+ * validator (ajv, used by the forms) compiles each schema the API sends into a function.
+ */
+export const UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 const NOT_BUILT =
   '<!doctype html><html lang="en"><title>Baton</title><body><h1>Baton</h1>' +
   '<p>The operator UI has not been built. Run <code>npm run build</code> and restart.</p></body></html>';
@@ -38,6 +55,7 @@ export const serveUi = (app: INestApplication, uiDir = defaultUiDir()): void => 
     if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVICE_PATH.test(req.path))
       return next();
     res.setHeader('cache-control', 'no-cache');
+    res.setHeader('content-security-policy', UI_CSP);
     if (!built) return res.status(503).type('html').send(NOT_BUILT);
     res.sendFile(index);
   });
