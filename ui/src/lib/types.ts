@@ -24,5 +24,9 @@ export interface HistoryEvent {
 export interface ChainVerdict {
   intact: boolean;
   events?: number;
-  [key: string]: unknown;
+  /** Leading events written before hashing existed: not covered by the chain. */
+  unhashedPrefix?: number;
+  verified?: number;
+  firstBadRevision?: number;
+  problems?: Array<{ revision: number; problem: string }>;
 }

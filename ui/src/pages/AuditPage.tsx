@@ -7,13 +7,35 @@ import { formatTime } from '../lib/format';
 import type { ChainVerdict, HistoryEvent } from '../lib/types';
 import { useResource } from '../lib/use-resource';
 
-const Verdict = ({ verdict }: { verdict: ChainVerdict }) => (
-  <div className={verdict.intact ? 'verdict ok' : 'verdict broken'} role="status">
-    {verdict.intact
-      ? `Hash chain intact${verdict.events !== undefined ? ` over ${verdict.events} events` : ''}.`
-      : `Hash chain broken: ${JSON.stringify(verdict)}`}
-  </div>
-);
+const Verdict = ({ verdict }: { verdict: ChainVerdict }) => {
+  const unhashed = verdict.unhashedPrefix
+    ? ` ${verdict.unhashedPrefix} earlier events were written before hashing and are not covered.`
+    : '';
+  if (verdict.intact)
+    return (
+      <div className="verdict ok" role="status">
+        Hash chain intact
+        {verdict.verified !== undefined ? `: ${verdict.verified} events verified.` : '.'}
+        {unhashed}
+      </div>
+    );
+  return (
+    <div className="verdict broken" role="alert">
+      Hash chain broken
+      {verdict.firstBadRevision !== undefined ? ` from revision ${verdict.firstBadRevision}` : ''}:
+      the history was changed after it was written.
+      {verdict.problems?.length ? (
+        <ul>
+          {verdict.problems.map((p) => (
+            <li key={`${p.revision}-${p.problem}`}>
+              revision {p.revision}: {p.problem.replace(/_/g, ' ')}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+};
 
 export const AuditPage = ({ id }: { id: string }) => {
   const events = useResource(() => get<HistoryEvent[]>(`/api/processes/${id}/events`), [id]);
@@ -41,7 +63,14 @@ export const AuditPage = ({ id }: { id: string }) => {
           </thead>
           <tbody>
             {events.data.map((e) => (
-              <tr key={e.revision}>
+              <tr
+                key={e.revision}
+                className={
+                  verdict.data?.problems?.some((p) => p.revision === e.revision)
+                    ? 'tampered'
+                    : undefined
+                }
+              >
                 <td data-label="#">{e.revision}</td>
                 <td data-label="When">{formatTime(e.metadata.at)}</td>
                 <td data-label="Who">{e.metadata.actor ?? '—'}</td>
