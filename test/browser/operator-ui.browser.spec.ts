@@ -153,6 +153,7 @@ describe('operator UI (Chromium)', () => {
     // The audit trail shows the confirmation
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByText('ConfirmationGiven').waitFor(WAIT);
+    await page.getByText('Hash chain intact').waitFor(WAIT);
 
     await page.goto(`${t.url}/`);
     await page.locator('tbody tr .badge', { hasText: 'completed' }).waitFor(WAIT);
@@ -196,6 +197,10 @@ describe('operator UI (Chromium)', () => {
   });
 
   it('updates the process list without reload when processes start elsewhere', async () => {
+    const feed: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/events?')) feed.push(r.headers().accept ?? '');
+    });
     await page.goto(`${t.url}/?status=awaiting_callback`);
     await page
       .locator('.chip[aria-pressed="true"]', { hasText: 'awaiting callback' })
@@ -211,6 +216,8 @@ describe('operator UI (Chromium)', () => {
     });
     await page.locator(`tr[data-process-id="${body.id}"]`).waitFor(WAIT);
     expect(await sameDocument()).toBe(true);
+    // The page followed the service's event feed (server-sent events), not a poll
+    expect(feed).toContain('text/event-stream');
   });
 
   it('asks for an API key when the API answers 401 and sends it as a Bearer token', async () => {

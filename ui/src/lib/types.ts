@@ -20,13 +20,5 @@ export interface HistoryEvent {
   position: number;
 }
 
-/** `GET /api/processes/{id}/verify` once the read side provides it. */
-export interface ChainVerdict {
-  intact: boolean;
-  events?: number;
-  /** Leading events written before hashing existed: not covered by the chain. */
-  unhashedPrefix?: number;
-  verified?: number;
-  firstBadRevision?: number;
-  problems?: Array<{ revision: number; problem: string }>;
-}
+/** `GET /api/processes/{id}/verify`. */
+export type { ChainVerdict } from '../../../src/application/history/event-chain';
