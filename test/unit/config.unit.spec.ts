@@ -34,8 +34,27 @@ describe('configuration', () => {
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL must be a URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ RUNNER_SIMULATOR: 'maybe' }, 'RUNNER_SIMULATOR must be "on" or "off"'],
+    [{ EVENTSTORE_CONNECTION_STRING: 'http://es:2113' }, 'EVENTSTORE_CONNECTION_STRING must start'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('takes an EventStoreDB connection string for the event store', () => {
+    expect(loadConfig({}).eventstoreConnectionString).toBeNull();
+    const single = 'esdb://admin:changeit@localhost:2113?tls=false';
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: single }).eventstoreConnectionString).toBe(
+      single,
+    );
+    const cluster = 'esdb+discover://es.internal:2113';
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: cluster }).eventstoreConnectionString).toBe(
+      cluster,
+    );
+  });
+
+  it('never repeats a refused EventStoreDB connection string, which may hold a password', () => {
+    expect(() => loadConfig({ EVENTSTORE_CONNECTION_STRING: 'tcp://u:s3cret@es:1113' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
   });
 
   it('turns a log level into the levels Nest should print', () => {
