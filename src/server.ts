@@ -22,6 +22,7 @@ import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
 import { configureHttp } from './interfaces/rest/http-setup';
+import { serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
 
 export interface RunningServer {
@@ -115,11 +116,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger: logLevels(config.logLevel),
     });
     configureHttp(app);
+    serveUi(app);
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
     logger.log(
-      `Baton listening on ${url} (API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
+      `Baton listening on ${url} (operator UI ${url}/, API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
     );
     return { app, url, close };
   } catch (error) {

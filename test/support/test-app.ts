@@ -49,6 +49,8 @@ export interface TestApp {
 export interface TestAppOptions {
   pool?: Pool;
   adapters?: Partial<BatonAdapters>;
+  /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
+  configure?: (app: INestApplication) => void;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -80,6 +82,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     logger: logs,
   });
   configureHttp(app);
+  options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
