@@ -14,7 +14,10 @@ import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgr
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from './infrastructure/postgres/pg-event-store';
+import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
+import { poolSettings } from './infrastructure/postgres/pool-settings';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
+import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
@@ -54,7 +57,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       closers.push(() => embedded.stop());
       databaseUrl = embedded.connectionString;
     }
-    const pool = new Pool({ connectionString: databaseUrl, max: 20 });
+    const pool = new Pool(poolSettings(databaseUrl, config));
     // An idle client losing its connection must not crash the service; the next query reports it.
     pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
     closers.push(() => pool.end());
@@ -81,13 +84,25 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
 
     const adapters: BatonAdapters = {
       eventStore,
+      timers: new PgTimerStore(pool),
+      ownership: new PgAdvisoryOwnership(pool, {
+        partitionCount: config.partitions,
+        checkEveryMs: config.ownershipCheckMs,
+      }),
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),
       clock: systemClock,
       ids: randomIds,
       http: fetchHttpClient(),
       registry: buildWorkflowRegistry(),
-      runtime: { publicUrl: config.publicUrl, workflowSettings, timerPollMs: config.timerPollMs },
+      runtime: {
+        publicUrl: config.publicUrl,
+        workflowSettings,
+        timerPollMs: config.timerPollMs,
+        stepTimeoutMs: config.stepTimeoutMs,
+        shutdownGraceMs: config.shutdownGraceMs,
+        maxDriveFailures: config.maxDriveFailures,
+      },
       processCacheSize: config.processCacheSize,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {

@@ -19,6 +19,9 @@ import {
   processStreamId,
 } from '../../domain/process/events';
 import { ProcessState, evolve, initialProcessState } from '../../domain/process/state';
+import { nextWakeAt } from '../../domain/process/timers';
+import { readProcessEvent } from '../../domain/process/upcast';
+import { shardOf } from '../ownership/partitions';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
@@ -58,8 +61,9 @@ export const PROCESS_CACHE_SIZE = Symbol('ProcessCacheSize');
  */
 export const READ_MAX_AGE_MS = 1000;
 
+/** Stored events as the fold reads them: upcast, or EventNotUnderstood (see upcast.ts). */
 export const toProcessEvent = (e: RecordedEvent): ProcessEvent =>
-  ({ type: e.type, data: e.data }) as ProcessEvent;
+  readProcessEvent(e.type, e.data, e.metadata?.schemaVersion);
 
 const foldOnto = (state: ProcessState, events: RecordedEvent[]): ProcessState =>
   events.reduce((s, e) => evolve(s, toProcessEvent(e), e.metadata.at), state);
@@ -198,12 +202,17 @@ export class ProcessRepository {
         data: e.data,
         metadata,
       }));
+      const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
+      // The timer changes with the events that change it, in the same transaction.
+      const dueAt = nextWakeAt(next);
+      const timer = dueAt === nextWakeAt(state) ? undefined : { dueAt, shard: shardOf(processId) };
       let recorded: RecordedEvent[] | undefined;
       try {
         const result = await this.store.append(
           processStreamId(processId),
           toAppend,
           state.revision < 0 ? 'no_stream' : state.revision,
+          timer && { timer },
         );
         recorded = result.recorded;
       } catch (error) {
@@ -216,7 +225,6 @@ export class ProcessRepository {
         }
         throw error;
       }
-      const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
       this.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;
       return {

@@ -82,7 +82,16 @@ export type ProcessEvent =
     }
   | { type: 'ProcessRetried'; data: { by: string; fromIndex: number } }
   | { type: 'ProcessAborted'; data: { by: string; reason: string } }
-  | { type: 'ProcessCompleted'; data: Record<string, never> };
+  | { type: 'ProcessCompleted'; data: Record<string, never> }
+  /** The runner gave up on the process after repeated unexpected failures; an operator looks. */
+  | { type: 'ProcessParked'; data: { reason: string; attempts: number } }
+  /** An operator asked the runner to try a parked process again. */
+  | { type: 'ProcessUnparked'; data: { by: string } }
+  /**
+   * Not stored: what a stored event this version does not know becomes when read (a newer
+   * version wrote it during a rolling deploy). It parks the process instead of breaking folds.
+   */
+  | { type: 'EventNotUnderstood'; data: { type: string; schemaVersion: number } };
 
 export type CallbackRejectionReason =
   'invalid_payload' | 'already_used' | 'revoked' | 'expired' | 'not_awaiting';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
 import {
+  AppendOptions,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -86,11 +87,12 @@ export class PgEventStore implements EventStore {
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     assertAppendArguments(streamId, events.length, expected);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.appendOnce(streamId, events, expected);
+        const result = await this.appendOnce(streamId, events, expected, options);
         this.feed.changes.notify(); // local subscribers need no round trip through the server
         this.notifier.poke(); // other processes' subscribers, coalesced
         return result;
@@ -109,11 +111,19 @@ export class PgEventStore implements EventStore {
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
+    { timer }: AppendOptions,
   ): Promise<AppendResult> {
     const { json, ids } = serialiseForAppend(events, randomUUID);
     const expectation =
       expected === 'any' ? EXPECT_ANY : expected === 'no_stream' ? EXPECT_NO_STREAM : expected;
-    const outcome = await this.batcher.submit(streamId, expectation, events.length, json);
+    const timerJson = timer && JSON.stringify({ d: timer.dueAt, k: timer.shard });
+    const outcome = await this.batcher.submit(
+      streamId,
+      expectation,
+      events.length,
+      json,
+      timerJson,
+    );
     if (!outcome.written) {
       throw new ConcurrencyError(streamId, String(expected), describeRevision(outcome.previous));
     }
