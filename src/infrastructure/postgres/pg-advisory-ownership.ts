@@ -115,9 +115,15 @@ export class PgAdvisoryOwnership implements WorkOwnership {
         'SELECT pg_try_advisory_lock($1, $2) AS ok',
         [ROLE_CLASS, shardOf(role)],
       );
-      if (rows[0].ok) {
-        entry.held = true;
+      if (!rows[0].ok) continue;
+      entry.held = true;
+      try {
         await entry.listener.acquired();
+      } catch (error) {
+        // Could not start it: let it go, so this or another instance tries again.
+        entry.held = false;
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [ROLE_CLASS, shardOf(role)]);
+        throw error;
       }
     }
   }
