@@ -19,6 +19,8 @@ export interface EventMetadata {
   correlationId: string;
   causationId: string | null;
   schemaVersion: number;
+  /** The client's Idempotency-Key of the request that caused the event, if it sent one. */
+  idempotencyKey?: string;
 }
 
 /** An event as stored: with its place in its stream and in the global order. */

@@ -32,6 +32,8 @@ export interface CommandContext {
   actor: string;
   correlationId: string;
   causationId: string | null;
+  /** Recorded in the metadata, so a retried request is recognised (see idempotency.ts). */
+  idempotencyKey?: string;
 }
 
 export interface LoadedProcess {
@@ -164,6 +166,23 @@ export class ProcessRepository {
     );
   }
 
+  /**
+   * `execute` for a client's command: when the request carries an Idempotency-Key that an
+   * event of the process already records, it was applied before and is not applied again.
+   */
+  async executeOnce(
+    processId: string,
+    command: ProcessCommand,
+    context: CommandContext,
+  ): Promise<ExecutionResult | undefined> {
+    const key = context.idempotencyKey;
+    if (key !== undefined) {
+      const { events } = await this.load(processId);
+      if (events.some((event) => event.metadata.idempotencyKey === key)) return undefined;
+    }
+    return this.execute(processId, command, context);
+  }
+
   private async decideAndAppend(
     processId: string,
     command: ProcessCommand,
@@ -196,7 +215,13 @@ export class ProcessRepository {
         return { state, appended: 0, answer: decision.answer };
       }
       const at = this.clock.now().toISOString();
-      const metadata = { at, ...context, schemaVersion: EVENT_SCHEMA_VERSION };
+      const { idempotencyKey, ...rest } = context;
+      const metadata = {
+        at,
+        ...rest,
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      };
       const toAppend: NewEvent[] = decision.events.map((e) => ({
         type: e.type,
         data: e.data,

@@ -18,7 +18,12 @@ import { partitionOf } from '../ownership/partitions';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
 import { StoreUnavailableError } from '../ports/store-errors';
-import { DEFAULT_MAX_DRIVE_FAILURES, RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
+import {
+  DEFAULT_MAX_DRIVE_FAILURES,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  RUNTIME_CONFIG,
+  RuntimeConfig,
+} from '../ports/runtime-config';
 import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { ProcessRepository } from '../process/process-repository';
 import { DriveScheduler } from './drive-scheduler';
@@ -26,6 +31,7 @@ import { ProcessDriver } from './process-driver';
 import { PartitionCheckpoints } from './partition-checkpoints';
 import { ProcessParker } from './process-parker';
 import { RuntimeEvents } from '../runtime-events';
+import { StepContextFactory } from './step-context';
 import { TimerSweep } from './timer-sweep';
 
 @Injectable()
@@ -50,6 +56,7 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
     private readonly parker: ProcessParker,
     private readonly timers: TimerSweep,
     private readonly events: RuntimeEvents,
+    private readonly contexts: StepContextFactory,
   ) {
     this.checkpoints = new PartitionCheckpoints(checkpointStore, (p) => ownership.holds(p));
   }
@@ -69,8 +76,13 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
    */
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    const grace = setTimeout(() => {
+      this.logger.warn('shutdown grace period over: abandoning the steps still running');
+      this.contexts.abandonAll();
+    }, this.config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
     await this.timers.stop();
     await this.ownership.stop();
+    clearTimeout(grace);
     await this.inTurn(async () => {
       await this.subscription?.close();
       this.subscription = undefined;

@@ -38,7 +38,7 @@ import {
   toRecordedEvent,
 } from './pg-event-rows';
 import { query } from './pg-client';
-import { isUniqueViolation, toStoreError } from './pg-errors';
+import { isSerializationConflict, isUniqueViolation, toStoreError } from './pg-errors';
 import { PgNotifier } from './pg-notifier';
 
 /** NOTIFY channel that wakes subscribers in other processes. */
@@ -97,12 +97,16 @@ export class PgEventStore implements EventStore {
         this.notifier.poke(); // other processes' subscribers, coalesced
         return result;
       } catch (error) {
-        if (isUniqueViolation(error, 'events_stream_revision_key')) {
-          // A concurrent writer took the same revision between our check and our insert.
+        // A concurrent writer took the same revision between our check and our insert, or (with
+        // a stricter isolation level forced on the server) the transaction lost a race.
+        if (
+          isUniqueViolation(error, 'events_stream_revision_key') ||
+          isSerializationConflict(error)
+        ) {
           if (expected === 'any' && attempt < ANY_APPEND_ATTEMPTS) continue;
           throw new ConcurrencyError(streamId, String(expected), 'changed concurrently');
         }
-        throw toStoreError(error, `appending to ${streamId}`);
+        throw toStoreError(error, `appending to ${streamId}`, true);
       }
     }
   }
