@@ -4,6 +4,7 @@
  * without an outcome, so the next owner runs it again.
  */
 import { StepAbandonedError, StepContextFactory } from '../../src/application/runner/step-context';
+import { RuntimeEvent, RuntimeEvents } from '../../src/application/runtime-events';
 import { initialProcessState } from '../../src/domain/process/state';
 import { WorkflowDefinition, step, workflow } from '../../src/domain/workflow/dsl';
 import { systemClock } from '../../src/infrastructure/system';
@@ -41,6 +42,23 @@ describe('step deadlines', () => {
   it('leaves a step that finishes in time alone', async () => {
     const outcome = await factory(5_000).run(definition, initialProcessState(), () => ({ a: 1 }));
     expect(outcome).toMatchObject({ ok: true, value: { a: 1 } });
+  });
+
+  it('reports each unit of workflow code, with its duration, to RuntimeEvents', async () => {
+    const events = new RuntimeEvents();
+    const seen: RuntimeEvent[] = [];
+    events.events$.subscribe((e) => seen.push(e));
+    const contexts = new StepContextFactory(
+      systemClock,
+      { uuid: () => 'id' },
+      new ScriptedRemote(),
+      { publicUrl: 'http://x', workflowSettings: {}, timerPollMs: 1000 },
+      events,
+    );
+    await contexts.run(definition, initialProcessState(), () => undefined);
+    expect(seen).toEqual([
+      { type: 'step-finished', workflow: 'hangs', step: 'wait', ms: expect.any(Number), ok: true },
+    ]);
   });
 
   it('abandons running steps at the end of a shutdown, recording nothing', async () => {

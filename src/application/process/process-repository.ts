@@ -26,6 +26,7 @@ import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
 import { KeyedMutex } from '../keyed-mutex';
+import { RuntimeEvents } from '../runtime-events';
 import { FoldedProcess, FoldedProcessCache } from './folded-process-cache';
 
 export interface CommandContext {
@@ -82,6 +83,7 @@ export class ProcessRepository {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
+    @Optional() private readonly events?: RuntimeEvents,
   ) {
     this.cache = new FoldedProcessCache(cacheSize ?? DEFAULT_PROCESS_CACHE_SIZE);
   }
@@ -243,6 +245,8 @@ export class ProcessRepository {
       } catch (error) {
         // The append may have committed although the answer was lost: the fold may be behind.
         if (!(error instanceof ConcurrencyError)) this.cache.forget(processId);
+        if (error instanceof ConcurrencyError)
+          this.events?.emit({ type: 'append-conflict', processId });
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
           if (attempt > 1) await jitter(attempt);
           state = undefined;

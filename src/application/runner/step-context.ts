@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { StepDeadlineError } from '../../domain/errors';
 import { ProcessState } from '../../domain/process/state';
 import { StepContext, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
 import { HTTP_CLIENT, HttpClient } from '../ports/http-client';
 import { DEFAULT_STEP_TIMEOUT_MS, RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
+import { RuntimeEvents } from '../runtime-events';
 import { Outcome, attempt } from './step-outcome';
 
 /**
@@ -32,6 +33,7 @@ export class StepContextFactory {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(HTTP_CLIENT) private readonly http: HttpClient,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+    @Optional() private readonly events?: RuntimeEvents,
   ) {}
 
   /** Aborts every step still running (the end of the shutdown grace period). */
@@ -66,8 +68,16 @@ export class StepContextFactory {
     );
     aborted.catch(() => undefined);
     try {
+      const started = Date.now();
       const outcome = await attempt(this.clock, () => Promise.race([work(ctx), aborted]));
       if (signal.reason instanceof StepAbandonedError) throw signal.reason;
+      this.events?.emit({
+        type: 'step-finished',
+        workflow: definition.name,
+        step: definition.steps[state.index]?.name ?? '',
+        ms: Date.now() - started,
+        ok: outcome.ok,
+      });
       return outcome;
     } finally {
       clearTimeout(timer);
