@@ -30,6 +30,12 @@ import {
   ProcessRepository,
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { EventFeed } from './application/feed/event-feed';
+import { SubscriberLag } from './application/health/subscriber-lag';
+import {
+  GetProcessAuditHandler,
+  VerifyProcessHistoryHandler,
+} from './application/queries/history-queries';
 import { ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
@@ -44,6 +50,8 @@ import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { EventsFeedController } from './interfaces/rest/events-feed.controller';
+import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
@@ -77,6 +85,8 @@ const HANDLERS = [
   GetProcessEventsHandler,
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
+  VerifyProcessHistoryHandler,
+  GetProcessAuditHandler,
 ];
 
 @Module({})
@@ -90,6 +100,8 @@ export class AppModule {
         ProcessesController,
         CallbacksController,
         HealthController,
+        EventsFeedController,
+        ProcessHistoryController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -116,6 +128,8 @@ export class AppModule {
         ProcessDriver,
         ProcessRunner,
         ProcessSummaryProjection,
+        EventFeed,
+        SubscriberLag,
         ...HANDLERS,
       ],
     };

@@ -34,6 +34,8 @@ export interface BatonConfig {
   pgConnectTimeoutMs: number;
   pgStatementTimeoutMs: number;
   pgLockTimeoutMs: number;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
+  feedHeartbeatMs: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -95,6 +97,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig =>
     pgConnectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS', 5000),
     pgStatementTimeoutMs: positive(env, 'PG_STATEMENT_TIMEOUT_MS', 30_000),
     pgLockTimeoutMs: positive(env, 'PG_LOCK_TIMEOUT_MS', 10_000),
+    feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };
 

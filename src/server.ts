@@ -102,6 +102,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         stepTimeoutMs: config.stepTimeoutMs,
         shutdownGraceMs: config.shutdownGraceMs,
         maxDriveFailures: config.maxDriveFailures,
+        feedHeartbeatMs: config.feedHeartbeatMs,
       },
       processCacheSize: config.processCacheSize,
     };

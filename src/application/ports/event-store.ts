@@ -21,6 +21,11 @@ export interface EventMetadata {
   schemaVersion: number;
   /** The client's Idempotency-Key of the request that caused the event, if it sent one. */
   idempotencyKey?: string;
+  /**
+   * Tamper evidence (see application/history/event-chain.ts): SHA-256 hex over the previous
+   * event's hash and this event's canonical content. Absent on events written before hashing.
+   */
+  hash?: string;
 }
 
 /** An event as stored: with its place in its stream and in the global order. */

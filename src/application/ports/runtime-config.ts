@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   maxDriveFailures?: number;
   /** On shutdown, how long running steps may take to finish before they are abandoned. */
   shutdownGraceMs?: number;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
+  feedHeartbeatMs?: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');
 

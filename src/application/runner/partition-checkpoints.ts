@@ -12,6 +12,18 @@ export const LEGACY_RUNNER_CHECKPOINT = 'runner';
 
 export const partitionCheckpoint = (partition: number): string => `runner:${partition}`;
 
+/** Where the slowest partition is: how far the runner as a whole trails (for lag reports). */
+export const slowestPartitionCheckpoint = async (
+  store: CheckpointStore,
+  partitionCount: number,
+): Promise<number> => {
+  const legacy = await store.load(LEGACY_RUNNER_CHECKPOINT);
+  const saved = await Promise.all(
+    Array.from({ length: partitionCount }, (_, p) => store.load(partitionCheckpoint(p))),
+  );
+  return Math.min(...saved.map((position) => (position > 0 ? position : legacy)));
+};
+
 export class PartitionCheckpoints {
   private readonly logger = new Logger(PartitionCheckpoints.name);
   private readonly waiting = new Map<number, number>();

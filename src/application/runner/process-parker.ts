@@ -6,6 +6,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_SCHEMA_VERSION, processStreamId } from '../../domain/process/events';
+import { chainEvents, hashOf } from '../history/event-chain';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
 import { StoreUnavailableError } from '../ports/store-errors';
@@ -35,20 +36,22 @@ export class ProcessParker {
       if (decideError instanceof StoreUnavailableError) throw decideError;
       // The process cannot even be folded: record the parking without deciding on its state.
       this.logger.error(`process ${processId}: cannot be folded (${String(decideError)})`);
+      // Chained onto the stream's last event like any other, so the history still verifies.
+      const stream = processStreamId(processId);
+      const last = (await this.store.readStream(stream)).pop();
+      const parked = {
+        type: 'ProcessParked',
+        data: { reason, attempts },
+        metadata: {
+          ...context,
+          at: this.clock.now().toISOString(),
+          schemaVersion: EVENT_SCHEMA_VERSION,
+        },
+      };
       await this.store.append(
-        processStreamId(processId),
-        [
-          {
-            type: 'ProcessParked',
-            data: { reason, attempts },
-            metadata: {
-              ...context,
-              at: this.clock.now().toISOString(),
-              schemaVersion: EVENT_SCHEMA_VERSION,
-            },
-          },
-        ],
-        'any',
+        stream,
+        chainEvents(last ? hashOf(last) : null, [parked]),
+        last ? last.revision : 'no_stream',
       );
     }
     this.events.emit({ type: 'process-parked', processId, reason });

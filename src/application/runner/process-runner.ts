@@ -28,11 +28,14 @@ import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { ProcessRepository } from '../process/process-repository';
 import { DriveScheduler } from './drive-scheduler';
 import { ProcessDriver } from './process-driver';
-import { PartitionCheckpoints } from './partition-checkpoints';
+import { LEGACY_RUNNER_CHECKPOINT, PartitionCheckpoints } from './partition-checkpoints';
 import { ProcessParker } from './process-parker';
 import { RuntimeEvents } from '../runtime-events';
 import { StepContextFactory } from './step-context';
 import { TimerSweep } from './timer-sweep';
+
+/** The runner's checkpoint before partitions; each partition starts from it (see partition-checkpoints). */
+export const RUNNER_CHECKPOINT = LEGACY_RUNNER_CHECKPOINT;
 
 @Injectable()
 export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutdown {
