@@ -15,7 +15,10 @@ import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
+import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
+import { poolSettings } from './infrastructure/postgres/pool-settings';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
+import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
@@ -51,7 +54,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       closers.push(() => embedded.stop());
       databaseUrl = embedded.connectionString;
     }
-    const pool = new Pool({ connectionString: databaseUrl, max: 20 });
+    const pool = new Pool(poolSettings(databaseUrl, config));
     // An idle client losing its connection must not crash the service; the next query reports it.
     pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
     closers.push(() => pool.end());
@@ -93,6 +96,11 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
 
     const adapters: BatonAdapters = {
       eventStore,
+      timers: new PgTimerStore(pool),
+      ownership: new PgAdvisoryOwnership(pool, {
+        partitionCount: config.partitions,
+        checkEveryMs: config.ownershipCheckMs,
+      }),
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),
       clock: systemClock,
@@ -103,6 +111,9 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         publicUrl: config.publicUrl,
         workflowSettings,
         timerPollMs: config.timerPollMs,
+        stepTimeoutMs: config.stepTimeoutMs,
+        shutdownGraceMs: config.shutdownGraceMs,
+        maxDriveFailures: config.maxDriveFailures,
         feedHeartbeatMs: config.feedHeartbeatMs,
       },
       processCacheSize: config.processCacheSize,

@@ -13,6 +13,7 @@ import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-ev
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp } from '../../src/interfaces/rest/http-setup';
@@ -59,6 +60,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   const adapters: BatonAdapters = {
     eventStore,
     checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),
+    timers: pool ? new PgTimerStore(pool) : (eventStore as InMemoryEventStore),
     summaries: pool ? new PgProcessSummaryStore(pool) : new InMemoryProcessSummaryStore(),
     clock: systemClock,
     ids: randomIds,

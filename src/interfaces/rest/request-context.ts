@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 export interface RequestContext {
   actor: string;
   correlationId: string;
+  /** `Idempotency-Key`: a retried request with the same key gets the first one's answer. */
+  idempotencyKey?: string;
 }
 
 const header = (req: Request, name: string): string | undefined => {
@@ -18,4 +20,5 @@ const header = (req: Request, name: string): string | undefined => {
 export const requestContext = (req: Request): RequestContext => ({
   actor: header(req, 'x-baton-user') ?? 'anonymous',
   correlationId: header(req, 'x-correlation-id') ?? randomUUID(),
+  idempotencyKey: header(req, 'idempotency-key'),
 });
