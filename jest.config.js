@@ -1,5 +1,17 @@
-/** Three projects so `npm test` runs everything while each layer can run alone. */
-const base = { preset: 'ts-jest', testEnvironment: 'node', rootDir: __dirname };
+/**
+ * Three projects so `npm test` runs everything while each layer can run alone. `jose` ships as
+ * ES modules only: Jest's CommonJS runtime gets it compiled by ts-jest like our own code.
+ */
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+};
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.spec.ts'] },
