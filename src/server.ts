@@ -17,7 +17,10 @@ import { PgEventStore } from './infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
+import { AuthSettings } from './interfaces/auth/authenticator';
+import { announceLocalAdminKey, ensureLocalAdminKey } from './interfaces/auth/local-admin-key';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
+import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from './workflows';
 
@@ -42,6 +45,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         'EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this build yet',
       );
     }
+    const auth = await authSettings(config, logger);
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -67,6 +71,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     const workflowSettings: Record<string, string | undefined> = {
       ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
     };
+    let simulatorUrl: string | null = null;
     if (config.runnerSimulator) {
       const simulator = await startRunnerSimulator({
         port: config.simulatorPort,
@@ -74,9 +79,13 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       });
       closers.push(() => simulator.close());
       workflowSettings.ANSIBLE_PROXY_URL = simulator.url;
-      logger.warn(
-        `ANSIBLE_PROXY_URL unset: using the bundled LSO runner SIMULATOR at ${simulator.url} (no playbook really runs)`,
-      );
+      simulatorUrl = simulator.url;
+      // Loud on purpose: a fake that reports success must never pass for a real runner.
+      logger.warn('*'.repeat(80));
+      logger.warn(`ANSIBLE_PROXY_URL unset: bundled LSO runner SIMULATOR at ${simulator.url}`);
+      logger.warn(SIMULATOR_WARNING);
+      logger.warn('Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).');
+      logger.warn('*'.repeat(80));
     }
 
     const adapters: BatonAdapters = {
@@ -87,14 +96,22 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       ids: randomIds,
       http: fetchHttpClient(),
       registry: buildWorkflowRegistry(),
-      runtime: { publicUrl: config.publicUrl, workflowSettings, timerPollMs: config.timerPollMs },
+      runtime: {
+        publicUrl: config.publicUrl,
+        workflowSettings,
+        timerPollMs: config.timerPollMs,
+        callbackSecrets: config.callbackSecrets,
+        callbackRefusalLimits: config.callbackRefusalLimits,
+        simulatorUrl,
+      },
+      auth,
       processCacheSize: config.processCacheSize,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,
       logger: logLevels(config.logLevel),
     });
-    configureHttp(app);
+    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
@@ -106,4 +123,21 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     await close();
     throw error;
   }
+};
+
+/**
+ * Configured credentials, or (loopback only, see loadConfig) the local admin key, printed to the
+ * terminal the one time it is made and never written to the log.
+ */
+const authSettings = async (config: BatonConfig, logger: Logger): Promise<AuthSettings> => {
+  if (config.apiKeys.length > 0 || config.oidc) {
+    logger.log(
+      `authentication: ${config.apiKeys.length} API key(s)${config.oidc ? `, OIDC tokens from ${config.oidc.issuer}` : ''}`,
+    );
+    return { apiKeys: config.apiKeys, oidc: config.oidc };
+  }
+  const local = await ensureLocalAdminKey(config.dataDir);
+  if (local.createdKey) process.stdout.write(announceLocalAdminKey(local.createdKey, local.file));
+  else logger.log(`authentication: the local admin key (hash in ${local.file})`);
+  return { apiKeys: local.entries, oidc: null };
 };

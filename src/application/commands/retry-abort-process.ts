@@ -1,10 +1,11 @@
+import { Actor } from '../../domain/access/roles';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProcessRepository } from '../process/process-repository';
 
 export class RetryProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
   ) {
     super();
@@ -18,8 +19,8 @@ export class RetryProcessHandler implements ICommandHandler<RetryProcessCommand,
   async execute(cmd: RetryProcessCommand): Promise<void> {
     await this.repository.execute(
       cmd.processId,
-      { type: 'RetryProcess', by: cmd.actor },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      { type: 'RetryProcess', by: cmd.actor.name },
+      { actor: cmd.actor.name, correlationId: cmd.correlationId, causationId: null },
     );
   }
 }
@@ -28,7 +29,7 @@ export class AbortProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
     readonly reason: string,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
   ) {
     super();
@@ -42,8 +43,8 @@ export class AbortProcessHandler implements ICommandHandler<AbortProcessCommand,
   async execute(cmd: AbortProcessCommand): Promise<void> {
     await this.repository.execute(
       cmd.processId,
-      { type: 'AbortProcess', by: cmd.actor, reason: cmd.reason },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      { type: 'AbortProcess', by: cmd.actor.name, reason: cmd.reason },
+      { actor: cmd.actor.name, correlationId: cmd.correlationId, causationId: null },
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Actor } from '../../domain/access/roles';
 import { JsonObject } from '../../domain/process/events';
 import { initialProcessState } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
@@ -11,7 +12,7 @@ export class StartProcessCommand extends Command<{ id: string }> {
   constructor(
     readonly workflow: string,
     readonly input: unknown,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
   ) {
     super();
@@ -42,8 +43,9 @@ export class StartProcessHandler implements ICommandHandler<StartProcessCommand,
         workflowVersion: definition.version,
         input,
         initialState: { process_id: id, ...input },
+        by: cmd.actor.name,
       },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      { actor: cmd.actor.name, correlationId: cmd.correlationId, causationId: null },
       initialProcessState(), // a new id: nothing to read; a clash would conflict on no_stream
     );
     return { id };

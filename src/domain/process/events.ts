@@ -25,6 +25,8 @@ export type ProcessEvent =
         workflowVersion: number;
         input: JsonObject;
         state: JsonObject;
+        /** Who started it (absent in histories written before authentication). */
+        by?: string;
       };
     }
   | {
@@ -74,7 +76,14 @@ export type ProcessEvent =
   | { type: 'CallbackRevoked'; data: { tokenId: string; reason: string } }
   | {
       type: 'InputRequested';
-      data: { index: number; name: string; assignee: string; form: FormSnapshot };
+      /** roles: who may confirm (any of them); absent = any operator. */
+      data: {
+        index: number;
+        name: string;
+        assignee: string;
+        form: FormSnapshot;
+        roles?: string[];
+      };
     }
   | {
       type: 'ConfirmationGiven';
@@ -85,7 +94,12 @@ export type ProcessEvent =
   | { type: 'ProcessCompleted'; data: Record<string, never> };
 
 export type CallbackRejectionReason =
-  'invalid_payload' | 'already_used' | 'revoked' | 'expired' | 'not_awaiting';
+  | 'invalid_payload'
+  | 'invalid_signature'
+  | 'already_used'
+  | 'revoked'
+  | 'expired'
+  | 'not_awaiting';
 
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;
