@@ -107,7 +107,9 @@ const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
     );
   const algorithms = list(env.OIDC_ALGORITHMS);
   if (algorithms.some((a) => a.startsWith('HS') || a === 'none'))
-    throw new Error('OIDC_ALGORITHMS: only public-key algorithms (RS*, PS*, ES*, EdDSA) are accepted');
+    throw new Error(
+      'OIDC_ALGORITHMS: only public-key algorithms (RS*, PS*, ES*, EdDSA) are accepted',
+    );
   return {
     issuer,
     audience,

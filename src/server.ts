@@ -84,7 +84,9 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger.warn('*'.repeat(80));
       logger.warn(`ANSIBLE_PROXY_URL unset: bundled LSO runner SIMULATOR at ${simulator.url}`);
       logger.warn(SIMULATOR_WARNING);
-      logger.warn('Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).');
+      logger.warn(
+        'Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).',
+      );
       logger.warn('*'.repeat(80));
     }
 

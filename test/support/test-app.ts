@@ -14,8 +14,9 @@ import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoi
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
-import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from '../../src/workflows';
+import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
 
 export class CapturingLogger implements LoggerService {
@@ -44,6 +45,7 @@ export interface TestApp {
 export interface TestAppOptions {
   pool?: Pool;
   adapters?: Partial<BatonAdapters>;
+  http?: HttpOptions;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -64,13 +66,14 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
     },
+    auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
   const app = await NestFactory.create(AppModule.forRoot(adapters), {
     bodyParser: false,
     logger: logs,
   });
-  configureHttp(app);
+  configureHttp(app, options.http);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -26,7 +26,9 @@ class WindowCounter {
 
   exceeded(key: string, now: number): boolean {
     const entry = this.counts.get(key);
-    return entry !== undefined && now - entry.windowStart < this.windowMs && entry.count >= this.limit;
+    return (
+      entry !== undefined && now - entry.windowStart < this.windowMs && entry.count >= this.limit
+    );
   }
 
   add(key: string, now: number): void {
@@ -34,7 +36,8 @@ class WindowCounter {
     if (entry === undefined || now - entry.windowStart >= this.windowMs) {
       this.counts.delete(key);
       this.counts.set(key, { windowStart: now, count: 1 });
-      if (this.counts.size > MAX_KEYS) this.counts.delete(this.counts.keys().next().value as string);
+      if (this.counts.size > MAX_KEYS)
+        this.counts.delete(this.counts.keys().next().value as string);
       return;
     }
     entry.count++;

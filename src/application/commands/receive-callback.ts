@@ -64,7 +64,9 @@ export class ReceiveCallbackHandler implements ICommandHandler<
     if (cmd.processLimited) {
       const deliverable =
         badSignature === null &&
-        ((token.status === 'open' && payloadError === null && state.status === 'awaiting_callback') ||
+        ((token.status === 'open' &&
+          payloadError === null &&
+          state.status === 'awaiting_callback') ||
           (token.status === 'received' && token.payloadHash === payloadHash));
       if (!deliverable) throw refusalLimited();
     }

@@ -12,7 +12,11 @@ export interface JsonLimits {
 }
 
 /** What an operator's form, start input or abort reason may hold. */
-export const OPERATOR_JSON_LIMITS: JsonLimits = { depth: 16, stringLength: 10_000, arrayLength: 1_000 };
+export const OPERATOR_JSON_LIMITS: JsonLimits = {
+  depth: 16,
+  stringLength: 10_000,
+  arrayLength: 1_000,
+};
 
 /** What a runner's callback or progress report may hold (long outputs, many lines). */
 export const CALLBACK_JSON_LIMITS: JsonLimits = {

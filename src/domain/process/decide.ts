@@ -5,12 +5,7 @@
  */
 import { mayConfirm } from '../access/roles';
 import { ForbiddenError, IllegalStateError, NotFoundError, assertNever } from '../errors';
-import {
-  decideCallback,
-  findToken,
-  refuseClosedToken,
-  refuseUnsigned,
-} from './callback-decisions';
+import { decideCallback, findToken, refuseClosedToken, refuseUnsigned } from './callback-decisions';
 import { ProcessCommand } from './commands';
 import { Decision, ok } from './decision';
 import { ProcessEvent } from './events';

@@ -94,12 +94,7 @@ export type ProcessEvent =
   | { type: 'ProcessCompleted'; data: Record<string, never> };
 
 export type CallbackRejectionReason =
-  | 'invalid_payload'
-  | 'invalid_signature'
-  | 'already_used'
-  | 'revoked'
-  | 'expired'
-  | 'not_awaiting';
+  'invalid_payload' | 'invalid_signature' | 'already_used' | 'revoked' | 'expired' | 'not_awaiting';
 
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;

@@ -39,12 +39,18 @@ export const parseApiKeyLines = (text: string, source: string): ApiKeyEntry[] =>
       const hash = (hashParts[0] === 'sha256' ? hashParts.slice(1) : hashParts).join(':');
       const where = `${source}, entry ${i + 1}`;
       if (!KEY_NAME.test(name ?? ''))
-        throw new Error(`${where}: expected name:role[+role]:sha256hex, with a name of letters, digits or _.@-`);
+        throw new Error(
+          `${where}: expected name:role[+role]:sha256hex, with a name of letters, digits or _.@-`,
+        );
       const roleList = (roles ?? '').split('+').filter((r) => r.length > 0);
       if (roleList.length === 0 || !roleList.every((r) => ROLE_NAME.test(r)))
-        throw new Error(`${where} (${name}): roles must be like admin, operator, auditor or a lower-case team name`);
+        throw new Error(
+          `${where} (${name}): roles must be like admin, operator, auditor or a lower-case team name`,
+        );
       if (!HEX_SHA256.test(hash.toLowerCase()))
-        throw new Error(`${where} (${name}): the key must be given as its SHA-256 in hex (64 characters), never in plain text`);
+        throw new Error(
+          `${where} (${name}): the key must be given as its SHA-256 in hex (64 characters), never in plain text`,
+        );
       return { name, roles: roleList, hash: hash.toLowerCase() };
     });
 

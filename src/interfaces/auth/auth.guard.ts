@@ -44,15 +44,12 @@ export class AuthGuard implements CanActivate {
 }
 
 /** HTTP routes, and resolvers whose context carries `{req, res}` (GraphQL over HTTP). */
-const requestOf = (
-  context: ExecutionContext,
-): { req?: AuthenticatedRequest; res?: Response } => {
+const requestOf = (context: ExecutionContext): { req?: AuthenticatedRequest; res?: Response } => {
   if (context.getType() === 'http') {
     const http = context.switchToHttp();
     return { req: http.getRequest<AuthenticatedRequest>(), res: http.getResponse<Response>() };
   }
   const graphContext = context.getArgByIndex(2) as
-    | { req?: AuthenticatedRequest; res?: Response }
-    | undefined;
+    { req?: AuthenticatedRequest; res?: Response } | undefined;
   return { req: graphContext?.req, res: graphContext?.res };
 };

@@ -22,21 +22,38 @@ export interface OidcSettings {
 }
 
 export const DEFAULT_OIDC_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
 ];
 
 type KeySource = KeyObject | ReturnType<typeof createRemoteJWKSet>;
 
 const claimAt = (payload: JWTPayload, path: string): unknown =>
-  path.split('.').reduce<unknown>(
-    (value, key) =>
-      typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
-    payload,
-  );
+  path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null
+          ? (value as Record<string, unknown>)[key]
+          : undefined,
+      payload,
+    );
 
 /** A roles claim may be a list or one space- or comma-separated string; unknown shapes give none. */
 const rolesFrom = (claim: unknown): string[] => {
-  const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
+  const values = Array.isArray(claim)
+    ? claim
+    : typeof claim === 'string'
+      ? claim.split(/[\s,]+/)
+      : [];
   return values.filter((v): v is string => typeof v === 'string' && ROLE_NAME.test(v));
 };
 

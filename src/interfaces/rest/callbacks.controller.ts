@@ -149,17 +149,17 @@ export class CallbacksController {
 
 /** A progress report as JSON when labelled so and parseable, else as text. */
 const progressOf = (body: Buffer, req: Request): unknown => {
-    const text = body.toString('utf8');
-    let progress: unknown = text;
-    if ((req.headers['content-type'] ?? '').includes('json')) {
-      try {
-        progress = JSON.parse(text);
-      } catch {
-        progress = text; // a runner that mislabels text still gets its progress shown
-      }
+  const text = body.toString('utf8');
+  let progress: unknown = text;
+  if ((req.headers['content-type'] ?? '').includes('json')) {
+    try {
+      progress = JSON.parse(text);
+    } catch {
+      progress = text; // a runner that mislabels text still gets its progress shown
     }
-    const tooBig = jsonLimitProblem(progress, CALLBACK_JSON_LIMITS);
-    if (tooBig) throw new ValidationError(`Progress report refused: ${tooBig}`);
-    if (containsNul(progress)) throw new ValidationError(NUL_REFUSAL);
-    return progress;
+  }
+  const tooBig = jsonLimitProblem(progress, CALLBACK_JSON_LIMITS);
+  if (tooBig) throw new ValidationError(`Progress report refused: ${tooBig}`);
+  if (containsNul(progress)) throw new ValidationError(NUL_REFUSAL);
+  return progress;
 };

@@ -20,7 +20,8 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and readiness: the event store answers' })
   @ApiResponse({
     status: 200,
-    description: '{status: "ok", headPosition, runnerSimulator?} (runnerSimulator: a warning while the simulator is in use)',
+    description:
+      '{status: "ok", headPosition, runnerSimulator?} (runnerSimulator: a warning while the simulator is in use)',
   })
   @ApiResponse({ status: 503, description: 'Event store unreachable' })
   async health() {

@@ -69,7 +69,11 @@ export class ProcessesController {
   @ApiResponse({ status: 201, type: StartedProcessDto })
   @ApiResponse({ status: 400, type: ErrorDto, description: '{validationErrors}' })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'Unknown workflow' })
-  start(@Param('workflow') workflow: string, @Body() input: unknown, @Req() req: AuthenticatedRequest) {
+  start(
+    @Param('workflow') workflow: string,
+    @Body() input: unknown,
+    @Req() req: AuthenticatedRequest,
+  ) {
     const { actor, correlationId } = requestContext(req);
     return this.commands.execute(new StartProcessCommand(workflow, input, actor, correlationId));
   }
@@ -143,7 +147,11 @@ export class ProcessesController {
   @ApiOperation({ summary: 'Abort a process; its open callback token is revoked' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Already completed or aborted' })
-  async abort(@Param('id') id: string, @Body() body: AbortProcessDto, @Req() req: AuthenticatedRequest) {
+  async abort(
+    @Param('id') id: string,
+    @Body() body: AbortProcessDto,
+    @Req() req: AuthenticatedRequest,
+  ) {
     const { actor, correlationId } = requestContext(req);
     await this.commands.execute(
       new AbortProcessCommand(id, body?.reason ?? '', actor, correlationId),
