@@ -73,16 +73,30 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
       typeof cmd.input === 'object' && cmd.input !== null ? cmd.input : {}
     ) as JsonObject;
     const shown = state.pendingForm.form;
+    // Pre-filled values (what the operator was shown, as recorded when the form was requested)
+    // count as answered unless overridden; read-only ones cannot be, and every problem with the
+    // submission is reported at once.
     const changedReadOnly = readOnlyViolations(shown, submitted);
+    let input: JsonObject;
+    try {
+      input = await validateForm(
+        spec.form,
+        {
+          ...(spec.values ?? {}),
+          ...submitted,
+          ...pick(shown.values, readOnlyFields(shown.schema)),
+        },
+        'Invalid form input',
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError('Invalid form input', [
+        ...changedReadOnly,
+        ...error.validationErrors,
+      ]);
+    }
     if (changedReadOnly.length > 0)
       throw new ValidationError('Invalid form input', changedReadOnly);
-    // Pre-filled values (what the operator was shown, as recorded when the form was requested)
-    // count as answered unless overridden; read-only ones cannot be (checked above).
-    const input = await validateForm(
-      spec.form,
-      { ...(spec.values ?? {}), ...submitted, ...pick(shown.values, readOnlyFields(shown.schema)) },
-      'Invalid form input',
-    );
     await this.repository.execute(
       cmd.processId,
       {
