@@ -3,10 +3,10 @@
  * limiting of refused attempts per process and per client address, and one code path (same
  * store work, same answer) for an unknown process and an unknown token.
  */
-import { EventStore } from '../../src/application/ports/event-store';
 import { signBody } from '../../src/application/callbacks/signature';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { observedStore } from '../support/observed-store';
 import { TestApp, startTestApp } from '../support/test-app';
 
 const SECRET = 'lso-shared-secret-0123456789';
@@ -146,12 +146,7 @@ describe('unknown process and unknown token', () => {
   it('take the same path: one read of the stream, no write, the same answer', async () => {
     const store = new InMemoryEventStore();
     const reads: string[] = [];
-    const counting: EventStore = Object.assign(Object.create(store), {
-      readStream: (streamId: string, options?: { fromRevision?: number }) => {
-        reads.push(streamId);
-        return store.readStream(streamId, options);
-      },
-    });
+    const counting = observedStore(store, { onReadStream: (streamId) => reads.push(streamId) });
     const t = await startTestApp({ adapters: { eventStore: counting } });
     try {
       const { id, callbackUrl } = await startAndAwait(t);
