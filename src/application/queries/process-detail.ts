@@ -50,6 +50,7 @@ export interface ProcessDetail {
   form: {
     step: string;
     assignee: string;
+    roles: string[] | null;
     title: string;
     schema: JsonObject;
     values: JsonObject;
@@ -155,6 +156,8 @@ export const describeProcess = (
       ? {
           step: state.pendingForm.name,
           assignee: state.pendingForm.assignee,
+          // Who may confirm; null = any operator.
+          roles: state.pendingForm.roles ?? null,
           ...state.pendingForm.form,
         }
       : null,
