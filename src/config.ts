@@ -2,6 +2,7 @@
  * The one place environment variables are read (DESIGN §8). Bad values stop start-up with a
  * message naming the variable, rather than surfacing later as a confusing failure.
  */
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
@@ -105,6 +106,13 @@ const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
     throw new Error(
       'OIDC_ISSUER needs exactly one of OIDC_JWKS_URL or OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE',
     );
+  if (publicKeyPem) {
+    try {
+      createPublicKey(publicKeyPem);
+    } catch {
+      throw new Error('OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE must hold a PEM public key');
+    }
+  }
   const algorithms = list(env.OIDC_ALGORITHMS);
   if (algorithms.some((a) => a.startsWith('HS') || a === 'none'))
     throw new Error(

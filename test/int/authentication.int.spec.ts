@@ -139,7 +139,7 @@ describe('authentication with API keys', () => {
     const operator = api(t.url, TEST_KEYS.operator);
     const { body } = await operator.start('noc_confirm', {});
     const suspended = await operator.waitFor(body.id, (d) => d.status === 'suspended');
-    expect(suspended.form).toMatchObject({ assignee: "NOC", roles: ["noc"] });
+    expect(suspended.form).toMatchObject({ assignee: 'NOC', roles: ['noc'] });
     const before = (await operator.events(body.id)).body.length;
     const refused = await operator.resume(body.id, {});
     expect(refused.status).toBe(403);

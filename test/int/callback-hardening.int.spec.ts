@@ -86,13 +86,8 @@ describe('rate limiting of refused callback attempts', () => {
 
   it('answers 429 past the per-address limit before looking anything up', async () => {
     t = await startTestApp({
-      adapters: {
-        runtime: {
-          publicUrl: 'http://placeholder',
-          workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
-          timerPollMs: 50,
-          callbackRefusalLimits: { perProcess: 1000, perAddress: 4, windowMs: 60_000 },
-        },
+      runtime: {
+        callbackRefusalLimits: { perProcess: 1000, perAddress: 4, windowMs: 60_000 },
       },
     });
     const { callbackUrl } = await startAndAwait(t);
@@ -112,13 +107,8 @@ describe('rate limiting of refused callback attempts', () => {
 
   it('answers 429 past the per-process limit, records nothing more, and still takes the real delivery', async () => {
     t = await startTestApp({
-      adapters: {
-        runtime: {
-          publicUrl: 'http://placeholder',
-          workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
-          timerPollMs: 50,
-          callbackRefusalLimits: { perProcess: 3, perAddress: 1000, windowMs: 60_000 },
-        },
+      runtime: {
+        callbackRefusalLimits: { perProcess: 3, perAddress: 1000, windowMs: 60_000 },
       },
     });
     const { id, callbackUrl } = await startAndAwait(t);

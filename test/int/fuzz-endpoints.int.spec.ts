@@ -68,16 +68,9 @@ describe('fuzzing every endpoint', () => {
       },
     });
     t = await startTestApp({
-      adapters: {
-        eventStore: store,
-        runtime: {
-          publicUrl: 'http://placeholder',
-          workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
-          timerPollMs: 50,
-          // Generous, so that guesses reach the deeper paths instead of stopping at 429.
-          callbackRefusalLimits: { perProcess: 1e9, perAddress: 1e9, windowMs: 60_000 },
-        },
-      },
+      adapters: { eventStore: store },
+      // Generous, so that guesses reach the deeper paths instead of stopping at 429.
+      runtime: { callbackRefusalLimits: { perProcess: 1e9, perAddress: 1e9, windowMs: 60_000 } },
     });
   });
 

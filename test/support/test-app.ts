@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from '../../src/app.module';
+import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
@@ -45,6 +46,8 @@ export interface TestApp {
 export interface TestAppOptions {
   pool?: Pool;
   adapters?: Partial<BatonAdapters>;
+  /** Merged into the default runtime settings (limits, callback secrets, …). */
+  runtime?: Partial<RuntimeConfig>;
   http?: HttpOptions;
 }
 
@@ -65,6 +68,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       publicUrl: 'http://placeholder',
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
+      ...options.runtime,
     },
     auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,

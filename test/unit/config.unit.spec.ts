@@ -100,6 +100,9 @@ describe('configuration', () => {
           OIDC_ALGORITHMS: 'HS256',
         }),
       ).toThrow('public-key algorithms');
+      expect(() =>
+        loadConfig({ OIDC_ISSUER: 'https://i', OIDC_AUDIENCE: 'b', OIDC_PUBLIC_KEY: 'not a key' }),
+      ).toThrow('must hold a PEM public key');
     });
 
     it('never starts the simulator in production; there a runner URL is required', () => {

@@ -71,6 +71,7 @@ export class OidcVerifier {
   async verify(token: string): Promise<Actor | null> {
     let payload: JWTPayload;
     try {
+      // Two calls because jose overloads jwtVerify per kind of key (a key, or a key resolver).
       const verified =
         this.key instanceof KeyObject
           ? await jwtVerify(token, this.key, this.options())
