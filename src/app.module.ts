@@ -26,6 +26,12 @@ import {
   ProcessRepository,
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { EventFeed } from './application/feed/event-feed';
+import { SubscriberLag } from './application/health/subscriber-lag';
+import {
+  GetProcessAuditHandler,
+  VerifyProcessHistoryHandler,
+} from './application/queries/history-queries';
 import { ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
@@ -42,6 +48,8 @@ import { WorkflowRegistry } from './domain/workflow/registry';
 import { AuthGuard } from './interfaces/auth/auth.guard';
 import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { EventsFeedController } from './interfaces/rest/events-feed.controller';
+import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
@@ -74,6 +82,8 @@ const HANDLERS = [
   GetProcessEventsHandler,
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
+  VerifyProcessHistoryHandler,
+  GetProcessAuditHandler,
 ];
 
 @Module({})
@@ -87,6 +97,8 @@ export class AppModule {
         ProcessesController,
         CallbacksController,
         HealthController,
+        EventsFeedController,
+        ProcessHistoryController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -114,6 +126,8 @@ export class AppModule {
         ProcessDriver,
         ProcessRunner,
         ProcessSummaryProjection,
+        EventFeed,
+        SubscriberLag,
         ...HANDLERS,
       ],
     };

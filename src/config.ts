@@ -45,6 +45,8 @@ export interface BatonConfig {
   /** Shared secrets of workflows whose callbacks must be signed (X-Baton-Signature). */
   callbackSecrets: Record<string, string>;
   callbackRefusalLimits: CallbackRefusalLimits;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
+  feedHeartbeatMs: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -197,6 +199,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig =>
       perAddress: int(env, 'CALLBACK_REFUSALS_PER_ADDRESS', 60),
       windowMs: 60_000,
     },
+    feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };
 

@@ -105,6 +105,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         callbackSecrets: config.callbackSecrets,
         callbackRefusalLimits: config.callbackRefusalLimits,
         simulatorUrl,
+        feedHeartbeatMs: config.feedHeartbeatMs,
       },
       auth,
       processCacheSize: config.processCacheSize,

@@ -207,6 +207,10 @@ describe('fuzzing every endpoint', () => {
     'GET /api/processes/:id/state',
     'POST /api/processes/:id/callback/:token',
     'POST /api/processes/:id/callback/:token/progress',
+    'GET /api/processes/:id/verify',
+    'GET /api/processes/:id/audit',
+    'GET /api/events',
+    'GET /api/events/schema',
     'GET /health',
   ];
   it.each(routeNames)(

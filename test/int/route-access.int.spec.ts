@@ -44,6 +44,10 @@ describe('route access declarations', () => {
       'PUT /api/processes/:id/abort': 'operator',
       'POST /api/processes/:id/callback/:token': 'public',
       'POST /api/processes/:id/callback/:token/progress': 'public',
+      'GET /api/processes/:id/verify': 'auditor',
+      'GET /api/processes/:id/audit': 'auditor',
+      'GET /api/events': 'auditor',
+      'GET /api/events/schema': 'auditor',
       'GET /health': 'public',
     });
   });

@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   callbackRefusalLimits?: { perProcess: number; perAddress: number; windowMs: number };
   /** Set while the bundled LSO simulator stands in for a runner (it runs no playbook). */
   simulatorUrl?: string | null;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
+  feedHeartbeatMs?: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');
 
