@@ -139,7 +139,7 @@ describe('process history: hash chain, verification and audit', () => {
     expect(text.out).toContain(`Process ${id}`);
     expect(text.out).toContain('Workflow create_l2vpn v1, status completed');
     expect(text.out).toMatch(/Chain: INTACT: all \d+ events hashed; head hash [0-9a-f]{64}/);
-    expect(text.out).toMatch(/#0 +\S+Z {2}anonymous +process started: create_l2vpn v1/);
+    expect(text.out).toMatch(/#0 +\S+Z {2}test-admin +process started: create_l2vpn v1/);
     expect(text.out).toContain('callback issued for step 2 "Execute an ansible playbook"');
     expect(text.out).toMatch(/callback: token id [\w-]+, step "Execute an ansible playbook"/);
     expect(text.out).toContain('progress: {"progress":["PLAY [all]"]}');
