@@ -3,7 +3,9 @@
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CallbackRefusalLimiter } from './application/callbacks/refusal-limiter';
 import { ReceiveCallbackHandler } from './application/commands/receive-callback';
 import { ReportProgressHandler } from './application/commands/report-progress';
 import { ResumeProcessHandler } from './application/commands/resume-process';
@@ -49,10 +51,13 @@ import { ProcessRunner } from './application/runner/process-runner';
 import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
+import { AuthGuard } from './interfaces/auth/auth.guard';
+import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
+import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
@@ -69,6 +74,8 @@ export interface BatonAdapters {
   timers: TimerStore;
   /** Which processes this instance drives (default: all of them, SoleOwnership). */
   ownership?: WorkOwnership;
+  /** API keys (hashes) and OIDC settings the requests are authenticated against. */
+  auth: AuthSettings;
   /** Processes whose folded state the repository keeps in memory (default 1000). */
   processCacheSize?: number;
 }
@@ -94,7 +101,7 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), DiscoveryModule],
       controllers: [
         WorkflowsController,
         ProcessesController,
@@ -117,6 +124,12 @@ export class AppModule {
         RuntimeEvents,
         ProcessParker,
         TimerSweep,
+        { provide: AUTH_SETTINGS, useValue: adapters.auth },
+        Authenticator,
+        // Every route is authenticated and checked against its declared access (admin if none).
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: InputLimitsInterceptor },
+        CallbackRefusalLimiter,
         {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,

@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from '../../src/app.module';
+import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
@@ -16,8 +17,9 @@ import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
-import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from '../../src/workflows';
+import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
 
 export class CapturingLogger implements LoggerService {
@@ -48,6 +50,9 @@ export interface TestAppOptions {
   adapters?: Partial<BatonAdapters>;
   /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
   configure?: (app: INestApplication) => void;
+  /** Merged into the default runtime settings (limits, callback secrets, …). */
+  runtime?: Partial<RuntimeConfig>;
+  http?: HttpOptions;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -70,14 +75,16 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       publicUrl: 'http://placeholder',
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
+      ...options.runtime,
     },
+    auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
   const app = await NestFactory.create(AppModule.forRoot(adapters), {
     bodyParser: false,
     logger: logs,
   });
-  configureHttp(app);
+  configureHttp(app, options.http);
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

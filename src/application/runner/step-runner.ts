@@ -124,6 +124,7 @@ export class StepRunner {
         name: current.name,
         assignee: current.assignee,
         form: outcome.value,
+        ...(current.roles ? { roles: [...current.roles] } : {}),
       },
       context,
       state,
