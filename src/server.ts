@@ -18,9 +18,15 @@ import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store
 import { PgCallbackAuditStore } from './infrastructure/postgres/pg-callback-audit';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from './infrastructure/postgres/pg-step-log';
+import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
+import { poolSettings } from './infrastructure/postgres/pool-settings';
+import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
+import { AuthSettings } from './interfaces/auth/authenticator';
+import { announceLocalAdminKey, ensureLocalAdminKey } from './interfaces/auth/local-admin-key';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
+import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
@@ -41,6 +47,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       await closer().catch((e: Error) => logger.error(e.message));
   };
   try {
+    const auth = await authSettings(config, logger);
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -53,7 +60,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       closers.push(() => embedded.stop());
       databaseUrl = embedded.connectionString;
     }
-    const pool = new Pool({ connectionString: databaseUrl, max: 20 });
+    const pool = new Pool(poolSettings(databaseUrl, config));
     // An idle client losing its connection must not crash the service; the next query reports it.
     pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
     closers.push(() => pool.end());
@@ -81,6 +88,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     const workflowSettings: Record<string, string | undefined> = {
       ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
     };
+    let simulatorUrl: string | null = null;
     if (config.runnerSimulator) {
       const simulator = await startRunnerSimulator({
         port: config.simulatorPort,
@@ -88,13 +96,24 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       });
       closers.push(() => simulator.close());
       workflowSettings.ANSIBLE_PROXY_URL = simulator.url;
+      simulatorUrl = simulator.url;
+      // Loud on purpose: a fake that reports success must never pass for a real runner.
+      logger.warn('*'.repeat(80));
+      logger.warn(`ANSIBLE_PROXY_URL unset: bundled LSO runner SIMULATOR at ${simulator.url}`);
+      logger.warn(SIMULATOR_WARNING);
       logger.warn(
-        `ANSIBLE_PROXY_URL unset: using the bundled LSO runner SIMULATOR at ${simulator.url} (no playbook really runs)`,
+        'Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).',
       );
+      logger.warn('*'.repeat(80));
     }
 
     const adapters: BatonAdapters = {
       eventStore,
+      timers: new PgTimerStore(pool),
+      ownership: new PgAdvisoryOwnership(pool, {
+        partitionCount: config.partitions,
+        checkEveryMs: config.ownershipCheckMs,
+      }),
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),
       callbackAudit: new PgCallbackAuditStore(pool),
@@ -107,15 +126,22 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         publicUrl: config.publicUrl,
         workflowSettings,
         timerPollMs: config.timerPollMs,
+        stepTimeoutMs: config.stepTimeoutMs,
+        shutdownGraceMs: config.shutdownGraceMs,
+        maxDriveFailures: config.maxDriveFailures,
+        callbackSecrets: config.callbackSecrets,
+        callbackRefusalLimits: config.callbackRefusalLimits,
+        simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
       },
+      auth,
       processCacheSize: config.processCacheSize,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,
       logger: logLevels(config.logLevel),
     });
-    configureHttp(app);
+    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
     serveUi(app);
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
@@ -132,3 +158,19 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
 
 const describe = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+/**
+ * Configured credentials, or (loopback only, see loadConfig) the local admin key, printed to the
+ * terminal the one time it is made and never written to the log.
+ */
+const authSettings = async (config: BatonConfig, logger: Logger): Promise<AuthSettings> => {
+  if (config.apiKeys.length > 0 || config.oidc) {
+    logger.log(
+      `authentication: ${config.apiKeys.length} API key(s)${config.oidc ? `, OIDC tokens from ${config.oidc.issuer}` : ''}`,
+    );
+    return { apiKeys: config.apiKeys, oidc: config.oidc };
+  }
+  const local = await ensureLocalAdminKey(config.dataDir);
+  if (local.createdKey) process.stdout.write(announceLocalAdminKey(local.createdKey, local.file));
+  else logger.log(`authentication: the local admin key (hash in ${local.file})`);
+  return { apiKeys: local.entries, oidc: null };
+};

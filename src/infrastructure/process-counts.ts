@@ -1,9 +1,12 @@
-import { ProcessCounts, StatusCounts } from '../application/queries/read-model-queries';
-import { ProcessStatus } from '../domain/process/state';
+import {
+  ListedStatus,
+  ProcessCounts,
+  StatusCounts,
+} from '../application/queries/read-model-queries';
 
 /** The counts answer from (workflow, status, n) rows, workflows by name. */
 export const countsFromRows = (
-  rows: ReadonlyArray<{ workflow: string; status: ProcessStatus; n: number }>,
+  rows: ReadonlyArray<{ workflow: string; status: ListedStatus; n: number }>,
 ): ProcessCounts => {
   const byStatus: StatusCounts = {};
   const workflows = new Map<string, { workflow: string; total: number; byStatus: StatusCounts }>();

@@ -1,3 +1,4 @@
+import { shardOf } from '../../src/application/ownership/partitions';
 import { Migration, MIGRATIONS, runMigrations } from '../../src/infrastructure/postgres/migrations';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
@@ -72,10 +73,10 @@ describe('runMigrations', () => {
     expect(checkpoint.rows).toEqual([]);
   });
 
-  it('migration 102 keeps the list rows, drops the version-1 checkpoint and adds the read models', async () => {
+  it('migration 103 keeps the list rows, drops the version-1 checkpoint and adds the read models', async () => {
     await runMigrations(
       database.pool,
-      ALL_MIGRATIONS.filter((m) => m.version <= 101),
+      ALL_MIGRATIONS.filter((m) => m.version <= 102),
     );
     await database.pool.query(
       `INSERT INTO process_summaries (process_id, workflow, workflow_version, status, revision,
@@ -85,7 +86,7 @@ describe('runMigrations', () => {
     await database.pool.query(
       `INSERT INTO checkpoints (name, position) VALUES ('projection:process-summaries', 4)`,
     );
-    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([102]);
+    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([103]);
     // Without a checkpoint of version 2, the service resets the list and replays it at start.
     const checkpoints = await database.pool.query(`SELECT name FROM checkpoints`);
     expect(checkpoints.rows).toEqual([]);
@@ -96,7 +97,7 @@ describe('runMigrations', () => {
   });
 
   it('keeps positions of a database written before migration 2 below every new one', async () => {
-    const [first, second] = MIGRATIONS;
+    const [first] = MIGRATIONS;
     await runMigrations(database.pool, [first]);
     // As the head-row store wrote them: consecutive from 1, here far beyond the current xid.
     await database.pool.query(`UPDATE events_head SET position = 5000000`);
@@ -104,7 +105,7 @@ describe('runMigrations', () => {
       `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
        VALUES (5000000, gen_random_uuid(), 'old', 0, 'Old', '{}', '{}')`,
     );
-    await runMigrations(database.pool, [first, second]);
+    await runMigrations(database.pool, MIGRATIONS);
 
     const store = new PgEventStore(database.pool);
     try {
@@ -115,6 +116,32 @@ describe('runMigrations', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('copies the timers of processes already waiting from the process list (migration 102)', async () => {
+    await runMigrations(
+      database.pool,
+      ALL_MIGRATIONS.filter((m) => m.version <= 101),
+    );
+    const processId = '5b3c1a52-9a57-4d0e-9a43-0f3f1b0c2d11';
+    await database.pool.query(
+      `INSERT INTO process_summaries (process_id, workflow, workflow_version, status, revision,
+         started_at, updated_at, wake_at, fold)
+       VALUES ($1, 'create_l2vpn', 1, 'waiting', 3, now(), now(), '2026-01-01T00:00:00Z', '{}')`,
+      [processId],
+    );
+    await runMigrations(database.pool, ALL_MIGRATIONS);
+    const { rows } = await database.pool.query(
+      'SELECT stream_id, shard, due_at FROM stream_timers',
+    );
+    // The shard computed in SQL is the runner's own, so the timer lands in the right partition.
+    expect(rows).toEqual([
+      {
+        stream_id: `process-${processId}`,
+        shard: shardOf(processId),
+        due_at: new Date('2026-01-01T00:00:00Z'),
+      },
+    ]);
   });
 
   it('applies every migration exactly once when several processes start at once', async () => {

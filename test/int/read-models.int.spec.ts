@@ -13,6 +13,7 @@ import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-proc
 import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
 import { buildWorkflowRegistry } from '../../src/workflows';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import { startPgTestApp } from '../support/pg-app';
 
 type PgTestApp = Awaited<ReturnType<typeof startPgTestApp>>;
@@ -235,8 +236,10 @@ describe('read models on PostgreSQL', () => {
     );
 
     it('has a strong ETag answered with 304 until the list changes', async () => {
-      const first = await fetch(`${t.url}/api/processes?status=suspended`);
-      const etag = first.headers.get('etag');
+      // Authenticated like every call (the admin test key): the ETag is the answer's, not a 401's.
+      const first = await get('/api/processes?status=suspended');
+      expect(first.status).toBe(200);
+      const etag = first.headers!.get('etag');
       expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
       const again = await get('/api/processes?status=suspended', { 'if-none-match': etag! });
       expect(again.status).toBe(304);
@@ -374,5 +377,27 @@ describe('read models on PostgreSQL', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     });
+  });
+
+  it('lets auditors read the read models and only admins operate the projections', async () => {
+    const as = (key: string | null, method: string, path: string) =>
+      call(method, `${t.url}${path}`, undefined, {}, { key });
+    for (const path of [
+      '/api/processes/counts',
+      `/api/processes/${ids.completed}/callbacks`,
+      `/api/processes/${ids.completed}/steps`,
+    ]) {
+      expect((await as(TEST_KEYS.auditor, 'GET', path)).status).toBe(200);
+      expect((await as(null, 'GET', path)).status).toBe(401);
+    }
+    expect((await as(TEST_KEYS.operator, 'GET', '/api/admin/projections')).status).toBe(403);
+    expect((await as(TEST_KEYS.auditor, 'GET', '/api/admin/projections/step-log')).status).toBe(
+      403,
+    );
+    // A refused rebuild starts nothing: the projection's rebuild status is as it was.
+    const before = (await get('/api/admin/projections/step-log')).body.rebuild;
+    const refused = await as(TEST_KEYS.operator, 'POST', '/api/admin/projections/step-log/rebuild');
+    expect(refused.status).toBe(403);
+    expect((await get('/api/admin/projections/step-log')).body.rebuild).toEqual(before);
   });
 });

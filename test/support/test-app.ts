@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from '../../src/app.module';
+import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { InMemoryCallbackAuditStore } from '../../src/infrastructure/memory/in-memory-callback-audit';
@@ -16,11 +17,13 @@ import { InMemoryStepLogStore } from '../../src/infrastructure/memory/in-memory-
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { PgCallbackAuditStore } from '../../src/infrastructure/postgres/pg-callback-audit';
+import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
-import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from '../../src/workflows';
+import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
 
 export class CapturingLogger implements LoggerService {
@@ -51,6 +54,9 @@ export interface TestAppOptions {
   adapters?: Partial<BatonAdapters>;
   /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
   configure?: (app: INestApplication) => void;
+  /** Merged into the default runtime settings (limits, callback secrets, …). */
+  runtime?: Partial<RuntimeConfig>;
+  http?: HttpOptions;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -63,6 +69,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   const adapters: BatonAdapters = {
     eventStore,
     checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),
+    timers: pool ? new PgTimerStore(pool) : (eventStore as InMemoryEventStore),
     summaries: pool ? new PgProcessSummaryStore(pool) : new InMemoryProcessSummaryStore(),
     callbackAudit: pool ? new PgCallbackAuditStore(pool) : new InMemoryCallbackAuditStore(),
     stepLog: pool ? new PgStepLogStore(pool) : new InMemoryStepLogStore(),
@@ -74,14 +81,16 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       publicUrl: 'http://placeholder',
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
+      ...options.runtime,
     },
+    auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
   const app = await NestFactory.create(AppModule.forRoot(adapters), {
     bodyParser: false,
     logger: logs,
   });
-  configureHttp(app);
+  configureHttp(app, options.http);
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

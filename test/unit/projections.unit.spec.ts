@@ -6,6 +6,9 @@
 import { CallbackAuditProjection } from '../../src/application/projections/callback-audit.projection';
 import { OnlineRebuilds } from '../../src/application/projections/online-rebuild';
 import { Projection } from '../../src/application/projections/projection';
+import { SoleOwnership } from '../../src/application/ownership/sole-ownership';
+import { OwnershipListener } from '../../src/application/ports/work-ownership';
+import { ProcessSummaryProjection } from '../../src/application/projections/process-summary.projection';
 import { ProjectionRunner } from '../../src/application/projections/projection-runner';
 import { rebuild } from '../../src/application/projections/rebuild';
 import { StepLogProjection } from '../../src/application/projections/step-log.projection';
@@ -13,8 +16,17 @@ import { EventStore, RecordedEvent } from '../../src/application/ports/event-sto
 import { ProcessEvent, processStreamId } from '../../src/domain/process/events';
 import { InMemoryCallbackAuditStore } from '../../src/infrastructure/memory/in-memory-callback-audit';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
+import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
 import { InMemoryStepLogStore } from '../../src/infrastructure/memory/in-memory-step-log';
+import { WorkflowRegistry } from '../../src/domain/workflow/registry';
 import { actionDone, completed, failed, issued, received, revoked } from './process-fixtures';
+
+/** These tests drive no processes: partitions are taken and handed back with nothing to do. */
+const NO_PARTITION_WORK: OwnershipListener = {
+  acquired: async () => undefined,
+  releasing: async () => undefined,
+  lost: () => undefined,
+};
 
 const P1 = '00000000-0000-4000-8000-000000000001';
 const P2 = '00000000-0000-4000-8000-000000000002';
@@ -125,6 +137,48 @@ describe('projections', () => {
     expect(expected.steps[3]).toMatchObject({ delta: { ok: true }, durationMs: 9000 });
   });
 
+  it('show a parked process as parked in the list, the counts and its open step, until retried', async () => {
+    const P3 = '00000000-0000-4000-8000-000000000003';
+    const parkedStore = new InMemoryEventStore();
+    await append(parkedStore, P3, [startedAs(P3), issued(0, 'p'), actionDone(0, 'p')]);
+    await append(parkedStore, P3, [
+      { type: 'ProcessParked', data: { reason: 'unreadable event', attempts: 5 } },
+    ]);
+    const list = new ProcessSummaryProjection(
+      new InMemoryProcessSummaryStore(),
+      new WorkflowRegistry(),
+    );
+    const live = { ...projectionsOver(), list };
+    const applyAll = async () => {
+      const events = await parkedStore.readAll({ after: await list.position(), limit: 100 });
+      for (const p of Object.values(live))
+        await p.apply(events, events[events.length - 1].position);
+    };
+    await applyAll();
+    const [row] = (await list.store.list({ limit: 10 })).items;
+    expect(row).toMatchObject({ status: 'parked', failedReason: 'parked: unreadable event' });
+    expect((await list.store.list({ status: 'parked', limit: 10 })).items).toHaveLength(1);
+    expect((await list.store.counts()).byStatus).toEqual({ parked: 1 });
+    expect(await live.steps.store.ofProcess(P3)).toMatchObject([
+      { index: 0, status: 'parked', finishedAt: null },
+    ]);
+    // Parking changes no token: the audit reads as before.
+    expect((await live.audit.store.ofProcesses([P3])).get(P3)).toMatchObject([
+      { tokenId: 'p', status: 'action_completed' },
+    ]);
+
+    await append(parkedStore, P3, [{ type: 'ProcessUnparked', data: { by: 'op' } }]);
+    await applyAll();
+    expect((await list.store.list({ limit: 10 })).items[0]).toMatchObject({
+      status: 'awaiting_callback',
+      failedReason: null,
+    });
+    expect((await list.store.counts()).byStatus).toEqual({ awaiting_callback: 1 });
+    expect(await live.steps.store.ofProcess(P3)).toMatchObject([
+      { index: 0, status: 'running', finishedAt: null },
+    ]);
+  });
+
   describe('runner and online rebuild', () => {
     let runner: ProjectionRunner;
     let live: ReturnType<typeof projectionsOver>;
@@ -132,19 +186,29 @@ describe('projections', () => {
     const caughtUp = async () => {
       const head = await store.headPosition();
       const deadline = Date.now() + 10_000;
-      while (runner.where().some((p) => p.position < head)) {
+      while ((await runner.where()).some((p) => p.position < head)) {
         if (Date.now() > deadline) throw new Error('runner did not catch up');
         await new Promise((r) => setTimeout(r, 5));
       }
     };
 
+    let ownership: SoleOwnership;
+
     beforeEach(async () => {
       live = projectionsOver();
-      runner = new ProjectionRunner(store, Object.values(live));
-      await runner.onApplicationBootstrap();
+      ownership = new SoleOwnership();
+      runner = new ProjectionRunner(store, Object.values(live), ownership);
+      runner.onApplicationBootstrap();
+      // The runner follows the store only while its instance holds the projections' role.
+      expect(runner.running).toBe(false);
+      await ownership.start(NO_PARTITION_WORK);
+      expect(runner.running).toBe(true);
       await caughtUp();
     });
-    afterEach(() => runner.onApplicationShutdown());
+    afterEach(async () => {
+      await ownership.stop();
+      expect(runner.running).toBe(false);
+    });
 
     it('feeds every projection from one subscription, each with its own checkpoint', async () => {
       const reference = projectionsOver();
@@ -186,6 +250,28 @@ describe('projections', () => {
       expect(() => rebuilds.start('step-log')).toThrow('already running');
       await rebuilds.settled('step-log');
       expect(() => rebuilds.start('nope')).toThrow('Unknown projection');
+    });
+
+    it('run on one instance only: another reports the stored checkpoints and refuses rebuilds', async () => {
+      // A second instance whose ownership never hands it the role (the first one holds it).
+      const elsewhere = new ProjectionRunner(store, Object.values(projectionsOver()), {
+        partitionCount: 1,
+        holds: () => false,
+        start: async () => undefined,
+        watchRole: () => undefined,
+        stop: async () => undefined,
+      });
+      elsewhere.onApplicationBootstrap();
+      expect(elsewhere.running).toBe(false);
+      expect(await elsewhere.where()).toEqual([
+        { name: 'callback-audit', version: 1, position: 0 },
+        { name: 'step-log', version: 1, position: 0 },
+      ]);
+      const rebuilds = new OnlineRebuilds(store, { now: () => new Date() }, elsewhere);
+      expect(() => rebuilds.start('step-log')).toThrow('does not run the projections');
+      // The instance holding the role is unaffected and reports where it got to.
+      const head = await store.headPosition();
+      expect((await runner.where()).map((p) => p.position)).toEqual([head, head]);
     });
   });
 });

@@ -5,12 +5,14 @@
  * nothing; the age of the oldest unapplied event is the lag an operator can act on. For health
  * answers (`GET /health` details, readiness probes) and anything else that reports lag.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
+import { DEFAULT_PARTITIONS } from '../ownership/partitions';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { PROJECTIONS, Projection } from '../projections/projection';
-import { RUNNER_CHECKPOINT } from '../runner/process-runner';
+import { slowestPartitionCheckpoint } from '../runner/partition-checkpoints';
 
 /** Anything that follows the store from a durable checkpoint. */
 export interface CheckpointedFollower {
@@ -44,11 +46,17 @@ export class SubscriberLag {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PROJECTIONS) projections: readonly Projection[],
     @Inject(CHECKPOINT_STORE) checkpoints: CheckpointStore,
+    @Optional() @Inject(WORK_OWNERSHIP) ownership?: WorkOwnership,
   ) {
     // Every read model's durable checkpoint (an online rebuild moves it when it swaps).
     for (const projection of projections)
       this.track({ name: projection.name, position: () => projection.position() });
-    this.runner = { name: 'runner', position: () => checkpoints.load(RUNNER_CHECKPOINT) };
+    // The runner keeps a checkpoint per partition; it trails as far as its slowest one.
+    const partitions = ownership?.partitionCount ?? DEFAULT_PARTITIONS;
+    this.runner = {
+      name: 'runner',
+      position: () => slowestPartitionCheckpoint(checkpoints, partitions),
+    };
   }
 
   /** Adds a projection to the report (each read model registers its own). */

@@ -1,5 +1,5 @@
-import { ProcessState, ProcessStatus } from '../../domain/process/state';
-import { ProcessCounts } from '../queries/read-model-queries';
+import { ProcessState } from '../../domain/process/state';
+import { ListedStatus, ProcessCounts } from '../queries/read-model-queries';
 import { ReadModelStore } from './read-model-store';
 
 /** What the callback audit's last entry was, as the process list shows it. */
@@ -11,7 +11,7 @@ export interface ProcessSummary {
   processId: string;
   workflow: string;
   workflowVersion: number;
-  status: ProcessStatus;
+  status: ListedStatus;
   /** Name of the step the process is at (null once completed). */
   currentStep: string | null;
   /** Who must act on the pending form, when suspended. */
@@ -22,7 +22,7 @@ export interface ProcessSummary {
   /** Time and kind of the last callback event (null before the first). */
   lastCallbackAt: string | null;
   lastCallbackKind: CallbackActivityKind | null;
-  /** When the runner must look at the process again without an outside trigger. */
+  /** When the runner looks at the process again by itself (shown only; timers fire from the store's). */
   wakeAt: string | null;
   revision: number;
   startedAt: string;
@@ -34,7 +34,7 @@ export const SUMMARY_SORTS = ['-startedAt', 'startedAt', '-updatedAt', 'updatedA
 export type SummarySort = (typeof SUMMARY_SORTS)[number];
 
 export interface SummaryQuery {
-  status?: ProcessStatus;
+  status?: ListedStatus;
   workflow?: string;
   assignee?: string;
   /** Words that must all begin a word of the workflow name or description. */
@@ -66,8 +66,6 @@ export interface ProcessSummaryStore extends ReadModelStore<SummaryChange> {
   list(query: SummaryQuery): Promise<SummaryPage>;
   /** Processes by status and workflow, kept up to date with the rows (never a scan). */
   counts(): Promise<ProcessCounts>;
-  /** Ids of processes whose wake time has come. */
-  due(now: Date, limit: number): Promise<string[]>;
 }
 
 export const PROCESS_SUMMARY_STORE = Symbol('ProcessSummaryStore');

@@ -9,7 +9,9 @@ export type StepExecutionStatus =
   | 'skipped'
   | 'failed'
   | 'interrupted'
-  | 'aborted';
+  | 'aborted'
+  /** Still open, but the runner gave up on the process (ProcessParked) until a retry. */
+  | 'parked';
 
 /** One execution of one step of one process. */
 export interface StepExecution {

@@ -2,7 +2,8 @@
  * The callback audit: one row per token with everything that happened to it (issue, the
  * action's return, every progress report, the accepted callback, every refusal, expiry or
  * revocation). Events carry only the token's id and hash; the row keeps neither the token nor
- * its hash.
+ * its hash. Parking a process (ProcessParked/ProcessUnparked) changes no token, so its rows stay
+ * as they were: the audit of a parked process reads as before it was parked.
  */
 import { ProcessEvent, processIdOfStream } from '../../domain/process/events';
 import { CallbackAuditRow, CallbackAuditStore } from '../ports/callback-audit';

@@ -49,6 +49,10 @@ export class OnlineRebuilds {
   start(name: string): RebuildStatus {
     const projection = this.projection(name);
     if (this.running.has(name)) throw new ConflictError(`A rebuild of ${name} is already running`);
+    if (!this.runner.running)
+      throw new ConflictError(
+        `This instance does not run the projections now; rebuild ${name} on the one that does`,
+      );
     const status: RebuildStatus = {
       ...idle(name),
       state: 'running',

@@ -3,8 +3,10 @@
  * batch of events onto the stored folds of the processes it touches, derive their rows, write
  * rows and checkpoint together.
  */
+import { Logger } from '@nestjs/common';
 import { JsonObject, processIdOfStream } from '../../domain/process/events';
 import {
+  FINAL_STATUSES,
   ProcessState,
   currentFailure,
   currentStepName,
@@ -20,6 +22,7 @@ import {
   ProcessSummaryStore,
   SummaryChange,
 } from '../ports/process-summaries';
+import { ListedStatus } from '../queries/read-model-queries';
 import { FoldedProcessCache } from '../process/folded-process-cache';
 import { toProcessEvent } from '../process/process-repository';
 
@@ -27,6 +30,7 @@ import { toProcessEvent } from '../process/process-repository';
 const REMEMBERED_FOLDS = 2000;
 
 export class ProcessSummaryFolds {
+  private readonly logger = new Logger('ProcessSummaryProjection');
   private readonly remembered: FoldedProcessCache;
 
   constructor(
@@ -64,7 +68,15 @@ export class ProcessSummaryFolds {
     const changes: SummaryChange[] = [];
     for (const [processId, stream] of byProcess) {
       const before = folds.get(processId) ?? initialProcessState();
-      const fold = stream.reduce(applyInOrder, before);
+      let fold: ProcessState;
+      try {
+        fold = stream.reduce(applyInOrder, before);
+      } catch (error) {
+        // One process whose events cannot be folded must not hold back the whole list: its row
+        // stays where it was, and the rest of the batch is written.
+        this.logger.error(`process list: skipped ${processId}: ${(error as Error).message}`);
+        continue;
+      }
       if (fold !== before)
         changes.push({ summary: { ...this.summarise(fold), ...this.fromEvents(stream) }, fold });
     }
@@ -85,10 +97,12 @@ export class ProcessSummaryFolds {
       processId: state.processId,
       workflow: state.workflow,
       workflowVersion: state.workflowVersion,
-      status: state.status,
+      status: listedStatus(state),
       currentStep: currentStepName(state, this.stepNames(state)),
       assignee: state.pendingForm?.assignee ?? null,
-      failedReason: currentFailure(state)?.error.message ?? null,
+      failedReason:
+        currentFailure(state)?.error.message ??
+        (state.parked ? `parked: ${state.parked.reason}` : null),
       description: null,
       lastCallbackAt: null,
       lastCallbackKind: null,
@@ -177,6 +191,13 @@ const CALLBACK_ACTIVITY: Record<string, CallbackActivityKind | undefined> = {
   CallbackExpired: 'expired',
   CallbackRevoked: 'revoked',
 };
+
+/**
+ * A parked process is listed (and counted) as `parked` until an operator retries it: the runner
+ * has given up on it, whatever step it stood at. A finished process stays finished.
+ */
+const listedStatus = (state: ProcessState): ListedStatus =>
+  state.parked && !FINAL_STATUSES.includes(state.status) ? 'parked' : state.status;
 
 const groupByProcess = (events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> => {
   const groups = new Map<string, RecordedEvent[]>();

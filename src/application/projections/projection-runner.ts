@@ -3,6 +3,10 @@
  * batch, however many read models share the lane), from the oldest checkpoint in the lane. Each
  * projection gets the part of a batch it has not applied and writes it with its own checkpoint.
  * A projection can be held (`exclusive`) while an online rebuild swaps its tables.
+ *
+ * One instance at a time runs the projections (the single-owner role the process list had
+ * before): several would only write the same rows N times and race each other's checkpoints.
+ * The others serve reads from the same tables.
  */
 import {
   Inject,
@@ -12,8 +16,16 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { KeyedMutex } from '../keyed-mutex';
+import { ConflictError } from '../../domain/errors';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { PROJECTIONS, Projection } from './projection';
+
+/**
+ * The role's lock name: the process list's, as before the read models joined it, so an
+ * instance of the previous version and one of this version never both write the list.
+ */
+export const PROJECTION_ROLE = 'projection:process-summaries';
 
 /** Read models trail the store by at most about this much while it is busy. */
 const PROJECTION_MIN_INTERVAL_MS = 50;
@@ -30,14 +42,35 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger(ProjectionRunner.name);
   private readonly positions = new Map<string, number>();
   private readonly turns = new KeyedMutex();
-  private readonly subscriptions: Subscription[] = [];
+  private subscriptions: Subscription[] = [];
+  /** Whether this instance holds the role and follows the store. */
+  private following = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) readonly projections: readonly Projection[],
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
+    this.ownership.watchRole(PROJECTION_ROLE, {
+      acquired: () => this.follow(),
+      released: () => this.stop(),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** True while this instance runs the projections (false on the others of a cluster). */
+  get running(): boolean {
+    return this.following;
+  }
+
+  private async follow(): Promise<void> {
+    // From the durable checkpoints: another instance may have moved them while it held the role.
+    this.positions.clear();
     for (const projection of this.projections) {
       const position = await projection.position();
       // No checkpoint (new projection, new version, interrupted rebuild): start from nothing.
@@ -59,23 +92,32 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         }),
       );
     }
+    this.following = true;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.subscriptions.map((s) => s.close()));
+  private async stop(): Promise<void> {
+    this.following = false;
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((s) => s.close()));
   }
 
   get(name: string): Projection | undefined {
     return this.projections.find((p) => p.name === name);
   }
 
-  /** Where each projection stands (its checkpoint as last written). */
-  where(): ProjectionPosition[] {
-    return this.projections.map((p) => ({
-      name: p.name,
-      version: p.version,
-      position: this.positions.get(p.name) ?? 0,
-    }));
+  /**
+   * Where each projection stands: its checkpoint as last written by this instance, or, on an
+   * instance that does not run them, as stored.
+   */
+  async where(): Promise<ProjectionPosition[]> {
+    return Promise.all(
+      this.projections.map(async (p) => ({
+        name: p.name,
+        version: p.version,
+        position: this.following ? (this.positions.get(p.name) ?? 0) : await p.position(),
+      })),
+    );
   }
 
   /**
@@ -86,6 +128,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const projection = this.get(name);
     if (!projection) throw new Error(`unknown projection ${name}`);
     return this.turns.run(name, async () => {
+      // Elsewhere the owner keeps writing the live tables: a swap here would lose its writes.
+      if (!this.following)
+        throw new ConflictError(
+          `This instance does not run the projections now; rebuild ${name} on the one that does`,
+        );
       try {
         return await work();
       } finally {

@@ -16,6 +16,8 @@ const STEP_EVENTS = new Set<string>([
   'CallbackReceived',
   'InputRequested',
   'ProcessAborted',
+  'ProcessParked',
+  'ProcessUnparked',
 ]);
 
 export class StepLogProjection extends RowProjection<StepExecution, StepLogStore> {
@@ -122,6 +124,12 @@ const applyToLog = (
       return open ? [{ ...open, status: 'running', revision }] : [];
     case 'ProcessAborted':
       return open ? [finish(open, 'aborted')] : [];
+    // Parking leaves the execution open: a retry hands the process back to the runner, which
+    // drives that step again; its next event says what it is doing (running until then).
+    case 'ProcessParked':
+      return open ? [{ ...open, status: 'parked', revision }] : [];
+    case 'ProcessUnparked':
+      return open?.status === 'parked' ? [{ ...open, status: 'running', revision }] : [];
     default:
       return [];
   }

@@ -6,8 +6,8 @@ import {
   SummaryQuery,
   searchWords,
 } from '../../application/ports/process-summaries';
-import { ProcessCounts } from '../../application/queries/read-model-queries';
-import { ProcessState, ProcessStatus } from '../../domain/process/state';
+import { ListedStatus, ProcessCounts } from '../../application/queries/read-model-queries';
+import { ProcessState } from '../../domain/process/state';
 import { countsFromRows } from '../process-counts';
 import { decodeCursor, encodeCursor, sortKey } from '../summary-cursor';
 import { InMemoryReadModel } from './in-memory-read-model';
@@ -78,7 +78,7 @@ export class InMemoryProcessSummaryStore
   async counts(): Promise<ProcessCounts> {
     return countsFromRows(
       [...this.tally].map(([key, n]) => {
-        const [workflow, status] = JSON.parse(key) as [string, ProcessStatus];
+        const [workflow, status] = JSON.parse(key) as [string, ListedStatus];
         return { workflow, status, n };
       }),
     );
@@ -118,15 +118,6 @@ export class InMemoryProcessSummaryStore
       nextCursor:
         matching.length > query.limit && last ? encodeCursor(sort, sortKey(last, sort)) : null,
     };
-  }
-
-  async due(now: Date, limit: number): Promise<string[]> {
-    const iso = now.toISOString();
-    return [...this.rows.values()]
-      .map((r) => r.summary)
-      .filter((r) => r.wakeAt !== null && r.wakeAt <= iso)
-      .slice(0, limit)
-      .map((r) => r.processId);
   }
 }
 

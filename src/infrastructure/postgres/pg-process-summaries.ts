@@ -7,8 +7,8 @@ import {
   SummaryQuery,
   searchWords,
 } from '../../application/ports/process-summaries';
-import { ProcessCounts } from '../../application/queries/read-model-queries';
-import { ProcessState, ProcessStatus } from '../../domain/process/state';
+import { ListedStatus, ProcessCounts } from '../../application/queries/read-model-queries';
+import { ProcessState } from '../../domain/process/state';
 import { decodeCursor, encodeCursor, sortKey } from '../summary-cursor';
 import { PgCheckpointStore } from './pg-checkpoint-store';
 import {
@@ -46,7 +46,7 @@ const toSummary = (r: Row): ProcessSummary => ({
   processId: r.process_id,
   workflow: r.workflow,
   workflowVersion: r.workflow_version,
-  status: r.status as ProcessStatus,
+  status: r.status as ListedStatus,
   currentStep: r.current_step,
   assignee: r.assignee,
   failedReason: r.failed_reason,
@@ -240,18 +240,10 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     return countsFromRows(
       rows.map((r) => ({
         workflow: r.workflow,
-        status: r.status as ProcessStatus,
+        status: r.status as ListedStatus,
         n: Number(r.n),
       })),
     );
-  }
-
-  async due(now: Date, limit: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ process_id: string }>(
-      `SELECT process_id FROM ${this.tables.tables.rows} WHERE wake_at <= $1 ORDER BY wake_at LIMIT $2`,
-      [now, limit],
-    );
-    return rows.map((r) => r.process_id);
   }
 }
 

@@ -40,10 +40,32 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
   },
   {
     version: 102,
+    name: 'timers-from-the-process-list',
+    // Why: timers now live in stream_timers (migration 3), written by the append that sets them.
+    // Processes already waiting when this version is installed only have theirs in the list, so
+    // they are copied once. The shard is shardOf (FNV-1a) of the process id, as the runner has it.
+    sql: `
+      CREATE FUNCTION pg_temp.baton_shard(id text) RETURNS int LANGUAGE plpgsql AS $fn$
+      DECLARE h bigint := 2166136261;
+      BEGIN
+        FOR i IN 1..length(id) LOOP
+          h := ((h # ascii(substr(id, i, 1))) * 16777619) % 4294967296;
+        END LOOP;
+        RETURN (h & 2147483647)::int;
+      END $fn$;
+      INSERT INTO stream_timers (stream_id, shard, due_at)
+      SELECT 'process-' || process_id, pg_temp.baton_shard(process_id::text), wake_at
+      FROM process_summaries WHERE wake_at IS NOT NULL
+      ON CONFLICT (stream_id) DO NOTHING;
+    `,
+  },
+  {
+    version: 103,
     name: 'read-models-issue-6',
     // Why: the process list gains description, callback activity and text search, and keeps the
     // counts per workflow and status beside it; the callback audit and the step log are new.
     // The list's projection moves to version 2 (a new checkpoint), so the service replays it.
+    // It runs after 102, which copies the timers out of the list's rows before any replay.
     sql: `
       ALTER TABLE process_summaries
         ADD COLUMN description text,

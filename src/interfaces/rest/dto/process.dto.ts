@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SUMMARY_SORTS, SummarySort } from '../../../application/ports/process-summaries';
-import { ProcessStatus } from '../../../domain/process/state';
+import { ListedStatus } from '../../../application/queries/read-model-queries';
 
-export const STATUSES: ProcessStatus[] = [
+/** What the list can be filtered by: every status, and `parked` (the runner gave up on it). */
+export const STATUSES: ListedStatus[] = [
   'created',
   'running',
   'awaiting_callback',
@@ -13,13 +14,14 @@ export const STATUSES: ProcessStatus[] = [
   'failed',
   'aborted',
   'completed',
+  'parked',
 ];
 
 export class ListProcessesQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
   @IsIn(STATUSES)
-  status?: ProcessStatus;
+  status?: ListedStatus;
 
   @ApiPropertyOptional({ description: 'Workflow name' })
   @IsOptional()
