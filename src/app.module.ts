@@ -24,19 +24,21 @@ import {
   ProcessRepository,
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
-import { ListWorkflowsHandler } from './application/queries/list-workflows';
+import { GetWorkflowHandler, ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
   GetProcessHandler,
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
+import { ProcessChangeFeed } from './application/feeds/process-change-feed';
 import { CallbackStepRunner } from './application/runner/callback-step-runner';
 import { ProcessDriver } from './application/runner/process-driver';
 import { ProcessRunner } from './application/runner/process-runner';
 import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
+import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { ProcessesController } from './interfaces/rest/processes.controller';
@@ -67,6 +69,7 @@ const HANDLERS = [
   GetProcessEventsHandler,
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
+  GetWorkflowHandler,
 ];
 
 @Module({})
@@ -74,7 +77,7 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), graphqlApiModule()],
       controllers: [
         WorkflowsController,
         ProcessesController,
@@ -101,7 +104,9 @@ export class AppModule {
         ProcessDriver,
         ProcessRunner,
         ProcessSummaryProjection,
+        ProcessChangeFeed,
         ...HANDLERS,
+        ...GRAPHQL_RESOLVERS,
       ],
     };
   }

@@ -2,7 +2,7 @@
  * Starts the real Nest app over real HTTP on a free port, on the in-memory store or on a
  * PostgreSQL pool, with a scripted remote runner and a log capture (for secret scans).
  */
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService, Module, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
@@ -44,6 +44,10 @@ export interface TestApp {
 export interface TestAppOptions {
   pool?: Pool;
   adapters?: Partial<BatonAdapters>;
+  /** Extra providers next to the app (for example query handlers a test supplies). */
+  providers?: Provider[];
+  /** Runs before the app starts listening (middleware that must come first). */
+  beforeListen?: (app: INestApplication) => void;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -66,11 +70,17 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     },
     ...options.adapters,
   };
-  const app = await NestFactory.create(AppModule.forRoot(adapters), {
-    bodyParser: false,
-    logger: logs,
-  });
+  @Module({ imports: [AppModule.forRoot(adapters)], providers: options.providers ?? [] })
+  class TestRootModule {}
+  const app = await NestFactory.create(
+    options.providers ? TestRootModule : AppModule.forRoot(adapters),
+    {
+      bodyParser: false,
+      logger: logs,
+    },
+  );
   configureHttp(app);
+  options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
