@@ -31,9 +31,9 @@ export class ProcessChangesResolver {
 
   @ResolveField(() => ProcessType, {
     nullable: true,
-    description: 'The process as it is when this change is sent (it may have moved on since).',
+    description: 'The process as it is when this change is sent: at this revision or later.',
   })
   process(@Parent() change: ProcessChangeType): Promise<ProcessType | null> {
-    return findProcess(this.queries, change.processId);
+    return findProcess(this.queries, change.processId, change.revision);
   }
 }
