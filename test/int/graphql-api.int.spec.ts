@@ -3,6 +3,7 @@
  * the same answers as REST, Relay paging, batched nested lookups (statements counted), query
  * limits, errors that never leak, and no token anywhere in a result.
  */
+import { getIntrospectionQuery } from 'graphql';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH } from '../../src/interfaces/graphql/query-limits';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { graphql } from '../support/graphql';
@@ -305,5 +306,14 @@ describe('GraphQL API', () => {
       mutationType: null,
       subscriptionType: { name: 'Subscription' },
     });
+  });
+
+  it('lets tools run the full introspection query within the limits', async () => {
+    const { status, body } = await query(getIntrospectionQuery());
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.__schema.types.map((t: any) => t.name)).toEqual(
+      expect.arrayContaining(['Process', 'ProcessSummary', 'ProcessConnection', 'CallbackAudit']),
+    );
   });
 });
