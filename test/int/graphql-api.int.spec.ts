@@ -293,6 +293,13 @@ describe('GraphQL API', () => {
       const raw = JSON.stringify(answer.body);
       expect(raw).not.toMatch(/stacktrace|\n\s+at |node_modules|\.ts:\d/);
     }
+    // Not GraphQL at all: no query, malformed JSON, a batch (refused: it would dodge the limits).
+    const url = `${t.url}/api/graphql`;
+    for (const body of ['{}', '{"query": ', JSON.stringify([{ query: '{ counts { total } }' }])]) {
+      const answer = await call('POST', url, body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(JSON.stringify(answer.body)).not.toMatch(/stacktrace|\n\s+at |node_modules/);
+    }
     const missing = await query('{ process(id: "00000000-0000-4000-8000-000000000000") { id } }');
     expect(missing.body).toEqual({ data: { process: null } });
     expect(t.logs.lines.filter((l) => l.startsWith('error'))).toEqual([]);
