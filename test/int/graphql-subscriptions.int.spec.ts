@@ -3,13 +3,37 @@
  * embedded PostgreSQL: live events in order from the moment of subscribing, per process or all,
  * the same limits and error handling as queries, and no token in anything sent.
  */
+import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Client } from 'graphql-ws';
+import { GraphqlContext } from '../../src/interfaces/graphql/graphql-context';
 import { ProcessChangeFeed } from '../../src/application/feeds/process-change-feed';
-import { L2VPN_INPUT, SUCCESS, api } from '../support/api';
+import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { SubscriptionRecorder, graphql } from '../support/graphql';
 import { startPgTestApp } from '../support/pg-app';
 
 type PgTestApp = Awaited<ReturnType<typeof startPgTestApp>>;
+
+/** Test-only fields that show what a resolver's context carries (what authentication reads). */
+@Resolver()
+class ContextProbeResolver {
+  @Query(() => String)
+  probeQuery(@Context() context: GraphqlContext): string {
+    return JSON.stringify({ transport: context.transport, header: context.req.headers['x-probe'] });
+  }
+
+  @Subscription(() => String, { resolve: (value: string) => value })
+  async *probeSubscription(
+    @Args('note') note: string,
+    @Context() context: GraphqlContext,
+  ): AsyncGenerator<string> {
+    yield JSON.stringify({
+      note,
+      transport: context.transport,
+      params: context.connectionParams,
+      upgradePath: context.req.url,
+    });
+  }
+}
 
 const CHANGES = `
   subscription Changes($id: ID) {
@@ -28,7 +52,7 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
   const recorders: SubscriptionRecorder[] = [];
 
   beforeAll(async () => {
-    t = await startPgTestApp();
+    t = await startPgTestApp({ providers: [ContextProbeResolver] });
     rest = api(t.url);
     client = graphql(t.url).wsClient({ authorization: 'Bearer not-checked-yet' });
     feed = t.app.get(ProcessChangeFeed);
@@ -114,6 +138,27 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
       expect(seen.filter((c) => c.processId === id).map((c) => c.revision)[0]).toBe(0);
     }
     recorder.unsubscribe();
+  });
+
+  it('hands resolvers the request, and for subscriptions the connection params', async () => {
+    const { body } = await call(
+      'POST',
+      `${t.url}/api/graphql`,
+      { query: '{ probeQuery }' },
+      { 'x-probe': 'from-http' },
+    );
+    expect(JSON.parse(body.data.probeQuery)).toEqual({ transport: 'http', header: 'from-http' });
+    const probe = new SubscriptionRecorder(
+      client,
+      'subscription { probeSubscription(note: "hi") }',
+    );
+    await probe.waitFor((rs) => rs.length === 1);
+    expect(JSON.parse(probe.results[0].data.probeSubscription)).toEqual({
+      note: 'hi',
+      transport: 'websocket',
+      params: { authorization: 'Bearer not-checked-yet' },
+      upgradePath: '/api/graphql',
+    });
   });
 
   it('applies validation and query limits to subscriptions too', async () => {
