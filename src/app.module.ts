@@ -24,6 +24,12 @@ import {
   ProcessRepository,
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { EventFeed } from './application/feed/event-feed';
+import { SubscriberLag } from './application/health/subscriber-lag';
+import {
+  GetProcessAuditHandler,
+  VerifyProcessHistoryHandler,
+} from './application/queries/history-queries';
 import { GetWorkflowHandler, ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
@@ -40,6 +46,8 @@ import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { EventsFeedController } from './interfaces/rest/events-feed.controller';
+import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
@@ -70,6 +78,8 @@ const HANDLERS = [
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
   GetWorkflowHandler,
+  VerifyProcessHistoryHandler,
+  GetProcessAuditHandler,
 ];
 
 @Module({})
@@ -83,6 +93,8 @@ export class AppModule {
         ProcessesController,
         CallbacksController,
         HealthController,
+        EventsFeedController,
+        ProcessHistoryController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -105,6 +117,8 @@ export class AppModule {
         ProcessRunner,
         ProcessSummaryProjection,
         ProcessChangeFeed,
+        EventFeed,
+        SubscriberLag,
         ...HANDLERS,
         ...GRAPHQL_RESOLVERS,
       ],

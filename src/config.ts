@@ -23,6 +23,8 @@ export interface BatonConfig {
   timerPollMs: number;
   /** Processes whose folded state stays in memory (0 turns the cache off). */
   processCacheSize: number;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
+  feedHeartbeatMs: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -70,6 +72,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig =>
     logLevel,
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
+    feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };
 

@@ -87,7 +87,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       ids: randomIds,
       http: fetchHttpClient(),
       registry: buildWorkflowRegistry(),
-      runtime: { publicUrl: config.publicUrl, workflowSettings, timerPollMs: config.timerPollMs },
+      runtime: {
+        publicUrl: config.publicUrl,
+        workflowSettings,
+        timerPollMs: config.timerPollMs,
+        feedHeartbeatMs: config.feedHeartbeatMs,
+      },
       processCacheSize: config.processCacheSize,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {

@@ -6,5 +6,7 @@ export interface RuntimeConfig {
   workflowSettings: Record<string, string | undefined>;
   /** How often the runner looks for due timers (retry backoff, callback timeouts). */
   timerPollMs: number;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
+  feedHeartbeatMs?: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');

@@ -8,6 +8,11 @@ export class EventMetadataType {
   @Field() correlationId!: string;
   @Field(() => String, { nullable: true }) causationId!: string | null;
   @Field(() => Int) schemaVersion!: number;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Tamper evidence: SHA-256 chained over the stream (null before hashing began).',
+  })
+  hash?: string;
 }
 
 @ObjectType('ProcessEvent', { description: 'One recorded event of a process, as stored.' })
