@@ -5,7 +5,7 @@
  * `Last-Event-ID` (EventSource does it by itself) and gets exactly the events after it.
  */
 import {
-  BeforeApplicationShutdown,
+  OnModuleDestroy,
   Controller,
   Get,
   Header,
@@ -47,7 +47,7 @@ const streamStart = (req: Request, after: number | undefined): number => {
 @ApiTags('events')
 @Controller('api/events')
 @UsePipes(dtoValidation)
-export class EventsFeedController implements BeforeApplicationShutdown {
+export class EventsFeedController implements OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
 
   constructor(
@@ -92,8 +92,9 @@ export class EventsFeedController implements BeforeApplicationShutdown {
     return eventFeedSchema();
   }
 
-  beforeApplicationShutdown(): void {
-    // Open streams would keep the HTTP server from closing.
+  onModuleDestroy(): void {
+    // Open streams would keep the HTTP server from closing, and Apollo's drain (GraphQLModule,
+    // destroyed after this module) would wait 10 s for them: end them first of all.
     for (const stream of this.streams) stream.end();
   }
 
