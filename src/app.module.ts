@@ -3,7 +3,9 @@
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { CallbackRefusalLimiter } from './application/callbacks/refusal-limiter';
 import { ReceiveCallbackHandler } from './application/commands/receive-callback';
 import { ReportProgressHandler } from './application/commands/report-progress';
 import { ResumeProcessHandler } from './application/commands/resume-process';
@@ -18,6 +20,12 @@ import { EVENT_STORE, EventStore } from './application/ports/event-store';
 import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
+import { TIMER_STORE, TimerStore } from './application/ports/timer-store';
+import { WORK_OWNERSHIP, WorkOwnership } from './application/ports/work-ownership';
+import { SoleOwnership } from './application/ownership/sole-ownership';
+import { RuntimeEvents } from './application/runtime-events';
+import { ProcessParker } from './application/runner/process-parker';
+import { TimerSweep } from './application/runner/timer-sweep';
 import {
   DEFAULT_PROCESS_CACHE_SIZE,
   PROCESS_CACHE_SIZE,
@@ -44,11 +52,14 @@ import { ProcessRunner } from './application/runner/process-runner';
 import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
+import { AuthGuard } from './interfaces/auth/auth.guard';
+import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
+import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
@@ -61,6 +72,12 @@ export interface BatonAdapters {
   http: HttpClient;
   registry: WorkflowRegistry;
   runtime: RuntimeConfig;
+  /** Durable timers, written by the event store's appends (usually the event store itself). */
+  timers: TimerStore;
+  /** Which processes this instance drives (default: all of them, SoleOwnership). */
+  ownership?: WorkOwnership;
+  /** API keys (hashes) and OIDC settings the requests are authenticated against. */
+  auth: AuthSettings;
   /** Processes whose folded state the repository keeps in memory (default 1000). */
   processCacheSize?: number;
 }
@@ -87,7 +104,7 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), graphqlApiModule()],
+      imports: [CqrsModule.forRoot(), DiscoveryModule, graphqlApiModule()],
       controllers: [
         WorkflowsController,
         ProcessesController,
@@ -105,6 +122,17 @@ export class AppModule {
         { provide: HTTP_CLIENT, useValue: adapters.http },
         { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
         { provide: WorkflowRegistry, useValue: adapters.registry },
+        { provide: TIMER_STORE, useValue: adapters.timers },
+        { provide: WORK_OWNERSHIP, useValue: adapters.ownership ?? new SoleOwnership() },
+        RuntimeEvents,
+        ProcessParker,
+        TimerSweep,
+        { provide: AUTH_SETTINGS, useValue: adapters.auth },
+        Authenticator,
+        // Every route is authenticated and checked against its declared access (admin if none).
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: InputLimitsInterceptor },
+        CallbackRefusalLimiter,
         {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,

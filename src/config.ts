@@ -2,9 +2,21 @@
  * The one place environment variables are read (DESIGN §8). Bad values stop start-up with a
  * message naming the variable, rather than surfacing later as a confusing failure.
  */
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
+import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './interfaces/auth/oidc';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface CallbackRefusalLimits {
+  /** Refused callback attempts per process per window before it answers 429. */
+  perProcess: number;
+  /** Refused callback attempts per client address per window before it answers 429. */
+  perAddress: number;
+  windowMs: number;
+}
 
 export interface BatonConfig {
   port: number;
@@ -23,6 +35,27 @@ export interface BatonConfig {
   timerPollMs: number;
   /** Processes whose folded state stays in memory (0 turns the cache off). */
   processCacheSize: number;
+  /** How often each instance looks for free partitions: bounds a dead instance's takeover. */
+  ownershipCheckMs: number;
+  /** Partitions processes are spread over; every instance on one database must agree. */
+  partitions: number;
+  stepTimeoutMs: number;
+  shutdownGraceMs: number;
+  maxDriveFailures: number;
+  /** PostgreSQL: connecting, one statement, waiting for a lock (milliseconds). */
+  pgConnectTimeoutMs: number;
+  pgStatementTimeoutMs: number;
+  pgLockTimeoutMs: number;
+  /** API keys from API_KEYS and API_KEYS_FILE (hashes only). */
+  apiKeys: ApiKeyEntry[];
+  oidc: OidcSettings | null;
+  /** Origins allowed to call the API from a browser; empty = CORS off. */
+  corsOrigins: string[];
+  /** Express's `trust proxy` (who may set X-Forwarded-For), or null for none. */
+  trustProxy: string | null;
+  /** Shared secrets of workflows whose callbacks must be signed (X-Baton-Signature). */
+  callbackSecrets: Record<string, string>;
+  callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
 }
@@ -38,6 +71,12 @@ const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => 
   return value;
 };
 
+const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const value = int(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be at least 1`);
+  return value;
+};
+
 const url = (env: NodeJS.ProcessEnv, name: string): string | null => {
   const raw = env[name];
   if (!raw) return null;
@@ -49,29 +88,155 @@ const url = (env: NodeJS.ProcessEnv, name: string): string | null => {
   return raw.replace(/\/$/, '');
 };
 
+/** The schemes @eventstore/db-client 6 understands; anything else is a typo worth stopping for. */
+const eventstoreConnectionString = (env: NodeJS.ProcessEnv): string | null => {
+  const raw = env.EVENTSTORE_CONNECTION_STRING;
+  if (!raw) return null;
+  if (!/^esdb(\+discover)?:\/\//.test(raw)) {
+    // Not echoed: a connection string may carry a password.
+    throw new Error(
+      'EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (for example esdb://localhost:2113?tls=false)',
+    );
+  }
+  return raw;
+};
+
+const fileText = (name: string, file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+  }
+};
+
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+export const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+
+const apiKeys = (env: NodeJS.ProcessEnv): ApiKeyEntry[] => [
+  ...(env.API_KEYS ? parseApiKeyLines(env.API_KEYS, 'API_KEYS') : []),
+  ...(env.API_KEYS_FILE
+    ? parseApiKeyLines(fileText('API_KEYS_FILE', env.API_KEYS_FILE), 'API_KEYS_FILE')
+    : []),
+];
+
+const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
+  const issuer = env.OIDC_ISSUER;
+  if (!issuer) return null;
+  const audience = env.OIDC_AUDIENCE;
+  if (!audience) throw new Error('OIDC_AUDIENCE must be set with OIDC_ISSUER');
+  const jwksUrl = url(env, 'OIDC_JWKS_URL');
+  const publicKeyPem =
+    env.OIDC_PUBLIC_KEY ||
+    (env.OIDC_PUBLIC_KEY_FILE ? fileText('OIDC_PUBLIC_KEY_FILE', env.OIDC_PUBLIC_KEY_FILE) : null);
+  if (!jwksUrl === !publicKeyPem)
+    throw new Error(
+      'OIDC_ISSUER needs exactly one of OIDC_JWKS_URL or OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE',
+    );
+  if (publicKeyPem) {
+    try {
+      createPublicKey(publicKeyPem);
+    } catch {
+      throw new Error('OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE must hold a PEM public key');
+    }
+  }
+  const algorithms = list(env.OIDC_ALGORITHMS);
+  if (algorithms.some((a) => a.startsWith('HS') || a === 'none'))
+    throw new Error(
+      'OIDC_ALGORITHMS: only public-key algorithms (RS*, PS*, ES*, EdDSA) are accepted',
+    );
+  return {
+    issuer,
+    audience,
+    jwksUrl,
+    publicKeyPem,
+    clockSkewSeconds: int(env, 'OIDC_CLOCK_SKEW_S', 60),
+    rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
+    userClaim: env.OIDC_USER_CLAIM || 'preferred_username',
+    algorithms: algorithms.length > 0 ? algorithms : DEFAULT_OIDC_ALGORITHMS,
+  };
+};
+
+/** `workflow=secret` pairs: callbacks to that workflow's processes must be signed with it. */
+const callbackSecrets = (env: NodeJS.ProcessEnv): Record<string, string> => {
+  const secrets: Record<string, string> = {};
+  for (const pair of list(env.CALLBACK_HMAC_SECRETS)) {
+    const at = pair.indexOf('=');
+    const workflow = pair.slice(0, at);
+    const secret = pair.slice(at + 1);
+    if (at <= 0 || secret.length < 16)
+      throw new Error(
+        'CALLBACK_HMAC_SECRETS must be workflow=secret pairs, each secret at least 16 characters',
+      );
+    secrets[workflow] = secret;
+  }
+  return secrets;
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig => {
   const port = int(env, 'PORT', 8080);
   const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
     throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const production = env.NODE_ENV === 'production';
   const ansibleProxyUrl = url(env, 'ANSIBLE_PROXY_URL');
-  const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl ? 'off' : 'on');
+  const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl || production ? 'off' : 'on');
   if (!['on', 'off'].includes(simulatorSetting))
     throw new Error('RUNNER_SIMULATOR must be "on" or "off"');
+  if (production && simulatorSetting === 'on')
+    throw new Error(
+      'RUNNER_SIMULATOR=on with NODE_ENV=production: the bundled LSO simulator runs no playbook and is never started in production',
+    );
+  if (production && !ansibleProxyUrl)
+    throw new Error(
+      'NODE_ENV=production needs ANSIBLE_PROXY_URL (the LSO-compatible runner); the bundled simulator, which runs no playbook, is never started in production',
+    );
+  const keys = apiKeys(env);
+  const oidcSettings = oidc(env);
+  const credentialsConfigured = keys.length > 0 || oidcSettings !== null;
+  // Without credentials only this machine may connect (npm start then prints an admin key).
+  const host = env.HOST || (credentialsConfigured ? '0.0.0.0' : '127.0.0.1');
+  if (!isLoopback(host) && !credentialsConfigured)
+    throw new Error(
+      `HOST=${host} is reachable from other machines, but no credentials are configured: set API_KEYS, API_KEYS_FILE or OIDC_ISSUER (README, "Security"), or listen on HOST=127.0.0.1`,
+    );
   return {
     port,
-    host: env.HOST ?? '0.0.0.0',
+    host,
     publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     embeddedPostgresPort: int(env, 'EMBEDDED_POSTGRES_PORT', 54329),
-    eventstoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || null,
+    eventstoreConnectionString: eventstoreConnectionString(env),
     ansibleProxyUrl,
     runnerSimulator: simulatorSetting === 'on',
     simulatorPort: int(env, 'SIMULATOR_PORT', 8081),
     logLevel,
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
+    ownershipCheckMs: positive(env, 'OWNERSHIP_CHECK_MS', 2000),
+    partitions: positive(env, 'RUNNER_PARTITIONS', 32),
+    stepTimeoutMs: positive(env, 'STEP_TIMEOUT_MS', 60_000),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    maxDriveFailures: positive(env, 'MAX_DRIVE_FAILURES', 5),
+    pgConnectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS', 5000),
+    pgStatementTimeoutMs: positive(env, 'PG_STATEMENT_TIMEOUT_MS', 30_000),
+    pgLockTimeoutMs: positive(env, 'PG_LOCK_TIMEOUT_MS', 10_000),
+    apiKeys: keys,
+    oidc: oidcSettings,
+    corsOrigins: list(env.CORS_ORIGINS),
+    trustProxy: env.TRUST_PROXY || null,
+    callbackSecrets: callbackSecrets(env),
+    callbackRefusalLimits: {
+      perProcess: int(env, 'CALLBACK_REFUSALS_PER_PROCESS', 20),
+      perAddress: int(env, 'CALLBACK_REFUSALS_PER_ADDRESS', 60),
+      windowMs: 60_000,
+    },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };

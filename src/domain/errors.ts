@@ -2,7 +2,15 @@
  * Domain errors carry a stable `code`; the HTTP layer maps codes to status codes in one filter.
  * Messages are safe to show to clients: they never contain tokens or other secrets.
  */
-export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'ILLEGAL_STATE' | 'GONE' | 'CONFLICT';
+export type DomainErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'ILLEGAL_STATE'
+  | 'GONE'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -49,6 +57,21 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
 }
 
+/** The caller is known but may not do this (an input step restricted to other roles). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** The caller could not prove who it is (a callback without the workflow's signature). */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Too many refused attempts from this address or at this process: nothing is looked at. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
+}
+
 /**
  * Thrown by a step to fail the process with a message for the operator and details (for
  * example the callback payload) for diagnosis. Not retryable: a human must look first.
@@ -67,6 +90,14 @@ export class ProcessFailureError extends Error {
 /** A failure that an automatic retry may cure (a timeout, a 503 from a remote service). */
 export class RetryableStepError extends ProcessFailureError {
   override readonly retryable = true;
+}
+
+/** A step ran past its deadline (STEP_TIMEOUT_MS): it may well pass on a second try. */
+export class StepDeadlineError extends RetryableStepError {
+  constructor(readonly timeoutMs: number) {
+    super(`Step exceeded its deadline of ${timeoutMs} ms`);
+    this.name = 'StepDeadlineError';
+  }
 }
 
 export const assertNever = (value: never): never => {

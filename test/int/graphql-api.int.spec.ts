@@ -1,11 +1,13 @@
 /**
  * GraphQL at /api/graphql on the running app and embedded PostgreSQL: real queries over HTTP,
  * the same answers as REST, Relay paging, batched nested lookups (statements counted), query
- * limits, errors that never leak, and no token anywhere in a result.
+ * limits, errors that never leak, and no token anywhere in a result. Queries are made as the
+ * test auditor (the least role GraphQL needs); without a valid key the answer is 401.
  */
 import { getIntrospectionQuery } from 'graphql';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH } from '../../src/interfaces/graphql/query-limits';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import { graphql } from '../support/graphql';
 import { interimReadModelProviders } from '../support/interim-read-model-handlers';
 import { startPgTestApp } from '../support/pg-app';
@@ -50,12 +52,12 @@ describe('GraphQL API', () => {
         counter.attach(pool);
         return {
           providers: interimReadModelProviders(pool),
-          beforeListen: (app) => counter.track(app, '/api/graphql'),
+          configure: (app) => counter.track(app, '/api/graphql'),
         };
       },
     });
     rest = api(t.url);
-    gql = graphql(t.url);
+    gql = graphql(t.url, TEST_KEYS.auditor);
   });
   afterAll(() => t?.close());
 
@@ -89,6 +91,22 @@ describe('GraphQL API', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+
+  it('needs a valid key: without one the answer is 401 UNAUTHENTICATED, with no data', async () => {
+    const q = '{ workflows { name } counts { total } }';
+    for (const key of [null, 'not-a-key']) {
+      const answer = await graphql(t.url, key).query(q);
+      answers.push(JSON.stringify(answer.body));
+      expect(answer.status).toBe(401);
+      expect(answer.headers?.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(answer.body.data ?? null).toBeNull();
+      expect(answer.body.errors?.map((e) => e.extensions?.code)).toContain('UNAUTHENTICATED');
+    }
+    const asAuditor = await query(q);
+    expect(asAuditor.status).toBe(200);
+    expect(asAuditor.body.errors).toBeUndefined();
+    expect(asAuditor.body.data?.counts.total).toEqual(expect.any(Number));
+  });
 
   it('lists the workflows with their initial form and steps', async () => {
     const { status, body } = await query(

@@ -1,19 +1,23 @@
 /**
  * `processChanged` over a real WebSocket with a graphql-ws client, against the running app on
  * embedded PostgreSQL: live events in order from the moment of subscribing, per process or all,
- * the same limits and error handling as queries, and no token in anything sent.
+ * the same limits and error handling as queries, and no token in anything sent. The connection
+ * authenticates in `connectionParams` (as the test auditor); without a valid key it is refused.
  */
 import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Client } from 'graphql-ws';
+import { Roles } from '../../src/interfaces/auth/access';
 import { GraphqlContext } from '../../src/interfaces/graphql/graphql-context';
 import { ProcessChangeFeed } from '../../src/application/feeds/process-change-feed';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import { SubscriptionRecorder, graphql } from '../support/graphql';
 import { startPgTestApp } from '../support/pg-app';
 
 type PgTestApp = Awaited<ReturnType<typeof startPgTestApp>>;
 
 /** Test-only fields that show what a resolver's context carries (what authentication reads). */
+@Roles('auditor')
 @Resolver()
 class ContextProbeResolver {
   @Query(() => String)
@@ -31,6 +35,7 @@ class ContextProbeResolver {
       transport: context.transport,
       params: context.connectionParams,
       upgradePath: context.req.url,
+      actor: context.actor?.name,
     });
   }
 }
@@ -54,7 +59,7 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
   beforeAll(async () => {
     t = await startPgTestApp({ providers: [ContextProbeResolver] });
     rest = api(t.url);
-    client = graphql(t.url).wsClient({ authorization: 'Bearer not-checked-yet' });
+    client = graphql(t.url, TEST_KEYS.auditor).wsClient();
     feed = t.app.get(ProcessChangeFeed);
   });
   afterAll(async () => {
@@ -156,9 +161,39 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
     expect(JSON.parse(probe.results[0].data.probeSubscription)).toEqual({
       note: 'hi',
       transport: 'websocket',
-      params: { authorization: 'Bearer not-checked-yet' },
+      params: { Authorization: `Bearer ${TEST_KEYS.auditor}` },
       upgradePath: '/api/graphql',
+      actor: 'test-auditor',
     });
+  });
+
+  it('refuses a connection without a valid key before any subscription runs', async () => {
+    const followers = feed.followerCount;
+    const attempts = [{}, { Authorization: 'Bearer not-a-key' }, { 'X-API-Key': 'not-a-key' }];
+    const refused = await Promise.all(
+      attempts.map(async (params) => {
+        const stranger = graphql(t.url, null).wsClient(params);
+        const recorder = new SubscriptionRecorder(stranger, CHANGES);
+        const deadline = Date.now() + 15_000;
+        while (!recorder.error && !recorder.completed && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        await stranger.dispose();
+        return { code: (recorder.error as { code?: number })?.code, results: recorder.results };
+      }),
+    );
+    // graphql-ws closes the socket with 4403 Forbidden when onConnect refuses.
+    expect(refused).toEqual(attempts.map(() => ({ code: 4403, results: [] })));
+    expect(feed.followerCount).toBe(followers);
+
+    // The key may come as X-API-Key too, and any role reaches the auditor's subscription.
+    const operator = graphql(t.url, null).wsClient({ 'x-api-key': TEST_KEYS.operator });
+    const probe = new SubscriptionRecorder(
+      operator,
+      'subscription { probeSubscription(note: "k") }',
+    );
+    await probe.waitFor((rs) => rs.length === 1);
+    expect(JSON.parse(probe.results[0].data.probeSubscription).actor).toBe('test-operator');
+    await operator.dispose();
   });
 
   it('applies validation and query limits to subscriptions too', async () => {

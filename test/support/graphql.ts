@@ -5,20 +5,29 @@
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Answer, call } from './api';
+import { TEST_KEYS } from './auth';
 
 export interface GraphqlResult<T = any> {
   data?: T;
   errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
 }
 
-export const graphql = (base: string) => ({
+/**
+ * A client for one Baton's GraphQL, authenticated with `key` (default: the test admin; null
+ * sends no credential), as `Authorization: Bearer` over HTTP and in `connectionParams` over
+ * WebSocket.
+ */
+export const graphql = (base: string, key: string | null = TEST_KEYS.admin) => ({
   query: <T = any>(
     query: string,
     variables?: Record<string, unknown>,
-  ): Promise<Answer<GraphqlResult<T>>> => call('POST', `${base}/api/graphql`, { query, variables }),
+  ): Promise<Answer<GraphqlResult<T>>> =>
+    call('POST', `${base}/api/graphql`, { query, variables }, {}, { key }),
 
   /** A graphql-ws client on the app's /api/graphql; dispose() it when done. */
-  wsClient: (connectionParams: Record<string, unknown> = {}): Client =>
+  wsClient: (
+    connectionParams: Record<string, unknown> = key ? { Authorization: `Bearer ${key}` } : {},
+  ): Client =>
     createClient({
       url: `${base.replace(/^http/, 'ws')}/api/graphql`,
       webSocketImpl: WebSocket,

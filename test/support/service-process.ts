@@ -4,6 +4,8 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { call } from './api';
+import { TEST_API_KEYS_ENV } from './auth';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -11,17 +13,28 @@ export interface ServiceProcess {
   url: string;
   child: ChildProcess;
   output(): string;
+  /** Resolves when output after `from` (a length of output()) matches, with the match. */
+  waitForOutput(pattern: RegExp, from?: number, timeoutMs?: number): Promise<RegExpMatchArray>;
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * `compiled`: run dist/main.js (npm run build first), which starts in a fraction of the time
+ * ts-node needs; the fault tests restart services dozens of times.
+ */
 export const startServiceProcess = async (
   env: Record<string, string>,
   timeoutMs = 90_000,
+  { compiled = false }: { compiled?: boolean } = {},
 ): Promise<ServiceProcess> => {
   let output = '';
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const args = compiled
+    ? ['dist/main.js']
+    : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'debug', ...env },
+    // Known keys by default (TEST_KEYS); a test of the unconfigured start passes API_KEYS: ''.
+    env: { ...process.env, LOG_LEVEL: 'debug', API_KEYS: TEST_API_KEYS_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -35,8 +48,8 @@ export const startServiceProcess = async (
       child.kill('SIGKILL');
       throw new Error(`service not healthy within ${timeoutMs} ms:\n${output}`);
     }
-    const healthy = await fetch(`${url}/health`)
-      .then((r) => r.ok)
+    const healthy = await call('GET', `${url}/health`, undefined, {}, { key: null })
+      .then((r) => r.status === 200)
       .catch(() => false);
     if (healthy) break;
     await new Promise((r) => setTimeout(r, 200));
@@ -45,6 +58,15 @@ export const startServiceProcess = async (
     url,
     child,
     output: () => output,
+    waitForOutput: async (pattern, from = 0, waitMs = 60_000) => {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const match = output.slice(from).match(pattern);
+        if (match) return match;
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in the service's output`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

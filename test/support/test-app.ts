@@ -1,21 +1,25 @@
 /**
- * Starts the real Nest app over real HTTP on a free port, on the in-memory store or on a
- * PostgreSQL pool, with a scripted remote runner and a log capture (for secret scans).
+ * Starts the real Nest app over real HTTP on a free port, on the in-memory store, on a
+ * PostgreSQL pool, or on an event store handed in (read models then in the pool), with a
+ * scripted remote runner and a log capture (for secret scans).
  */
 import { INestApplication, LoggerService, Module, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from '../../src/app.module';
+import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
-import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from '../../src/workflows';
+import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
 
 export class CapturingLogger implements LoggerService {
@@ -46,18 +50,24 @@ export interface TestAppOptions {
   adapters?: Partial<BatonAdapters>;
   /** Extra providers next to the app (for example query handlers a test supplies). */
   providers?: Provider[];
-  /** Runs before the app starts listening (middleware that must come first). */
-  beforeListen?: (app: INestApplication) => void;
+  /** Runs after the HTTP set-up, before the app listens (serving the UI, middleware first in line). */
+  configure?: (app: INestApplication) => void;
+  /** Merged into the default runtime settings (limits, callback secrets, …). */
+  runtime?: Partial<RuntimeConfig>;
+  http?: HttpOptions;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
   const remote = new ScriptedRemote();
   const logs = new CapturingLogger();
   const { pool } = options;
-  const eventStore = pool ? new PgEventStore(pool) : new InMemoryEventStore();
+  // An event store handed in (EventStoreDB) is closed with the app like the default one.
+  const eventStore =
+    options.adapters?.eventStore ?? (pool ? new PgEventStore(pool) : new InMemoryEventStore());
   const adapters: BatonAdapters = {
     eventStore,
     checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),
+    timers: pool ? new PgTimerStore(pool) : (eventStore as InMemoryEventStore),
     summaries: pool ? new PgProcessSummaryStore(pool) : new InMemoryProcessSummaryStore(),
     clock: systemClock,
     ids: randomIds,
@@ -67,7 +77,9 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       publicUrl: 'http://placeholder',
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
+      ...options.runtime,
     },
+    auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
   @Module({ imports: [AppModule.forRoot(adapters)], providers: options.providers ?? [] })
@@ -79,8 +91,8 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       logger: logs,
     },
   );
-  configureHttp(app);
-  options.beforeListen?.(app);
+  configureHttp(app, options.http);
+  options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -1,11 +1,13 @@
+import { Actor } from '../../domain/access/roles';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProcessRepository } from '../process/process-repository';
 
 export class RetryProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -16,10 +18,15 @@ export class RetryProcessHandler implements ICommandHandler<RetryProcessCommand,
   constructor(private readonly repository: ProcessRepository) {}
 
   async execute(cmd: RetryProcessCommand): Promise<void> {
-    await this.repository.execute(
+    await this.repository.executeOnce(
       cmd.processId,
-      { type: 'RetryProcess', by: cmd.actor },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      { type: 'RetryProcess', by: cmd.actor.name },
+      {
+        actor: cmd.actor.name,
+        correlationId: cmd.correlationId,
+        causationId: null,
+        idempotencyKey: cmd.idempotencyKey,
+      },
     );
   }
 }
@@ -28,8 +35,9 @@ export class AbortProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
     readonly reason: string,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -40,10 +48,15 @@ export class AbortProcessHandler implements ICommandHandler<AbortProcessCommand,
   constructor(private readonly repository: ProcessRepository) {}
 
   async execute(cmd: AbortProcessCommand): Promise<void> {
-    await this.repository.execute(
+    await this.repository.executeOnce(
       cmd.processId,
-      { type: 'AbortProcess', by: cmd.actor, reason: cmd.reason },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      { type: 'AbortProcess', by: cmd.actor.name, reason: cmd.reason },
+      {
+        actor: cmd.actor.name,
+        correlationId: cmd.correlationId,
+        causationId: null,
+        idempotencyKey: cmd.idempotencyKey,
+      },
     );
   }
 }

@@ -50,6 +50,7 @@ export interface ProcessDetail {
   form: {
     step: string;
     assignee: string;
+    roles: string[] | null;
     title: string;
     schema: JsonObject;
     values: JsonObject;
@@ -63,6 +64,8 @@ export interface ProcessDetail {
     retryable: boolean;
     retryAt: string | null;
   } | null;
+  /** The runner gave up on it (ProcessParked): why, and after how many attempts. Retry resumes. */
+  parked: { reason: string; attempts: number; at: string } | null;
   revision: number;
   startedAt: string | null;
   updatedAt: string | null;
@@ -155,6 +158,8 @@ export const describeProcess = (
       ? {
           step: state.pendingForm.name,
           assignee: state.pendingForm.assignee,
+          // Who may confirm; null = any operator.
+          roles: state.pendingForm.roles ?? null,
           ...state.pendingForm.form,
         }
       : null,
@@ -170,6 +175,7 @@ export const describeProcess = (
       : null,
     failedReason: failure?.error.message ?? null,
     failure: failure ? { step: failure.name, ...failure.error, retryAt: state.retryAt } : null,
+    parked: state.parked,
     revision: state.revision,
     startedAt: state.startedAt,
     updatedAt: state.updatedAt,

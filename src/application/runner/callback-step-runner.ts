@@ -12,7 +12,7 @@ import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { StepContextFactory } from './step-context';
-import { asDelta, attempt, completeStep } from './step-outcome';
+import { asDelta, completeStep } from './step-outcome';
 
 @Injectable()
 export class CallbackStepRunner {
@@ -56,12 +56,12 @@ export class CallbackStepRunner {
     );
     const route = callbackRoute(state.processId, token);
     const callbackUrl = `${this.config.publicUrl}${route}`;
-    const ctx = this.contexts.create(definition, state, {
-      callbackRoute: route,
-      callbackUrl,
-      progressUrl: `${callbackUrl}/progress`,
-    });
-    const outcome = await attempt(this.clock, () => current.action.fn(state.state, ctx));
+    const outcome = await this.contexts.run(
+      definition,
+      state,
+      (ctx) => current.action.fn(state.state, ctx),
+      { callbackRoute: route, callbackUrl, progressUrl: `${callbackUrl}/progress` },
+    );
     // No `known` state: the callback may well have arrived while the action ran.
     return this.repository.execute(
       state.processId,
@@ -107,8 +107,7 @@ export class CallbackStepRunner {
   ): Promise<ExecutionResult> {
     const result = { [current.resultKey]: payload };
     const validate = current.validate;
-    const ctx = this.contexts.create(definition, state);
-    const outcome = await attempt(this.clock, async () => ({
+    const outcome = await this.contexts.run(definition, state, async (ctx) => ({
       ...result,
       ...(validate ? asDelta(await validate.fn({ ...state.state, ...result }, ctx)) : {}),
     }));

@@ -56,8 +56,7 @@ export class StepRunner {
     context: CommandContext,
   ): Promise<ExecutionResult> {
     const { index } = state;
-    const ctx = this.contexts.create(definition, state);
-    const outcome = await attempt(this.clock, async () =>
+    const outcome = await this.contexts.run(definition, state, async (ctx) =>
       asDelta(await current.fn(state.state, ctx)),
     );
     if (outcome.ok) {
@@ -125,6 +124,7 @@ export class StepRunner {
         name: current.name,
         assignee: current.assignee,
         form: outcome.value,
+        ...(current.roles ? { roles: [...current.roles] } : {}),
       },
       context,
       state,

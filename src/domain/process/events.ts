@@ -39,6 +39,7 @@ export type FormSnapshot = Static<typeof FORM_SNAPSHOT>;
 
 export const CALLBACK_REJECTION_REASON = oneOfStrings(
   'invalid_payload',
+  'invalid_signature',
   'already_used',
   'revoked',
   'expired',
@@ -59,6 +60,9 @@ export const EVENT_CATALOGUE = {
     workflowVersion: integer({ minimum: 1 }),
     input: jsonObject('The validated initial form input'),
     state: jsonObject('The initial state'),
+    by: optional(
+      string({ description: 'Who started it (absent in histories from before authentication)' }),
+    ),
   }),
   StepCompleted: object({
     index: stepIndex(),
@@ -112,6 +116,9 @@ export const EVENT_CATALOGUE = {
     name: stepName(),
     assignee: string(),
     form: FORM_SNAPSHOT,
+    roles: optional(
+      arrayOf(string({ description: 'Who may confirm: any of these roles; absent = operators' })),
+    ),
   }),
   ConfirmationGiven: object({
     index: stepIndex(),
@@ -122,13 +129,32 @@ export const EVENT_CATALOGUE = {
   ProcessRetried: object({ by: string(), fromIndex: stepIndex() }),
   ProcessAborted: object({ by: string(), reason: string() }),
   ProcessCompleted: object({}),
+  /** The runner gave up on the process after repeated unexpected failures; an operator looks. */
+  ProcessParked: object({
+    reason: string({ description: 'What kept failing' }),
+    attempts: integer({ minimum: 1 }),
+  }),
+  /** An operator handed a parked process back to the runner (retry). */
+  ProcessUnparked: object({ by: string() }),
 };
 
 export type ProcessEventType = keyof typeof EVENT_CATALOGUE;
 
-export type ProcessEvent = {
+export type StoredProcessEvent = {
   [K in ProcessEventType]: { type: K; data: Static<(typeof EVENT_CATALOGUE)[K]> };
 }[ProcessEventType];
+
+/**
+ * Never stored: what a stored event this build does not know becomes when read (a newer
+ * version wrote it during a rolling deploy; see upcast.ts). It parks the process instead of
+ * breaking every fold that meets it.
+ */
+export interface EventNotUnderstood {
+  type: 'EventNotUnderstood';
+  data: { type: string; schemaVersion: number };
+}
+
+export type ProcessEvent = StoredProcessEvent | EventNotUnderstood;
 
 export const PROCESS_EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as ProcessEventType[];
 
@@ -138,7 +164,7 @@ export const isProcessEventType = (type: string): type is ProcessEventType =>
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;
 
-const PROCESS_STREAM_PREFIX = 'process-';
+export const PROCESS_STREAM_PREFIX = 'process-';
 
 export const processStreamId = (processId: string): string =>
   `${PROCESS_STREAM_PREFIX}${processId}`;

@@ -64,12 +64,4 @@ export class InMemoryProcessSummaryStore implements ProcessSummaryStore {
     const last = items[items.length - 1];
     return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
   }
-
-  async due(now: Date, limit: number): Promise<string[]> {
-    const iso = now.toISOString();
-    return [...this.rows.values()]
-      .filter((r) => r.wakeAt !== null && r.wakeAt <= iso)
-      .slice(0, limit)
-      .map((r) => r.processId);
-  }
 }

@@ -150,12 +150,4 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
-
-  async due(now: Date, limit: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ process_id: string }>(
-      'SELECT process_id FROM process_summaries WHERE wake_at <= $1 ORDER BY wake_at LIMIT $2',
-      [now, limit],
-    );
-    return rows.map((r) => r.process_id);
-  }
 }

@@ -5,9 +5,12 @@
  */
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { ServerOptions } from 'graphql-ws';
 import { GraphQLError, GraphQLSchema, parse, validate } from 'graphql';
+import { Authenticator } from '../auth/authenticator';
+import { accessStatusPlugin, authenticateConnection } from './graphql-auth';
 import { formatGraphqlError, formatGraphqlErrors } from './graphql-errors';
 import { httpContext, websocketContext } from './graphql-context';
 import { queryLimitErrors, queryLimitsPlugin } from './query-limits';
@@ -67,9 +70,13 @@ const checkSubscription = (schema: GraphQLSchema, payload: SubscribePayload) => 
 };
 
 /** Nest passes these on to graphql-ws' useServer as they are; its type lists only a few. */
-const graphqlWsOptions = (schema: () => GraphQLSchema): GraphQLWsSubscriptionsConfig => {
+const graphqlWsOptions = (
+  schema: () => GraphQLSchema,
+  authenticator: () => Authenticator,
+): GraphQLWsSubscriptionsConfig => {
   const options: Partial<ServerOptions> & { path: string } = {
     path: GRAPHQL_PATH,
+    onConnect: authenticateConnection(authenticator),
     context: websocketContext,
     onSubscribe: (_ctx, _id, payload) => checkSubscription(schema(), payload),
     onError: (_ctx, _id, _payload, errors) => formatGraphqlErrors(errors),
@@ -82,20 +89,31 @@ const graphqlWsOptions = (schema: () => GraphQLSchema): GraphQLWsSubscriptionsCo
 export const graphqlApiModule = (): DynamicModule => {
   // Known once Nest has built the schema; only subscriptions need it by hand.
   let schema: GraphQLSchema | undefined;
-  return GraphQLModule.forRoot<ApolloDriverConfig>({
+  return GraphQLModule.forRootAsync<ApolloDriverConfig>({
     driver: ApolloDriver,
-    path: GRAPHQL_PATH,
-    autoSchemaFile: true,
-    sortSchema: true,
-    transformSchema: (built) => (schema = built),
-    resolvers: { JSON: JsonScalar, Timestamp: TimestampScalar },
-    playground: false,
-    introspection: true,
-    includeStacktraceInErrorResponses: false,
-    autoTransformHttpErrors: false,
-    formatError: formatGraphqlError,
-    plugins: [queryLimitsPlugin],
-    context: httpContext,
-    subscriptions: { 'graphql-ws': graphqlWsOptions(() => schema!) },
+    // The Authenticator belongs to the app module; looked up when the first connection opens.
+    inject: [ModuleRef],
+    useFactory: (modules: ModuleRef) => ({
+      path: GRAPHQL_PATH,
+      autoSchemaFile: true,
+      sortSchema: true,
+      transformSchema: (built: GraphQLSchema) => (schema = built),
+      resolvers: { JSON: JsonScalar, Timestamp: TimestampScalar },
+      playground: false,
+      introspection: true,
+      includeStacktraceInErrorResponses: false,
+      autoTransformHttpErrors: false,
+      formatError: formatGraphqlError,
+      plugins: [queryLimitsPlugin, accessStatusPlugin],
+      // Nest would reset every executed answer to 200; a refused credential must stay a 401.
+      preserveHttpStatusForExecutionErrors: false,
+      context: httpContext,
+      subscriptions: {
+        'graphql-ws': graphqlWsOptions(
+          () => schema!,
+          () => modules.get(Authenticator, { strict: false }),
+        ),
+      },
+    }),
   });
 };

@@ -10,7 +10,9 @@ import { toProcessChange } from '../event-view';
 import { findProcess } from '../find-process';
 import { ProcessChangeType } from '../types/process-change.types';
 import { ProcessType } from '../types/process.types';
+import { Roles } from '../../auth/access';
 
+@Roles('auditor')
 @Resolver(() => ProcessChangeType)
 export class ProcessChangesResolver {
   constructor(

@@ -16,7 +16,9 @@ import { ProcessConnectionType, ProcessFilterInput } from '../types/connection.t
 import { ProcessEventType } from '../types/event.types';
 import { ProcessHeaderType, ProcessType } from '../types/process.types';
 import { WorkflowType } from '../types/workflow.types';
+import { Roles } from '../../auth/access';
 
+@Roles('auditor')
 @Resolver(() => ProcessHeaderType)
 export class ProcessHeaderFieldsResolver {
   constructor(private readonly queries: QueryBus) {}
@@ -48,6 +50,7 @@ export class ProcessHeaderFieldsResolver {
   }
 }
 
+@Roles('auditor')
 @Resolver(() => ProcessType)
 export class ProcessFieldsResolver {
   constructor(private readonly queries: QueryBus) {}
@@ -62,6 +65,7 @@ export class ProcessFieldsResolver {
   }
 }
 
+@Roles('auditor')
 @Resolver(() => WorkflowType)
 export class WorkflowFieldsResolver {
   constructor(private readonly queries: QueryBus) {}

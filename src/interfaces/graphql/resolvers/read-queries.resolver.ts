@@ -23,7 +23,9 @@ import { ProcessCountsType, toCountsType } from '../types/counts.types';
 import { ProcessEventType } from '../types/event.types';
 import { ProcessType } from '../types/process.types';
 import { WorkflowType } from '../types/workflow.types';
+import { Roles } from '../../auth/access';
 
+@Roles('auditor')
 @Resolver()
 export class ReadQueriesResolver {
   constructor(private readonly queries: QueryBus) {}

@@ -60,6 +60,7 @@ export const CallbackRejectionReasonEnum = enumOf<CallbackRejectionReason>(
   'CallbackRejectionReason',
   {
     invalid_payload: true,
+    invalid_signature: true,
     already_used: true,
     revoked: true,
     expired: true,
