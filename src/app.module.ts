@@ -18,7 +18,9 @@ import { CHECKPOINT_STORE, CheckpointStore } from './application/ports/checkpoin
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './application/ports/clock';
 import { EVENT_STORE, EventStore } from './application/ports/event-store';
 import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
+import { CALLBACK_AUDIT_STORE, CallbackAuditStore } from './application/ports/callback-audit';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
+import { STEP_LOG_STORE, StepLogStore } from './application/ports/step-log';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
 import { TIMER_STORE, TimerStore } from './application/ports/timer-store';
 import { WORK_OWNERSHIP, WorkOwnership } from './application/ports/work-ownership';
@@ -31,7 +33,12 @@ import {
   PROCESS_CACHE_SIZE,
   ProcessRepository,
 } from './application/process/process-repository';
+import { CallbackAuditProjection } from './application/projections/callback-audit.projection';
+import { OnlineRebuilds } from './application/projections/online-rebuild';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { PROJECTIONS, Projection } from './application/projections/projection';
+import { ProjectionRunner } from './application/projections/projection-runner';
+import { StepLogProjection } from './application/projections/step-log.projection';
 import { EventFeed } from './application/feed/event-feed';
 import { SubscriberLag } from './application/health/subscriber-lag';
 import {
@@ -46,6 +53,12 @@ import {
   ListProcessesHandler,
 } from './application/queries/process-queries';
 import { ProcessChangeFeed } from './application/feeds/process-change-feed';
+import {
+  GetCallbacksOfProcessesHandler,
+  GetProcessCallbacksHandler,
+  GetProcessCountsHandler,
+  GetStepLogHandler,
+} from './application/queries/read-model-handlers';
 import { CallbackStepRunner } from './application/runner/callback-step-runner';
 import { ProcessDriver } from './application/runner/process-driver';
 import { ProcessRunner } from './application/runner/process-runner';
@@ -61,12 +74,15 @@ import { ProcessHistoryController } from './interfaces/rest/process-history.cont
 import { HealthController } from './interfaces/rest/health.controller';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
+import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
 export interface BatonAdapters {
   eventStore: EventStore;
   checkpoints: CheckpointStore;
   summaries: ProcessSummaryStore;
+  callbackAudit: CallbackAuditStore;
+  stepLog: StepLogStore;
   clock: Clock;
   ids: IdGenerator;
   http: HttpClient;
@@ -95,8 +111,21 @@ const HANDLERS = [
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
   GetWorkflowHandler,
+  GetProcessCallbacksHandler,
+  GetCallbacksOfProcessesHandler,
+  GetProcessCountsHandler,
+  GetStepLogHandler,
   VerifyProcessHistoryHandler,
   GetProcessAuditHandler,
+];
+
+/** Every read model the service keeps, in the order they are listed to operators. */
+export const buildProjections = (
+  adapters: Pick<BatonAdapters, 'summaries' | 'callbackAudit' | 'stepLog' | 'registry'>,
+): Projection[] => [
+  new ProcessSummaryProjection(adapters.summaries, adapters.registry),
+  new CallbackAuditProjection(adapters.callbackAudit),
+  new StepLogProjection(adapters.stepLog),
 ];
 
 @Module({})
@@ -110,6 +139,7 @@ export class AppModule {
         ProcessesController,
         CallbacksController,
         HealthController,
+        ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
       ],
@@ -117,6 +147,9 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: adapters.eventStore },
         { provide: CHECKPOINT_STORE, useValue: adapters.checkpoints },
         { provide: PROCESS_SUMMARY_STORE, useValue: adapters.summaries },
+        { provide: CALLBACK_AUDIT_STORE, useValue: adapters.callbackAudit },
+        { provide: STEP_LOG_STORE, useValue: adapters.stepLog },
+        { provide: PROJECTIONS, useValue: buildProjections(adapters) },
         { provide: CLOCK, useValue: adapters.clock },
         { provide: ID_GENERATOR, useValue: adapters.ids },
         { provide: HTTP_CLIENT, useValue: adapters.http },
@@ -143,7 +176,8 @@ export class AppModule {
         StepRunner,
         ProcessDriver,
         ProcessRunner,
-        ProcessSummaryProjection,
+        ProjectionRunner,
+        OnlineRebuilds,
         ProcessChangeFeed,
         EventFeed,
         SubscriberLag,

@@ -9,7 +9,6 @@ import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH } from '../../src/interfaces/grap
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
 import { graphql } from '../support/graphql';
-import { interimReadModelProviders } from '../support/interim-read-model-handlers';
 import { startPgTestApp } from '../support/pg-app';
 import { StatementCounter } from '../support/statement-counter';
 
@@ -50,10 +49,7 @@ describe('GraphQL API', () => {
     t = await startPgTestApp({
       withPool: (pool) => {
         counter.attach(pool);
-        return {
-          providers: interimReadModelProviders(pool),
-          configure: (app) => counter.track(app, '/api/graphql'),
-        };
+        return { configure: (app) => counter.track(app, '/api/graphql') };
       },
     });
     rest = api(t.url);
@@ -92,6 +88,27 @@ describe('GraphQL API', () => {
     }
   };
 
+  /** Waits until the callback audit read model shows what `until` asks of each process. */
+  const audited = async (ids: string[], until: (entries: any[]) => boolean) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const audits = await Promise.all(
+        ids.map(async (id) => {
+          const { body } = await gql.query(
+            'query($id: ID!) { callbacks(processId: $id) { status progress { at } } }',
+            { id },
+          );
+          return body.data?.callbacks ?? [];
+        }),
+      );
+      if (audits.every(until)) return;
+      if (Date.now() > deadline) throw new Error('the callback audit did not catch up');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const receivedWithProgress = (entries: any[]) =>
+    entries.some((e) => e.status === 'received' && e.progress.length > 0);
+
   it('needs a valid key: without one the answer is 401 UNAUTHENTICATED, with no data', async () => {
     const q = '{ workflows { name } counts { total } }';
     for (const key of [null, 'not-a-key']) {
@@ -120,6 +137,7 @@ describe('GraphQL API', () => {
 
   it('answers one process, its history and its callback audit as REST does', async () => {
     const id = await suspendedProcess();
+    await audited([id], receivedWithProgress);
     const { body } = await query(
       `query One($id: ID!) {
         process(id: $id) {
@@ -169,6 +187,10 @@ describe('GraphQL API', () => {
       }),
     ]);
     expect(body.data.callbacks).toEqual([{ tokenId: detail.callback.tokenId, status: 'received' }]);
+    const restAudit = (await call('GET', `${t.url}/api/processes/${id}/callbacks`)).body;
+    expect(p.callbacks.map((c: any) => [c.tokenId, c.status, c.receivedAt])).toEqual(
+      restAudit.map((c: any) => [c.tokenId, c.status, c.receivedAt]),
+    );
   });
 
   it('pages through processes as a Relay connection, with filters', async () => {
@@ -180,6 +202,7 @@ describe('GraphQL API', () => {
     await rest.callback(await t.remote.callbackUrl(t.remote.requests.length), FAILURE);
     await rest.waitFor(failing, (d) => d.status === 'failed');
     await listed([suspended, started.id, failing]);
+    await audited([suspended], receivedWithProgress);
 
     const all = (await query(PAGE_QUERY, { first: 100 })).body.data.processes;
     const seen: string[] = [];
@@ -211,6 +234,42 @@ describe('GraphQL API', () => {
     expect(suspendedNode.callbacks[0]).toMatchObject({ status: 'received', progress: [{}] });
   });
 
+  it("filters by assignee and by words of the description, with the REST list's cursors", async () => {
+    const suspended = await suspendedProcess();
+    const globex = (await rest.start('create_l2vpn', { ...L2VPN_INPUT, customer: 'Globex' })).body
+      .id;
+    await rest.awaitingCallback(globex);
+    await listed([suspended, globex]);
+    const ids = async (filter: Record<string, unknown>) => {
+      const { body } = await query(PAGE_QUERY, { filter, first: 100 });
+      expect(body.errors).toBeUndefined();
+      return body.data.processes.edges.map((e: any) => e.node);
+    };
+
+    const system = await ids({ assignee: 'SYSTEM' });
+    expect(system.map((n: any) => n.id)).toContain(suspended);
+    expect(system.every((n: any) => n.assignee === 'SYSTEM')).toBe(true);
+    expect(await ids({ assignee: 'nobody-at-all' })).toEqual([]);
+
+    expect((await ids({ q: 'GLOB' })).map((n: any) => n.id)).toEqual([globex]);
+    expect(
+      (await ids({ q: 'globex ams', workflow: 'create_l2vpn' })).map((n: any) => n.id),
+    ).toEqual([globex]);
+    expect(await ids({ q: 'globex suspended-nowhere' })).toEqual([]);
+    const acme = (await ids({ q: 'acme' })).map((n: any) => n.id);
+    expect(acme).toContain(suspended);
+    expect(acme).not.toContain(globex);
+    expect(await ids({ status: 'parked' })).toEqual([]);
+
+    const tooLong = await query(PAGE_QUERY, { filter: { q: 'x'.repeat(201) } });
+    expect(tooLong.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    // A GraphQL cursor continues the REST list (same order) right after its process.
+    const all = (await query(PAGE_QUERY, { first: 3 })).body.data.processes.edges;
+    const next = await call('GET', `${t.url}/api/processes?limit=1&cursor=${all[1].cursor}`);
+    expect(next.body.items.map((s: any) => s.processId)).toEqual([all[2].node.id]);
+  });
+
   it('counts processes by status and workflow', async () => {
     const { body } = await query(
       '{ counts { total byStatus { status count } byWorkflow { workflow total byStatus { status count } } } }',
@@ -234,6 +293,17 @@ describe('GraphQL API', () => {
     }
     await Promise.all(ids.map((id) => rest.awaitingCallback(id)));
     await listed(ids.slice(-20));
+    // Each listed process shows its issued callback once the audit read model caught up.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { body } = await gql.query(
+        '{ processes(first: 100) { edges { node { callbacks { status } } } } }',
+      );
+      const edges = body.data?.processes.edges ?? [];
+      if (edges.length === 100 && edges.every((e: any) => e.node.callbacks.length > 0)) break;
+      if (Date.now() > deadline) throw new Error('the callback audit did not catch up');
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     const statementsFor = async (first: number) => {
       const { body } = await query(PAGE_QUERY, { first });

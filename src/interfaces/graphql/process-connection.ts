@@ -1,19 +1,25 @@
 /**
  * The process list as a Relay connection. Cursors are the list's own keyset cursors, so paging
- * through GraphQL and REST behaves the same (stable while new processes start).
+ * through GraphQL and REST behaves the same (stable while new processes start), and a cursor
+ * from one works in the other for the same order.
  */
 import {
   ProcessSummary,
   SummaryPage,
   SummaryQuery,
+  SummarySort,
 } from '../../application/ports/process-summaries';
 import { ValidationError } from '../../domain/errors';
-import { encodeCursor } from '../../infrastructure/summary-cursor';
+import { encodeCursor, sortKey } from '../../infrastructure/summary-cursor';
 import { ProcessFilterInput, ProcessConnectionType } from './types/connection.types';
 import { ProcessSummaryType } from './types/process.types';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
+/** GraphQL lists newest first, the REST list's default order; its cursors name that order. */
+export const PROCESS_ORDER: SummarySort = '-startedAt';
+/** As the REST list's query parameters. */
+const MAX_FILTER_LENGTH = 200;
 
 export const toSummaryNode = (s: ProcessSummary): ProcessSummaryType => ({ ...s, id: s.processId });
 
@@ -28,9 +34,20 @@ export const summaryQuery = (
       { property: 'first', constraints: { range: `1 to ${MAX_PAGE_SIZE}` } },
     ]);
   }
+  for (const property of ['workflow', 'assignee', 'q'] as const) {
+    if ((filter?.[property]?.length ?? 0) > MAX_FILTER_LENGTH) {
+      throw new ValidationError(
+        `filter.${property} must be at most ${MAX_FILTER_LENGTH} characters`,
+        [{ property, constraints: { maxLength: `at most ${MAX_FILTER_LENGTH} characters` } }],
+      );
+    }
+  }
   return {
     status: filter?.status ?? undefined,
     workflow: filter?.workflow ?? undefined,
+    assignee: filter?.assignee ?? undefined,
+    q: filter?.q ?? undefined,
+    sort: PROCESS_ORDER,
     limit: first,
     cursor: after ?? undefined,
   };
@@ -40,7 +57,10 @@ export const toConnection = (
   page: SummaryPage,
   after: string | undefined,
 ): ProcessConnectionType => {
-  const edges = page.items.map((s) => ({ node: toSummaryNode(s), cursor: encodeCursor(s) }));
+  const edges = page.items.map((s) => ({
+    node: toSummaryNode(s),
+    cursor: encodeCursor(PROCESS_ORDER, sortKey(s, PROCESS_ORDER)),
+  }));
   return {
     edges,
     pageInfo: {

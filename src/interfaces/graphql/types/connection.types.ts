@@ -1,15 +1,26 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
-import { ProcessStatus } from '../../../domain/process/state';
+import { ListedStatus } from '../../../application/queries/read-model-queries';
 import { ProcessStatusEnum } from './enums';
 import { ProcessSummaryType } from './process.types';
 
 @InputType('ProcessFilter', { description: 'All given conditions must hold.' })
 export class ProcessFilterInput {
   @Field(() => ProcessStatusEnum, { nullable: true })
-  status?: ProcessStatus;
+  status?: ListedStatus;
 
   @Field({ nullable: true, description: 'Workflow name.' })
   workflow?: string;
+
+  @Field({ nullable: true, description: 'Who must act on the pending form (e.g. SYSTEM).' })
+  assignee?: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'Words (letters and digits) that must each begin a word of the workflow name or the ' +
+      'process description, case-insensitive.',
+  })
+  q?: string;
 }
 
 @ObjectType('ProcessEdge')

@@ -1,11 +1,14 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import { ProcessCounts, StatusCounts } from '../../../application/queries/read-model-queries';
-import { ProcessStatus } from '../../../domain/process/state';
+import {
+  ListedStatus,
+  ProcessCounts,
+  StatusCounts,
+} from '../../../application/queries/read-model-queries';
 import { ProcessStatusEnum } from './enums';
 
 @ObjectType('StatusCount')
 export class StatusCountType {
-  @Field(() => ProcessStatusEnum) status!: ProcessStatus;
+  @Field(() => ProcessStatusEnum) status!: ListedStatus;
   @Field(() => Int) count!: number;
 }
 
@@ -27,7 +30,7 @@ export class ProcessCountsType {
 }
 
 const statusList = (counts: StatusCounts): StatusCountType[] =>
-  (Object.entries(counts) as Array<[ProcessStatus, number | undefined]>)
+  (Object.entries(counts) as Array<[ListedStatus, number | undefined]>)
     .filter(([, count]) => (count ?? 0) > 0)
     .map(([status, count]) => ({ status, count: count ?? 0 }));
 

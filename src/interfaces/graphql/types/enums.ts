@@ -1,7 +1,8 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { ProcessStatus, TokenStatus } from '../../../domain/process/state';
+import { TokenStatus } from '../../../domain/process/state';
 import { CallbackRejectionReason } from '../../../domain/process/events';
-import { CallbackAuditEntry } from '../../../application/queries/read-model-queries';
+import { CallbackActivityKind } from '../../../application/ports/process-summaries';
+import { CallbackAuditEntry, ListedStatus } from '../../../application/queries/read-model-queries';
 import { StepStatus } from '../../../application/queries/process-detail';
 
 /**
@@ -15,7 +16,7 @@ const enumOf = <T extends string>(name: string, values: Record<T, true>, descrip
   return enumObject;
 };
 
-export const ProcessStatusEnum = enumOf<ProcessStatus>(
+export const ProcessStatusEnum = enumOf<ListedStatus>(
   'ProcessStatus',
   {
     created: true,
@@ -26,8 +27,10 @@ export const ProcessStatusEnum = enumOf<ProcessStatus>(
     failed: true,
     aborted: true,
     completed: true,
+    parked: true,
   },
-  'Where a process is in its lifecycle.',
+  'Where a process is in its lifecycle. `parked` (the runner gave up on it until an operator ' +
+    'retries) is shown by the process list and counts; the detail keeps the status it had.',
 );
 
 export const StepStatusEnum = enumOf<StepStatus>(
@@ -67,4 +70,18 @@ export const CallbackRejectionReasonEnum = enumOf<CallbackRejectionReason>(
     not_awaiting: true,
   },
   'Why a call to a callback URL was refused.',
+);
+
+export const CallbackActivityEnum = enumOf<CallbackActivityKind>(
+  'CallbackActivity',
+  {
+    issued: true,
+    action_completed: true,
+    progress: true,
+    received: true,
+    rejected: true,
+    expired: true,
+    revoked: true,
+  },
+  'What the last callback event of a process was.',
 );

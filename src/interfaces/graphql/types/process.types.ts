@@ -1,7 +1,9 @@
 import { Field, Float, ID, Int, InterfaceType, ObjectType } from '@nestjs/graphql';
 import { StepStatus } from '../../../application/queries/process-detail';
-import { ProcessStatus, TokenStatus } from '../../../domain/process/state';
-import { ProcessStatusEnum, StepStatusEnum, TokenStatusEnum } from './enums';
+import { CallbackActivityKind } from '../../../application/ports/process-summaries';
+import { ListedStatus } from '../../../application/queries/read-model-queries';
+import { TokenStatus } from '../../../domain/process/state';
+import { CallbackActivityEnum, ProcessStatusEnum, StepStatusEnum, TokenStatusEnum } from './enums';
 import { JsonScalar, TimestampScalar } from './scalars';
 
 /**
@@ -16,7 +18,7 @@ export abstract class ProcessHeaderType {
   @Field(() => ID) id!: string;
   @Field() workflow!: string;
   @Field(() => Int) workflowVersion!: number;
-  @Field(() => ProcessStatusEnum) status!: ProcessStatus;
+  @Field(() => ProcessStatusEnum) status!: ListedStatus;
   @Field(() => String, { nullable: true, description: 'Step the process is at.' })
   currentStep!: string | null;
   @Field(() => String, { nullable: true, description: 'Who must act on the pending form.' })
@@ -38,6 +40,15 @@ export class ProcessSummaryType extends ProcessHeaderType {
     description: 'When the runner looks at the process again by itself (retry, deadline).',
   })
   wakeAt!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The workflow's description of this process (customer, sites, …).",
+  })
+  description!: string | null;
+  @Field(() => TimestampScalar, { nullable: true, description: 'Time of the last callback event.' })
+  lastCallbackAt!: string | null;
+  @Field(() => CallbackActivityEnum, { nullable: true })
+  lastCallbackKind!: CallbackActivityKind | null;
 }
 
 @ObjectType('StepError')
