@@ -45,13 +45,14 @@ import {
   GetProcessAuditHandler,
   VerifyProcessHistoryHandler,
 } from './application/queries/history-queries';
-import { ListWorkflowsHandler } from './application/queries/list-workflows';
+import { GetWorkflowHandler, ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
   GetProcessHandler,
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
+import { ProcessChangeFeed } from './application/feeds/process-change-feed';
 import {
   GetCallbacksOfProcessesHandler,
   GetProcessCallbacksHandler,
@@ -66,6 +67,7 @@ import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { AuthGuard } from './interfaces/auth/auth.guard';
 import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
+import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
@@ -108,6 +110,7 @@ const HANDLERS = [
   GetProcessEventsHandler,
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
+  GetWorkflowHandler,
   GetProcessCallbacksHandler,
   GetCallbacksOfProcessesHandler,
   GetProcessCountsHandler,
@@ -130,7 +133,7 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), DiscoveryModule],
+      imports: [CqrsModule.forRoot(), DiscoveryModule, graphqlApiModule()],
       controllers: [
         WorkflowsController,
         ProcessesController,
@@ -175,9 +178,11 @@ export class AppModule {
         ProcessRunner,
         ProjectionRunner,
         OnlineRebuilds,
+        ProcessChangeFeed,
         EventFeed,
         SubscriberLag,
         ...HANDLERS,
+        ...GRAPHQL_RESOLVERS,
       ],
     };
   }

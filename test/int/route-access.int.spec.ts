@@ -2,9 +2,11 @@
  * Every route says who may call it. A route without a declaration would be admin-only (the
  * guard fails closed), but nobody should get that by accident: this lists every route of the
  * app from Nest's metadata and fails on any that declares nothing. It also pins the access of
- * the routes that exist, so a change to who may do what shows up in review.
+ * the routes that exist, so a change to who may do what shows up in review. GraphQL (one HTTP
+ * route, many operations) is checked per root field: queries and subscriptions are read-only,
+ * so each is `auditor`.
  */
-import { listRoutes } from '../support/routes';
+import { listGraphqlOperations, listRoutes } from '../support/routes';
 import { TestApp, startTestApp } from '../support/test-app';
 
 describe('route access declarations', () => {
@@ -56,5 +58,22 @@ describe('route access declarations', () => {
       'GET /api/events/schema': 'auditor',
       'GET /health': 'public',
     });
+  });
+
+  it('declares the access of every GraphQL query and subscription (all auditor: it is read-only)', () => {
+    const operations = listGraphqlOperations(t.app);
+    expect(operations.map((o) => o.name).sort()).toEqual([
+      'Query.callbacks',
+      'Query.counts',
+      'Query.events',
+      'Query.process',
+      'Query.processes',
+      'Query.workflows',
+      'Subscription.processChanged',
+    ]);
+    const notAuditor = operations
+      .filter((o) => !(o.access && 'role' in o.access && o.access.role === 'auditor'))
+      .map((o) => `${o.name} (${o.resolver}.${o.handler}): ${JSON.stringify(o.access)}`);
+    expect(notAuditor).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 /** A throw-away PostgreSQL with the full schema, for tests that run the app on the real store. */
+import { Pool } from 'pg';
 import { runMigrations } from '../../src/infrastructure/postgres/migrations';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { TestDatabase, TestPostgres, startTestPostgres } from './postgres';
@@ -26,11 +27,15 @@ export const startPgFixture = async (): Promise<PgFixture> => {
 
 /** The app on its own throw-away PostgreSQL; close() stops both. */
 export const startPgTestApp = async (
-  options: Omit<TestAppOptions, 'pool'> = {},
+  options: Omit<TestAppOptions, 'pool'> & {
+    /** Options that need the app's pool (handlers reading it, wrappers counting its statements). */
+    withPool?: (pool: Pool) => Omit<TestAppOptions, 'pool'>;
+  } = {},
 ): Promise<TestApp & { pg: PgFixture }> => {
   const pg = await startPgFixture();
   try {
-    const app = await startTestApp({ ...options, pool: pg.db.pool });
+    const { withPool, ...rest } = options;
+    const app = await startTestApp({ ...rest, ...withPool?.(pg.db.pool), pool: pg.db.pool });
     return {
       ...app,
       pg,

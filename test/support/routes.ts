@@ -53,3 +53,44 @@ export const listRoutes = (app: INestApplication): Route[] => {
   }
   return routes;
 };
+
+export interface GraphqlOperation {
+  /** `Query.processes`, `Subscription.processChanged`, … */
+  name: string;
+  resolver: string;
+  handler: string;
+  access: Access | undefined;
+}
+
+const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
+const RESOLVER_NAME_METADATA = 'graphql:resolver_name';
+const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
+
+/**
+ * Every root GraphQL field (query, mutation, subscription) of a running app, from the resolvers'
+ * metadata. The guard runs on these; nested fields are only reachable through them.
+ */
+export const listGraphqlOperations = (app: INestApplication): GraphqlOperation[] => {
+  const discovery = app.get(DiscoveryService);
+  const scanner = app.get(MetadataScanner);
+  const operations: GraphqlOperation[] = [];
+  for (const wrapper of discovery.getProviders()) {
+    const { instance, metatype } = wrapper;
+    if (!instance || !metatype || typeof instance !== 'object') continue;
+    const prototype = Object.getPrototypeOf(instance);
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name];
+      const rootType: unknown = Reflect.getMetadata(RESOLVER_TYPE_METADATA, handler);
+      if (typeof rootType !== 'string' || !ROOT_TYPES.includes(rootType)) continue;
+      operations.push({
+        name: `${rootType}.${Reflect.getMetadata(RESOLVER_NAME_METADATA, handler) ?? name}`,
+        resolver: (metatype as { name: string }).name,
+        handler: name,
+        access:
+          Reflect.getMetadata(ACCESS_METADATA, handler) ??
+          Reflect.getMetadata(ACCESS_METADATA, metatype),
+      });
+    }
+  }
+  return operations;
+};

@@ -3,7 +3,7 @@
  * PostgreSQL pool, or on an event store handed in (read models then in the pool), with a
  * scripted remote runner and a log capture (for secret scans).
  */
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService, Module, Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
@@ -52,7 +52,9 @@ export interface TestApp {
 export interface TestAppOptions {
   pool?: Pool;
   adapters?: Partial<BatonAdapters>;
-  /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
+  /** Extra providers next to the app (for example query handlers a test supplies). */
+  providers?: Provider[];
+  /** Runs after the HTTP set-up, before the app listens (serving the UI, middleware first in line). */
   configure?: (app: INestApplication) => void;
   /** Merged into the default runtime settings (limits, callback secrets, …). */
   runtime?: Partial<RuntimeConfig>;
@@ -86,10 +88,15 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
-  const app = await NestFactory.create(AppModule.forRoot(adapters), {
-    bodyParser: false,
-    logger: logs,
-  });
+  @Module({ imports: [AppModule.forRoot(adapters)], providers: options.providers ?? [] })
+  class TestRootModule {}
+  const app = await NestFactory.create(
+    options.providers ? TestRootModule : AppModule.forRoot(adapters),
+    {
+      bodyParser: false,
+      logger: logs,
+    },
+  );
   configureHttp(app, options.http);
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');

@@ -15,7 +15,14 @@ import { ProcessRepository, foldRecorded } from '../process/process-repository';
 import { ProcessDetail, describeProcess } from './process-detail';
 
 export class GetProcessQuery extends Query<ProcessDetail> {
-  constructor(readonly processId: string) {
+  constructor(
+    readonly processId: string,
+    /**
+     * Someone who has just seen this revision (a live change) must not be shown an older one:
+     * the cache may not hold it yet, its writer being still on its way back from the append.
+     */
+    readonly atLeastRevision?: number,
+  ) {
     super();
   }
 }
@@ -34,7 +41,10 @@ export class GetProcessHandler implements IQueryHandler<GetProcessQuery, Process
   ) {}
 
   async execute(query: GetProcessQuery): Promise<ProcessDetail> {
-    const { state, events } = await this.repository.read(query.processId);
+    const { state, events } =
+      query.atLeastRevision === undefined
+        ? await this.repository.read(query.processId)
+        : await this.repository.loadAtLeast(query.processId, query.atLeastRevision);
     if (state.revision < 0) throw new NotFoundError('Process not found');
     const known = this.described.get(state);
     if (known) return known;

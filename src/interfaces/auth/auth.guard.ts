@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Response } from 'express';
-import { hasRole } from '../../domain/access/roles';
+import { Actor, hasRole } from '../../domain/access/roles';
 import { Access, ACCESS_METADATA, AuthenticatedRequest, DEFAULT_ACCESS } from './access';
 import { Authenticator } from './authenticator';
 
@@ -29,9 +29,9 @@ export class AuthGuard implements CanActivate {
         context.getClass(),
       ]) ?? DEFAULT_ACCESS;
     if ('public' in access) return true;
-    const { req, res } = requestOf(context);
+    const { req, res, connectedAs } = requestOf(context);
     if (!req) return false; // a transport this guard does not know: closed
-    const actor = await this.authenticator.authenticate(req.headers);
+    const actor = connectedAs ?? (await this.authenticator.authenticate(req.headers));
     if (!actor) {
       res?.setHeader?.('WWW-Authenticate', 'Bearer realm="baton"');
       throw new UnauthorizedException('Authentication required: send an API key or a bearer token');
@@ -43,13 +43,24 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** HTTP routes, and resolvers whose context carries `{req, res}` (GraphQL over HTTP). */
-const requestOf = (context: ExecutionContext): { req?: AuthenticatedRequest; res?: Response } => {
+interface GuardedRequest {
+  req?: AuthenticatedRequest;
+  res?: Response;
+  /** A GraphQL subscription's caller, authenticated when its WebSocket connection opened. */
+  connectedAs?: Actor;
+}
+
+/**
+ * HTTP routes, and resolvers whose context carries `{req, res}` (GraphQL over HTTP) or
+ * `{req, actor}` (GraphQL over WebSocket: `req` is the upgrade request, which a browser cannot
+ * give credentials to, so the connection authenticates from its `connectionParams` instead).
+ */
+const requestOf = (context: ExecutionContext): GuardedRequest => {
   if (context.getType() === 'http') {
     const http = context.switchToHttp();
     return { req: http.getRequest<AuthenticatedRequest>(), res: http.getResponse<Response>() };
   }
   const graphContext = context.getArgByIndex(2) as
-    { req?: AuthenticatedRequest; res?: Response } | undefined;
-  return { req: graphContext?.req, res: graphContext?.res };
+    { req?: AuthenticatedRequest; res?: Response; actor?: Actor } | undefined;
+  return { req: graphContext?.req, res: graphContext?.res, connectedAs: graphContext?.actor };
 };

@@ -95,6 +95,8 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
   catch(error: unknown, host: ArgumentsHost): void {
+    // GraphQL answers errors inside its own response (interfaces/graphql/graphql-errors.ts).
+    if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse<Response>();
     const answer = toErrorBody(error);
     if (answer.statusCode >= 500) {

@@ -6,7 +6,7 @@
  */
 import { Roles } from '../auth/access';
 import {
-  BeforeApplicationShutdown,
+  OnModuleDestroy,
   Controller,
   Get,
   Header,
@@ -50,7 +50,7 @@ const streamStart = (req: Request, after: number | undefined): number => {
 @Roles('auditor')
 @Controller('api/events')
 @UsePipes(dtoValidation)
-export class EventsFeedController implements BeforeApplicationShutdown {
+export class EventsFeedController implements OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
 
   constructor(
@@ -95,8 +95,9 @@ export class EventsFeedController implements BeforeApplicationShutdown {
     return eventFeedSchema();
   }
 
-  beforeApplicationShutdown(): void {
-    // Open streams would keep the HTTP server from closing.
+  onModuleDestroy(): void {
+    // Open streams would keep the HTTP server from closing, and Apollo's drain (GraphQLModule,
+    // destroyed after this module) would wait 10 s for them: end them first of all.
     for (const stream of this.streams) stream.end();
   }
 
