@@ -4,6 +4,8 @@
  */
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule, Params as LoggingParams } from 'nestjs-pino';
 import { ReceiveCallbackHandler } from './application/commands/receive-callback';
 import { ReportProgressHandler } from './application/commands/report-progress';
 import { ResumeProcessHandler } from './application/commands/resume-process';
@@ -16,6 +18,9 @@ import { CHECKPOINT_STORE, CheckpointStore } from './application/ports/checkpoin
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './application/ports/clock';
 import { EVENT_STORE, EventStore } from './application/ports/event-store';
 import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
+import { METRICS } from './application/ports/metrics';
+import { SCHEMA_STATUS, SchemaStatus, schemaAlwaysCurrent } from './application/ports/schema-status';
+import { ProjectionLag } from './application/observability/projection-lag';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
 import {
@@ -37,8 +42,11 @@ import { ProcessRunner } from './application/runner/process-runner';
 import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
+import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { HealthController } from './interfaces/rest/health.controller';
+import { MetricsController } from './interfaces/rest/metrics.controller';
+import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
@@ -53,6 +61,10 @@ export interface BatonAdapters {
   runtime: RuntimeConfig;
   /** Processes whose folded state the repository keeps in memory (default 1000). */
   processCacheSize?: number;
+  /** Whether the store's schema is current (readiness); stores without one leave it out. */
+  schema?: SchemaStatus;
+  /** Structured request and application logs (nestjs-pino); without it, Nest's logger only. */
+  logging?: LoggingParams;
 }
 
 const HANDLERS = [
@@ -74,12 +86,17 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule,
+        ...(adapters.logging ? [LoggerModule.forRoot(adapters.logging)] : []),
+      ],
       controllers: [
         WorkflowsController,
         ProcessesController,
         CallbacksController,
         HealthController,
+        MetricsController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -94,6 +111,19 @@ export class AppModule {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
         },
+        { provide: SCHEMA_STATUS, useValue: adapters.schema ?? schemaAlwaysCurrent },
+        ProjectionLag,
+        {
+          provide: PrometheusMetrics,
+          inject: [PROCESS_SUMMARY_STORE, ProjectionLag],
+          useFactory: (summaries: ProcessSummaryStore, lag: ProjectionLag) =>
+            new PrometheusMetrics({
+              statusCounts: () => summaries.countByStatus(),
+              lag: () => lag.measure(),
+            }),
+        },
+        { provide: METRICS, useExisting: PrometheusMetrics },
+        ReadinessIndicators,
         ProcessRepository,
         StepContextFactory,
         CallbackStepRunner,

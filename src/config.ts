@@ -2,9 +2,12 @@
  * The one place environment variables are read (DESIGN §8). Bad values stop start-up with a
  * message naming the variable, rather than surfacing later as a confusing failure.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+export type LogFormat = 'json' | 'pretty';
 
 export interface BatonConfig {
   port: number;
@@ -20,6 +23,12 @@ export interface BatonConfig {
   runnerSimulator: boolean;
   simulatorPort: number;
   logLevel: LogLevel;
+  /** `json` (one object per line) or `pretty` (for a terminal). */
+  logFormat: LogFormat;
+  /** Names this instance in logs (and to other instances); unique per running process. */
+  instanceId: string;
+  /** Readiness fails when a projection trails the store by more than this many ms. */
+  readyMaxProjectionLagMs: number;
   timerPollMs: number;
   /** Processes whose folded state stays in memory (0 turns the cache off). */
   processCacheSize: number;
@@ -47,11 +56,28 @@ const url = (env: NodeJS.ProcessEnv, name: string): string | null => {
   return raw.replace(/\/$/, '');
 };
 
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig => {
+/**
+ * JSON unless asked otherwise, except for a person at a terminal outside production: that is
+ * `npm start` on a laptop, where a human reads the lines.
+ */
+const logFormat = (env: NodeJS.ProcessEnv, interactive: boolean): LogFormat => {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '')
+    return interactive && env.NODE_ENV !== 'production' ? 'pretty' : 'json';
+  if (raw !== 'json' && raw !== 'pretty') throw new Error('LOG_FORMAT must be "json" or "pretty"');
+  return raw;
+};
+
+export const loadConfig = (
+  env: NodeJS.ProcessEnv = process.env,
+  interactive: boolean = process.stdout.isTTY === true,
+): BatonConfig => {
   const port = int(env, 'PORT', 8080);
   const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
     throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const instanceId = env.INSTANCE_ID?.trim() || `${hostname()}-${randomUUID().slice(0, 8)}`;
+  if (instanceId.length > 100) throw new Error('INSTANCE_ID must be at most 100 characters');
   const ansibleProxyUrl = url(env, 'ANSIBLE_PROXY_URL');
   const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl ? 'off' : 'on');
   if (!['on', 'off'].includes(simulatorSetting))
@@ -68,6 +94,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig =>
     runnerSimulator: simulatorSetting === 'on',
     simulatorPort: int(env, 'SIMULATOR_PORT', 8081),
     logLevel,
+    logFormat: logFormat(env, interactive),
+    instanceId,
+    readyMaxProjectionLagMs: int(env, 'READY_MAX_PROJECTION_LAG_MS', 30_000),
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
   };

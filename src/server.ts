@@ -8,17 +8,19 @@ import { NestFactory } from '@nestjs/core';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from './app.module';
-import { BatonConfig, logLevels } from './config';
+import { BatonConfig } from './config';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from './infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
+import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
 import { configureHttp } from './interfaces/rest/http-setup';
+import { createLoggingParams, createNestLogger } from './interfaces/rest/logging';
 import { buildWorkflowRegistry } from './workflows';
 
 export interface RunningServer {
@@ -28,8 +30,14 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
-  // Applies LOG_LEVEL to start-up messages too, not only to what Nest logs once created.
-  Logger.overrideLogger(logLevels(config.logLevel));
+  const logging = createLoggingParams({
+    level: config.logLevel,
+    format: config.logFormat,
+    instanceId: config.instanceId,
+  });
+  // Start-up messages go through the same structured logger as everything after them.
+  const nestLogger = createNestLogger(logging);
+  Logger.overrideLogger(nestLogger);
   const logger = new Logger('Baton');
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -87,19 +95,26 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       ids: randomIds,
       http: fetchHttpClient(),
       registry: buildWorkflowRegistry(),
-      runtime: { publicUrl: config.publicUrl, workflowSettings, timerPollMs: config.timerPollMs },
+      runtime: {
+        publicUrl: config.publicUrl,
+        workflowSettings,
+        timerPollMs: config.timerPollMs,
+        maxProjectionLagMs: config.readyMaxProjectionLagMs,
+      },
       processCacheSize: config.processCacheSize,
+      schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
+      logging,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,
-      logger: logLevels(config.logLevel),
+      logger: nestLogger,
     });
     configureHttp(app);
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
     logger.log(
-      `Baton listening on ${url} (API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
+      `Baton ${config.instanceId} listening on ${url} (API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
     );
     return { app, url, close };
   } catch (error) {

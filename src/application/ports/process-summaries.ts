@@ -53,6 +53,8 @@ export interface ProcessSummaryStore {
   list(query: SummaryQuery): Promise<SummaryPage>;
   /** Ids of processes whose wake time has come. */
   due(now: Date, limit: number): Promise<string[]>;
+  /** Processes per status, for metrics scraped every few seconds: must stay cheap. */
+  countByStatus(): Promise<Partial<Record<ProcessStatus, number>>>;
 }
 
 export const PROCESS_SUMMARY_STORE = Symbol('ProcessSummaryStore');

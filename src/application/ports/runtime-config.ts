@@ -6,5 +6,7 @@ export interface RuntimeConfig {
   workflowSettings: Record<string, string | undefined>;
   /** How often the runner looks for due timers (retry backoff, callback timeouts). */
   timerPollMs: number;
+  /** Readiness fails when a projection trails the store by more than this (ms; default 30 s). */
+  maxProjectionLagMs?: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');

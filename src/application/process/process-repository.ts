@@ -23,6 +23,8 @@ import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
 import { KeyedMutex } from '../keyed-mutex';
+import { countCallbackEvents } from '../observability/callback-metrics';
+import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { FoldedProcess, FoldedProcessCache } from './folded-process-cache';
 
 export interface CommandContext {
@@ -71,13 +73,16 @@ export const foldRecorded = (events: RecordedEvent[]): ProcessState =>
 export class ProcessRepository {
   private readonly cache: FoldedProcessCache;
   private readonly writers = new KeyedMutex();
+  private readonly metrics: Metrics;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
+    @Optional() @Inject(METRICS) metrics?: Metrics,
   ) {
     this.cache = new FoldedProcessCache(cacheSize ?? DEFAULT_PROCESS_CACHE_SIZE);
+    this.metrics = metrics ?? noopMetrics;
   }
 
   /** The process as the store has it now: the cached fold plus whatever was appended since. */
@@ -199,6 +204,7 @@ export class ProcessRepository {
         metadata,
       }));
       let recorded: RecordedEvent[] | undefined;
+      const appendStarted = performance.now();
       try {
         const result = await this.store.append(
           processStreamId(processId),
@@ -206,7 +212,10 @@ export class ProcessRepository {
           state.revision < 0 ? 'no_stream' : state.revision,
         );
         recorded = result.recorded;
+        this.metrics.appendFinished('ok', performance.now() - appendStarted);
       } catch (error) {
+        const outcome = error instanceof ConcurrencyError ? 'conflict' : 'error';
+        this.metrics.appendFinished(outcome, performance.now() - appendStarted);
         // The append may have committed although the answer was lost: the fold may be behind.
         if (!(error instanceof ConcurrencyError)) this.cache.forget(processId);
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
@@ -216,6 +225,7 @@ export class ProcessRepository {
         }
         throw error;
       }
+      countCallbackEvents(this.metrics, decision.events);
       const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
       this.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;

@@ -16,7 +16,11 @@ import { CommandContext, ExecutionResult, ProcessRepository } from '../process/p
 import { CallbackStepRunner } from './callback-step-runner';
 import { DriveCause } from './drive-scheduler';
 import { KeyedMutex } from '../keyed-mutex';
+import { withLogContext } from '../observability/log-context';
 import { StepRunner } from './step-runner';
+
+/** The runner's events carry the process id as correlation id; so do its log lines. */
+const runnerLogContext = (processId: string) => ({ processId, correlationId: processId });
 
 /** Units one drive runs before leaving the rest to the drives its own events trigger. */
 const MAX_UNITS_PER_DRIVE = 50;
@@ -36,14 +40,16 @@ export class ProcessDriver {
 
   /** Runs the process's work, if it has any, as of the event that triggered the drive. */
   drive(processId: string, cause: DriveCause): Promise<void> {
-    return this.locks.run(processId, () =>
-      this.guard(processId, () => this.advance(processId, cause)),
+    return withLogContext(runnerLogContext(processId), () =>
+      this.locks.run(processId, () => this.guard(processId, () => this.advance(processId, cause))),
     );
   }
 
   /** Fires due timers: automatic retries after backoff and callback timeouts. */
   wake(processId: string): Promise<void> {
-    return this.locks.run(processId, () => this.guard(processId, () => this.fireTimers(processId)));
+    return withLogContext(runnerLogContext(processId), () =>
+      this.locks.run(processId, () => this.guard(processId, () => this.fireTimers(processId))),
+    );
   }
 
   /** A refusal here means another actor moved the process first (abort, another instance). */

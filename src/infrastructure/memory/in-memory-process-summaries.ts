@@ -1,4 +1,4 @@
-import { ProcessState } from '../../domain/process/state';
+import { ProcessState, ProcessStatus } from '../../domain/process/state';
 import {
   ProcessSummary,
   ProcessSummaryStore,
@@ -71,5 +71,11 @@ export class InMemoryProcessSummaryStore implements ProcessSummaryStore {
       .filter((r) => r.wakeAt !== null && r.wakeAt <= iso)
       .slice(0, limit)
       .map((r) => r.processId);
+  }
+
+  async countByStatus(): Promise<Partial<Record<ProcessStatus, number>>> {
+    const counts: Partial<Record<ProcessStatus, number>> = {};
+    for (const { status } of this.rows.values()) counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
   }
 }

@@ -158,4 +158,12 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     );
     return rows.map((r) => r.process_id);
   }
+
+  async countByStatus(): Promise<Partial<Record<ProcessStatus, number>>> {
+    // Grouped by status alone, so the (status, started_at) index answers it without the rows.
+    const { rows } = await this.pool.query<{ status: ProcessStatus; count: string }>(
+      'SELECT status, count(*) AS count FROM process_summaries GROUP BY status',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
 }

@@ -7,7 +7,9 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { containsNul, NUL_REFUSAL } from '../../application/forms/nul-characters';
+import { withLogContext } from '../../application/observability/log-context';
 import { ValidationError } from '../../domain/errors';
+import { correlationIdOf, processIdOfPath } from './correlation-id';
 import { ErrorFilter, toErrorBody } from './error.filter';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -19,6 +21,13 @@ export const configureHttp = (app: INestApplication): void => {
   // Express hashes every response body for a weak ETag; the routes that benefit set a strong one
   // of their own (the process detail: its revision) at no cost.
   (app.getHttpAdapter().getInstance() as express.Express).set('etag', false);
+  // First of all: every answer, errors included, carries X-Request-Id, and whatever is logged
+  // while a request about one process is handled names that process.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    correlationIdOf(req, res);
+    const processId = processIdOfPath(req.path);
+    return processId ? withLogContext({ processId }, next) : next();
+  });
   const json = express.json({ limit: BODY_LIMIT_BYTES });
   app.use((req: Request, res: Response, next: NextFunction) =>
     BODYLESS.has(req.method) || CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),

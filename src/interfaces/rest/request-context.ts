@@ -1,5 +1,5 @@
 import { Request } from 'express';
-import { randomUUID } from 'node:crypto';
+import { correlationIdOf, header } from './correlation-id';
 
 /**
  * Who acts and which request this is. Until authentication lands, the actor is whatever the
@@ -10,12 +10,7 @@ export interface RequestContext {
   correlationId: string;
 }
 
-const header = (req: Request, name: string): string | undefined => {
-  const value = req.headers[name];
-  return typeof value === 'string' && value.trim() ? value.trim().slice(0, 100) : undefined;
-};
-
 export const requestContext = (req: Request): RequestContext => ({
   actor: header(req, 'x-baton-user') ?? 'anonymous',
-  correlationId: header(req, 'x-correlation-id') ?? randomUUID(),
+  correlationId: correlationIdOf(req),
 });

@@ -1,18 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { ProcessStatus } from '../../../domain/process/state';
+import { PROCESS_STATUSES, ProcessStatus } from '../../../domain/process/state';
 
-export const STATUSES: ProcessStatus[] = [
-  'created',
-  'running',
-  'awaiting_callback',
-  'suspended',
-  'waiting',
-  'failed',
-  'aborted',
-  'completed',
-];
+export const STATUSES: ProcessStatus[] = [...PROCESS_STATUSES];
 
 export class ListProcessesQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
