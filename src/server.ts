@@ -69,7 +69,13 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     const applied = await runMigrations(pool, ALL_MIGRATIONS);
     if (applied.length > 0) logger.log(`applied migrations ${applied.join(', ')}`);
 
-    const eventStore = new PgEventStore(pool);
+    const eventStore = new PgEventStore(pool, {
+      // Through the structured logger, not straight to stderr; the subscription retries itself.
+      onSubscriptionError: (e) =>
+        new Logger('PgEventStore').warn(
+          `subscription failed, retrying with back-off: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+    });
     closers.push(() => eventStore.close());
 
     const workflowSettings: Record<string, string | undefined> = {

@@ -6,6 +6,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
+import { DestinationStream } from 'pino';
 import { AppModule, BatonAdapters } from '../../src/app.module';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
@@ -13,8 +14,11 @@ import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
+import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-status';
+import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { createLoggingParams, createNestLogger } from '../../src/interfaces/rest/logging';
 import { buildWorkflowRegistry } from '../../src/workflows';
 import { ScriptedRemote } from './scripted-remote';
 
@@ -44,6 +48,12 @@ export interface TestApp {
 export interface TestAppOptions {
   pool?: Pool;
   adapters?: Partial<BatonAdapters>;
+  /**
+   * Log through the production's structured (pino, JSON) logger into this stream, at the most
+   * verbose level, instead of the CapturingLogger. One such app per test file: nestjs-pino keeps
+   * its logger per process.
+   */
+  jsonLogs?: DestinationStream;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -64,11 +74,20 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
     },
+    schema: pool ? new PgSchemaStatus(pool, ALL_MIGRATIONS) : undefined,
+    logging: options.jsonLogs
+      ? createLoggingParams({
+          level: 'verbose',
+          format: 'json',
+          instanceId: 'test-instance',
+          destination: options.jsonLogs,
+        })
+      : undefined,
     ...options.adapters,
   };
   const app = await NestFactory.create(AppModule.forRoot(adapters), {
     bodyParser: false,
-    logger: logs,
+    logger: adapters.logging ? createNestLogger(adapters.logging) : logs,
   });
   configureHttp(app);
   await app.listen(0, '127.0.0.1');
