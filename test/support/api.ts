@@ -13,18 +13,28 @@ export const L2VPN_INPUT = {
   interface_b: 'xe-0/0/2',
 };
 
+/** The raw answer, for tests that look at headers or non-JSON bodies. */
+export const request = (
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> => {
+  const raw = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
+  return fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
+};
+
 export const call = async (
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Answer> => {
-  const raw = typeof body === 'string' || body === undefined ? body : JSON.stringify(body);
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: raw,
-  });
+  const response = await request(method, url, body, headers);
   const text = await response.text();
   let parsed: unknown = text;
   try {
