@@ -19,7 +19,11 @@ import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './application/ports/clo
 import { EVENT_STORE, EventStore } from './application/ports/event-store';
 import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
 import { METRICS } from './application/ports/metrics';
-import { SCHEMA_STATUS, SchemaStatus, schemaAlwaysCurrent } from './application/ports/schema-status';
+import {
+  SCHEMA_STATUS,
+  SchemaStatus,
+  schemaAlwaysCurrent,
+} from './application/ports/schema-status';
 import { ProjectionLag } from './application/observability/projection-lag';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';

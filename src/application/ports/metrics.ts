@@ -24,7 +24,8 @@ export interface StepTiming {
  * (with the reason recorded in CallbackRejected, or `unknown_token` for a token no process
  * issued), expired or revoked (with the revocation's reason).
  */
-export type CallbackOutcome = 'issued' | 'received' | 'duplicate' | 'rejected' | 'expired' | 'revoked';
+export type CallbackOutcome =
+  'issued' | 'received' | 'duplicate' | 'rejected' | 'expired' | 'revoked';
 
 export interface Metrics {
   appendFinished(outcome: AppendOutcome, durationMs: number): void;

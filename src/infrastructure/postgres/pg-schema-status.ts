@@ -21,7 +21,8 @@ export class PgSchemaStatus implements SchemaStatus {
       return this.migrations.map((m) => m.version).filter((v) => !applied.has(v));
     } catch (error) {
       // No table at all: nothing was ever applied.
-      if ((error as { code?: string }).code === '42P01') return this.migrations.map((m) => m.version);
+      if ((error as { code?: string }).code === '42P01')
+        return this.migrations.map((m) => m.version);
       throw toStoreError(error, 'reading schema_migrations');
     }
   }

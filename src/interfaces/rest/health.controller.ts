@@ -48,7 +48,10 @@ export class HealthController {
     summary:
       'Readiness: event store reachable, migrations applied, projections within the lag bound',
   })
-  @ApiResponse({ status: 200, description: 'Terminus result: {status: "ok", info, error, details}' })
+  @ApiResponse({
+    status: 200,
+    description: 'Terminus result: {status: "ok", info, error, details}',
+  })
   @ApiResponse({ status: 503, description: 'Terminus result naming the failing checks' })
   async ready(@Res({ passthrough: true }) res: Response) {
     try {
