@@ -118,6 +118,7 @@ describe('structured logs', () => {
     });
     const callbackLine = lines.find((l) => l.correlationId === 'cb-1' && l.res);
     expect(callbackLine).toMatchObject({
+      msg: `POST /api/processes/${id}/callback/[REDACTED] 200`,
       processId: id,
       req: { method: 'POST', url: `/api/processes/${id}/callback/[REDACTED]` },
       res: { statusCode: 200 },

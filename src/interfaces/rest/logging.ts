@@ -62,11 +62,20 @@ const requestSummary = (req: { method?: string; url?: string }) => ({
   url: redactCallbackToken(req.url ?? ''),
 });
 
+/** `GET /api/processes/… 200`: readable in either format, token redacted like the rest. */
+const requestLine = (req: IncomingMessage, status: number): string =>
+  `${req.method} ${redactCallbackToken((req as { originalUrl?: string }).originalUrl ?? req.url ?? '')} ${status}`;
+
 export const createLoggingParams = (options: LoggingOptions): Params => {
   const destination =
     options.destination ??
     (options.format === 'pretty'
-      ? pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l' })
+      ? pretty({
+          colorize: process.stdout.isTTY,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname,instanceId,context',
+          messageFormat: '{if context}[{context}] {end}{msg}',
+        })
       : pino.destination(1));
   const logger = pino(
     {
@@ -87,6 +96,8 @@ export const createLoggingParams = (options: LoggingOptions): Params => {
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'correlationId' },
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
+      customSuccessMessage: (req, res) => requestLine(req, res.statusCode),
+      customErrorMessage: (req, res) => requestLine(req, res.statusCode),
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {
