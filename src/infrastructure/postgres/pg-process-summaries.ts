@@ -160,7 +160,7 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
   }
 
   async countByStatus(): Promise<Partial<Record<ProcessStatus, number>>> {
-    // Grouped by status alone, so the (status, started_at) index answers it without the rows.
+    // Grouped by status alone, which the (status, started_at) index can answer without the rows.
     const { rows } = await this.pool.query<{ status: ProcessStatus; count: string }>(
       'SELECT status, count(*) AS count FROM process_summaries GROUP BY status',
     );
