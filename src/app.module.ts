@@ -24,7 +24,6 @@ import {
   SchemaStatus,
   schemaAlwaysCurrent,
 } from './application/ports/schema-status';
-import { ProjectionLag } from './application/observability/projection-lag';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
 import {
@@ -33,6 +32,12 @@ import {
   ProcessRepository,
 } from './application/process/process-repository';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { EventFeed } from './application/feed/event-feed';
+import { SubscriberLag } from './application/health/subscriber-lag';
+import {
+  GetProcessAuditHandler,
+  VerifyProcessHistoryHandler,
+} from './application/queries/history-queries';
 import { ListWorkflowsHandler } from './application/queries/list-workflows';
 import {
   GetProcessEventsHandler,
@@ -48,6 +53,8 @@ import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { EventsFeedController } from './interfaces/rest/events-feed.controller';
+import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
 import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
@@ -83,6 +90,8 @@ const HANDLERS = [
   GetProcessEventsHandler,
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
+  VerifyProcessHistoryHandler,
+  GetProcessAuditHandler,
 ];
 
 @Module({})
@@ -101,6 +110,8 @@ export class AppModule {
         CallbacksController,
         HealthController,
         MetricsController,
+        EventsFeedController,
+        ProcessHistoryController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -116,11 +127,10 @@ export class AppModule {
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
         },
         { provide: SCHEMA_STATUS, useValue: adapters.schema ?? schemaAlwaysCurrent },
-        ProjectionLag,
         {
           provide: PrometheusMetrics,
-          inject: [PROCESS_SUMMARY_STORE, ProjectionLag],
-          useFactory: (summaries: ProcessSummaryStore, lag: ProjectionLag) =>
+          inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
+          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) =>
             new PrometheusMetrics({
               statusCounts: () => summaries.countByStatus(),
               lag: () => lag.measure(),
@@ -135,6 +145,8 @@ export class AppModule {
         ProcessDriver,
         ProcessRunner,
         ProcessSummaryProjection,
+        EventFeed,
+        SubscriberLag,
         ...HANDLERS,
       ],
     };

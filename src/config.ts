@@ -32,6 +32,8 @@ export interface BatonConfig {
   timerPollMs: number;
   /** Processes whose folded state stays in memory (0 turns the cache off). */
   processCacheSize: number;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
+  feedHeartbeatMs: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -99,6 +101,7 @@ export const loadConfig = (
     readyMaxProjectionLagMs: int(env, 'READY_MAX_PROJECTION_LAG_MS', 30_000),
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
+    feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };
 

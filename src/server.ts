@@ -106,6 +106,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         workflowSettings,
         timerPollMs: config.timerPollMs,
         maxProjectionLagMs: config.readyMaxProjectionLagMs,
+        feedHeartbeatMs: config.feedHeartbeatMs,
       },
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),

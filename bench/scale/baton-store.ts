@@ -24,7 +24,7 @@ export interface BatonEventStore {
 }
 
 const requireFromHere = createRequire(__filename);
-const load = <T>(relative: string): T =>
+export const load = <T>(relative: string): T =>
   requireFromHere(path.join(repoRoot, 'dist', relative)) as T;
 
 export async function openBatonStore(pool: Pool): Promise<BatonEventStore> {

@@ -1,11 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { NewEvent } from './baton-store';
+import { NewEvent, load } from './baton-store';
 
 /**
  * Makes a new process that is indistinguishable from one that ran for real up to "awaiting
  * callback": the template's events with every id replaced by a fresh one (process, token,
  * subscription, correlation), a fresh callback token whose SHA-256 hex is what the store keeps,
- * and the current time in the metadata so it lists as new.
+ * and the current time in the metadata so it lists as new. Its hash chain is computed afresh
+ * (by Baton's own code in dist), as it would have been for a real run.
  */
 export interface TemplateEvent {
   type: string;
@@ -37,5 +38,14 @@ export function cloneHistory(template: TemplateEvent[], templateProcessId: strin
     data: event.type === 'CallbackIssued' ? { ...event.data, tokenHash } : event.data,
     metadata: { ...event.metadata, at },
   }));
-  return { processId: fresh.get(templateProcessId.toLowerCase()) as string, token, events };
+  return {
+    processId: fresh.get(templateProcessId.toLowerCase()) as string,
+    token,
+    events: chain(events),
+  };
 }
+
+const chain = (events: TemplateEvent[]): NewEvent[] =>
+  load<{ chainEvents(previous: string | null, events: TemplateEvent[]): NewEvent[] }>(
+    'application/history/event-chain',
+  ).chainEvents(null, events);

@@ -97,12 +97,17 @@ describe('metrics from the append path', () => {
 });
 
 describe('PrometheusMetrics', () => {
+  const follower = (name: string, checkpoint: number, behindMs: number) => ({
+    name,
+    checkpoint,
+    head: 5000,
+    caughtUp: behindMs === 0,
+    behindMs,
+  });
   const lag = {
-    headPosition: 5000,
-    followers: [
-      { name: 'process-summaries', kind: 'projection' as const, checkpoint: 4000, lagMs: 250 },
-      { name: 'runner', kind: 'runner' as const, checkpoint: 5000, lagMs: 0 },
-    ],
+    head: 5000,
+    projections: [follower('process-summaries', 4000, 250)],
+    runner: follower('runner', 5000, 0),
   };
 
   it('exports hot-path series and reads the store-derived ones at scrape time', async () => {

@@ -17,6 +17,11 @@ export interface EventMetadata {
   correlationId: string;
   causationId: string | null;
   schemaVersion: number;
+  /**
+   * Tamper evidence (see application/history/event-chain.ts): SHA-256 hex over the previous
+   * event's hash and this event's canonical content. Absent on events written before hashing.
+   */
+  hash?: string;
 }
 
 /** An event as stored: with its place in its stream and in the global order. */

@@ -8,5 +8,7 @@ export interface RuntimeConfig {
   timerPollMs: number;
   /** Readiness fails when a projection trails the store by more than this (ms; default 30 s). */
   maxProjectionLagMs?: number;
+  /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
+  feedHeartbeatMs?: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');

@@ -7,6 +7,10 @@
  * decided on a cached state without reading at all, because its append carries the expected
  * revision; only a decision that appends nothing (a refusal, a duplicate) is re-taken on a fresh
  * read first, so nobody is ever refused on the strength of a stale cache.
+ *
+ * Every event appended here carries its link in the stream's hash chain (history/event-chain).
+ * The hash of a fold's last event travels with the fold (`chainHeads`), so an append computes
+ * its hashes without reading anything.
  */
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessCommand } from '../../domain/process/commands';
@@ -22,6 +26,7 @@ import { ProcessState, evolve, initialProcessState } from '../../domain/process/
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
+import { chainEvents, hashOf } from '../history/event-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { countCallbackEvents } from '../observability/callback-metrics';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
@@ -74,6 +79,12 @@ export class ProcessRepository {
   private readonly cache: FoldedProcessCache;
   private readonly writers = new KeyedMutex();
   private readonly metrics: Metrics;
+  /**
+   * Hash of the last event folded into each state this repository produced (null: that event
+   * has none, or there is none). Folds are immutable and replaced on every change, so identity
+   * is a safe key, and the entry goes when the fold does.
+   */
+  private readonly chainHeads = new WeakMap<ProcessState, string | null>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -92,7 +103,7 @@ export class ProcessRepository {
     const checkedAt = this.clock.now().getTime();
     if (cached === undefined) {
       const events = await this.store.readStream(streamId);
-      const loaded = { state: foldRecorded(events), events, checkedAt };
+      const loaded = { state: this.folded(foldRecorded(events), events), events, checkedAt };
       this.cache.offer(processId, loaded);
       return loaded;
     }
@@ -102,7 +113,7 @@ export class ProcessRepository {
       tail.length === 0
         ? { ...cached, checkedAt }
         : {
-            state: foldOnto(cached.state, tail),
+            state: this.folded(foldOnto(cached.state, tail), tail),
             events: [...cached.events, ...tail],
             checkedAt,
           };
@@ -198,11 +209,10 @@ export class ProcessRepository {
       }
       const at = this.clock.now().toISOString();
       const metadata = { at, ...context, schemaVersion: EVENT_SCHEMA_VERSION };
-      const toAppend: NewEvent[] = decision.events.map((e) => ({
-        type: e.type,
-        data: e.data,
-        metadata,
-      }));
+      const toAppend: NewEvent[] = chainEvents(
+        await this.chainHead(processId, state),
+        decision.events.map((e) => ({ type: e.type, data: e.data, metadata })),
+      );
       let recorded: RecordedEvent[] | undefined;
       const appendStarted = performance.now();
       try {
@@ -227,6 +237,7 @@ export class ProcessRepository {
       }
       countCallbackEvents(this.metrics, decision.events);
       const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
+      this.chainHeads.set(next, hashOf(toAppend[toAppend.length - 1]));
       this.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;
       return {
@@ -236,6 +247,27 @@ export class ProcessRepository {
         lastEventId: recorded?.[recorded.length - 1]?.eventId,
       };
     }
+  }
+
+  /** Records the chain head of a fold of `events` (the stream, or the tail just folded on). */
+  private folded(state: ProcessState, events: readonly RecordedEvent[]): ProcessState {
+    if (events.length > 0) this.chainHeads.set(state, hashOf(events[events.length - 1]));
+    return state;
+  }
+
+  /**
+   * The hash the next event links to. Known for every fold this repository made; a state from
+   * elsewhere costs one read of its last event (if the stream moved on meanwhile, the append
+   * conflicts anyway and is decided again on a fresh fold).
+   */
+  private async chainHead(processId: string, state: ProcessState): Promise<string | null> {
+    if (state.revision < 0) return null;
+    const known = this.chainHeads.get(state);
+    if (known !== undefined) return known;
+    const [atRevision] = await this.store.readStream(processStreamId(processId), {
+      fromRevision: state.revision,
+    });
+    return atRevision === undefined ? null : hashOf(atRevision);
   }
 
   /** Extends the cached fold with an append the store confirmed, if it continues that fold. */

@@ -2,90 +2,138 @@
  * The process event catalogue (DESIGN §4). Type names are stable strings stored with each
  * event; renaming a TypeScript type never changes what old streams mean.
  */
+import {
+  Static,
+  anyJson,
+  arrayOf,
+  boolean,
+  dateTime,
+  integer,
+  jsonObject,
+  nullable,
+  object,
+  oneOfStrings,
+  optional,
+  string,
+} from '../schema/json-schema';
+
 export type JsonObject = Record<string, unknown>;
 
-export interface StepError {
-  message: string;
-  details: unknown;
-  retryable: boolean;
-}
+/**
+ * The catalogue is written once, as schemas (domain/schema/json-schema.ts): the TypeScript types
+ * below are derived from it, and so is the JSON Schema that `GET /api/events/schema` publishes.
+ */
+export const STEP_ERROR = object({
+  message: string(),
+  details: anyJson('What the step reported beyond the message'),
+  retryable: boolean(),
+});
+export type StepError = Static<typeof STEP_ERROR>;
 
-export interface FormSnapshot {
-  title: string;
-  schema: JsonObject;
-  values: JsonObject;
-}
+export const FORM_SNAPSHOT = object({
+  title: string(),
+  schema: jsonObject('JSON Schema of the form'),
+  values: jsonObject('Pre-filled values'),
+});
+export type FormSnapshot = Static<typeof FORM_SNAPSHOT>;
 
-export type ProcessEvent =
-  | {
-      type: 'ProcessStarted';
-      data: {
-        processId: string;
-        workflow: string;
-        workflowVersion: number;
-        input: JsonObject;
-        state: JsonObject;
-      };
-    }
-  | {
-      type: 'StepCompleted';
-      data: {
-        index: number;
-        name: string;
-        delta: JsonObject;
-        removedKeys: string[];
-        startedAt: string;
-        durationMs: number;
-      };
-    }
-  | { type: 'StepSkipped'; data: { index: number; name: string } }
-  | {
-      type: 'StepFailed';
-      data: { index: number; name: string; error: StepError; retryAt?: string };
-    }
-  | {
-      type: 'CallbackIssued';
-      data: {
-        index: number;
-        name: string;
-        tokenId: string;
-        tokenHash: string;
-        expiresAt: string | null;
-      };
-    }
-  | {
-      type: 'CallbackActionCompleted';
-      data: { index: number; name: string; tokenId: string; startedAt: string; durationMs: number };
-    }
-  | {
-      type: 'CallbackProgressReported';
-      /** expiresAt: the heartbeat deadline this report moved the token to, if it has one. */
-      data: { tokenId: string; progress: unknown; expiresAt?: string | null };
-    }
-  | {
-      type: 'CallbackReceived';
-      data: { tokenId: string; payload: JsonObject; payloadHash: string };
-    }
-  | {
-      type: 'CallbackRejected';
-      data: { tokenId: string; reason: CallbackRejectionReason; detail: string };
-    }
-  | { type: 'CallbackExpired'; data: { tokenId: string } }
-  | { type: 'CallbackRevoked'; data: { tokenId: string; reason: string } }
-  | {
-      type: 'InputRequested';
-      data: { index: number; name: string; assignee: string; form: FormSnapshot };
-    }
-  | {
-      type: 'ConfirmationGiven';
-      data: { index: number; name: string; by: string; input: JsonObject };
-    }
-  | { type: 'ProcessRetried'; data: { by: string; fromIndex: number } }
-  | { type: 'ProcessAborted'; data: { by: string; reason: string } }
-  | { type: 'ProcessCompleted'; data: Record<string, never> };
+export const CALLBACK_REJECTION_REASON = oneOfStrings(
+  'invalid_payload',
+  'already_used',
+  'revoked',
+  'expired',
+  'not_awaiting',
+);
+export type CallbackRejectionReason = Static<typeof CALLBACK_REJECTION_REASON>;
 
-export type CallbackRejectionReason =
-  'invalid_payload' | 'already_used' | 'revoked' | 'expired' | 'not_awaiting';
+const stepIndex = () => integer({ minimum: 0, description: 'Index of the step in the workflow' });
+const stepName = () => string({ description: 'Stable name of the step' });
+const tokenId = () =>
+  string({ description: 'Id of the callback token (never the token, which is never stored)' });
+
+/** Event type → schema of its data. Type names are stored; never rename one. */
+export const EVENT_CATALOGUE = {
+  ProcessStarted: object({
+    processId: string({ format: 'uuid' }),
+    workflow: string(),
+    workflowVersion: integer({ minimum: 1 }),
+    input: jsonObject('The validated initial form input'),
+    state: jsonObject('The initial state'),
+  }),
+  StepCompleted: object({
+    index: stepIndex(),
+    name: stepName(),
+    delta: jsonObject('Keys the step set (merged shallowly into the state)'),
+    removedKeys: arrayOf(string()),
+    startedAt: dateTime(),
+    durationMs: integer({ minimum: 0 }),
+  }),
+  StepSkipped: object({ index: stepIndex(), name: stepName() }),
+  StepFailed: object({
+    index: stepIndex(),
+    name: stepName(),
+    error: STEP_ERROR,
+    retryAt: optional(dateTime()),
+  }),
+  CallbackIssued: object({
+    index: stepIndex(),
+    name: stepName(),
+    tokenId: tokenId(),
+    tokenHash: string({ description: 'SHA-256 of the token, hex' }),
+    expiresAt: nullable(dateTime()),
+  }),
+  CallbackActionCompleted: object({
+    index: stepIndex(),
+    name: stepName(),
+    tokenId: tokenId(),
+    startedAt: dateTime(),
+    durationMs: integer({ minimum: 0 }),
+  }),
+  /** expiresAt: the heartbeat deadline this report moved the token to, if it has one. */
+  CallbackProgressReported: object({
+    tokenId: tokenId(),
+    progress: anyJson('The report as the runner sent it (JSON or text)'),
+    expiresAt: optional(nullable(dateTime())),
+  }),
+  CallbackReceived: object({
+    tokenId: tokenId(),
+    payload: jsonObject('The accepted callback body'),
+    payloadHash: string({ description: 'SHA-256 of the body as received, hex' }),
+  }),
+  CallbackRejected: object({
+    tokenId: tokenId(),
+    reason: CALLBACK_REJECTION_REASON,
+    detail: string(),
+  }),
+  CallbackExpired: object({ tokenId: tokenId() }),
+  CallbackRevoked: object({ tokenId: tokenId(), reason: string() }),
+  InputRequested: object({
+    index: stepIndex(),
+    name: stepName(),
+    assignee: string(),
+    form: FORM_SNAPSHOT,
+  }),
+  ConfirmationGiven: object({
+    index: stepIndex(),
+    name: stepName(),
+    by: string({ description: 'Who confirmed' }),
+    input: jsonObject('The validated form input'),
+  }),
+  ProcessRetried: object({ by: string(), fromIndex: stepIndex() }),
+  ProcessAborted: object({ by: string(), reason: string() }),
+  ProcessCompleted: object({}),
+};
+
+export type ProcessEventType = keyof typeof EVENT_CATALOGUE;
+
+export type ProcessEvent = {
+  [K in ProcessEventType]: { type: K; data: Static<(typeof EVENT_CATALOGUE)[K]> };
+}[ProcessEventType];
+
+export const PROCESS_EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as ProcessEventType[];
+
+export const isProcessEventType = (type: string): type is ProcessEventType =>
+  Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
 
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;

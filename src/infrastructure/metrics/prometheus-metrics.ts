@@ -10,7 +10,7 @@ import {
   Metrics,
   StepTiming,
 } from '../../application/ports/metrics';
-import { LagReport } from '../../application/observability/projection-lag';
+import { LagReport } from '../../application/health/subscriber-lag';
 import { PROCESS_STATUSES, ProcessStatus } from '../../domain/process/state';
 
 /** What a scrape reads from the stores. */
@@ -117,11 +117,15 @@ export class PrometheusMetrics implements Metrics {
       const [counts, lag] = await Promise.all([this.sources.statusCounts(), this.sources.lag()]);
       // Every status, zeros included: a series that vanishes reads as "no data", not as 0.
       for (const status of PROCESS_STATUSES) this.processes.labels(status).set(counts[status] ?? 0);
-      this.head.set(lag.headPosition);
+      this.head.set(lag.head);
       this.lagSeconds.reset();
       this.checkpoint.reset();
-      for (const f of lag.followers) {
-        this.lagSeconds.labels(f.name, f.kind).set(f.lagMs / 1000);
+      const followers = [
+        ...lag.projections.map((f) => ({ ...f, kind: 'projection' })),
+        { ...lag.runner, kind: 'runner' },
+      ];
+      for (const f of followers) {
+        this.lagSeconds.labels(f.name, f.kind).set(f.behindMs / 1000);
         this.checkpoint.labels(f.name, f.kind).set(f.checkpoint);
       }
       this.storeUp.set(1);

@@ -4,16 +4,15 @@
  * stopped (the running service's own projection would write into the table meanwhile).
  */
 import 'reflect-metadata';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { rebuildProcessSummaries } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
-import { startEmbeddedPostgres } from '../../infrastructure/postgres/embedded-postgres';
 import { runMigrations } from '../../infrastructure/postgres/migrations';
 import { PgEventStore } from '../../infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
 import { buildWorkflowRegistry } from '../../workflows';
+import { openCliDatabase } from './cli-database';
 
 const PROJECTIONS = ['process-summaries'];
 
@@ -23,18 +22,6 @@ const bar = (share: number): string => {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 };
 
-const isListening = async (connectionString: string): Promise<boolean> => {
-  const probe = new Pool({ connectionString, max: 1, connectionTimeoutMillis: 1000 });
-  try {
-    await probe.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end();
-  }
-};
-
 const main = async () => {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !PROJECTIONS.includes(name));
@@ -42,23 +29,8 @@ const main = async () => {
     throw new Error(`unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.join(', ')}`);
   }
   const config = loadConfig();
-  let databaseUrl = config.databaseUrl;
-  let stopEmbedded = async () => undefined as void;
-  if (!databaseUrl) {
-    const probeUrl = `postgresql://postgres:baton-local@127.0.0.1:${config.embeddedPostgresPort}/postgres`;
-    if (await isListening(probeUrl)) {
-      throw new Error(
-        `a PostgreSQL already answers on port ${config.embeddedPostgresPort}: is Baton running on ${config.dataDir}? Stop it first (or set DATABASE_URL)`,
-      );
-    }
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.join(config.dataDir, 'postgres'),
-      port: config.embeddedPostgresPort,
-      persistent: true,
-    });
-    databaseUrl = embedded.connectionString;
-    stopEmbedded = embedded.stop;
-  }
+  const database = await openCliDatabase(config, 'exclusive');
+  const databaseUrl = database.connectionString;
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
   const store = new PgEventStore(pool);
@@ -88,7 +60,7 @@ const main = async () => {
   } finally {
     await store.close();
     await pool.end();
-    await stopEmbedded();
+    await database.release();
   }
 };
 

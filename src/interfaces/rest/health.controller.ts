@@ -1,33 +1,33 @@
-import {
-  Controller,
-  Get,
-  HttpStatus,
-  Inject,
-  Res,
-  ServiceUnavailableException,
-} from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
-import { EVENT_STORE, EventStore } from '../../application/ports/event-store';
+import { SubscriberLag } from '../../application/health/subscriber-lag';
 import { ReadinessIndicators } from './readiness-indicators';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly lag: SubscriberLag,
     private readonly checks: HealthCheckService,
     private readonly readiness: ReadinessIndicators,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The event store answers (kept for existing probes; see live/ready)' })
-  @ApiResponse({ status: 200, description: '{status: "ok", headPosition}' })
+  @ApiOperation({
+    summary: 'The event store answers; lag of projections and runner (see also live/ready)',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{status: "ok", headPosition, details: {projections: [{name, checkpoint, head, caughtUp, behindMs}], runner}}',
+  })
   @ApiResponse({ status: 503, description: 'Event store unreachable' })
   async health() {
     try {
-      return { status: 'ok', headPosition: await this.store.headPosition() };
+      const { head, projections, runner } = await this.lag.measure();
+      return { status: 'ok', headPosition: head, details: { projections, runner } };
     } catch {
       throw new ServiceUnavailableException('Event store unavailable');
     }

@@ -1,0 +1,210 @@
+/**
+ * Tamper-evident history and the audit trail (issue #6, points 6-7) on the real PostgreSQL
+ * store: a process run through the API verifies intact; editing one stored row (data or
+ * metadata) by SQL makes verification name exactly that revision; a stream written before
+ * hashing keeps working and says where its chain starts; `npm run audit`'s command, pointed at
+ * the database, prints the same report as the API, and never a token.
+ */
+import { Pool } from 'pg';
+import { NewEvent } from '../../src/application/ports/event-store';
+import { processStreamId } from '../../src/domain/process/events';
+import { runAuditCommand } from '../../src/interfaces/cli/audit-command';
+import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { startPgTestApp } from '../support/pg-app';
+import { freePort, testPool } from '../support/postgres';
+import { runMigrations } from '../../src/infrastructure/postgres/migrations';
+import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
+import { TestApp } from '../support/test-app';
+
+jest.setTimeout(120_000);
+
+describe('process history: hash chain, verification and audit', () => {
+  let t: TestApp & { pg: { db: { pool: Pool; connectionString: string } } };
+  let client: ReturnType<typeof api>;
+  let id: string;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startPgTestApp();
+    client = api(t.url);
+    id = (await client.start('create_l2vpn', L2VPN_INPUT)).body.id;
+    await client.awaitingCallback(id);
+    const callbackUrl = await t.remote.callbackUrl();
+    token = callbackUrl.split('/callback/')[1];
+    await call('POST', `${callbackUrl}/progress`, { progress: ['PLAY [all]'] });
+    expect((await client.callback(callbackUrl, SUCCESS)).status).toBe(200);
+    await client.waitFor(id, (d) => d.status === 'suspended');
+    await call('PUT', `${t.url}/api/processes/${id}/resume`, {}, { 'x-baton-user': 'alice' });
+    await client.waitFor(id, (d) => d.status === 'completed');
+  });
+  afterAll(() => t.close());
+
+  const verify = async (processId = id) => {
+    const answer = await call('GET', `${t.url}/api/processes/${processId}/verify`);
+    expect(answer.status).toBe(200);
+    return answer.body;
+  };
+  const sql = (text: string, values: unknown[]) => t.pg.db.pool.query(text, values);
+  const audit = async (...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runAuditCommand(
+      args,
+      { DATABASE_URL: t.pg.db.connectionString },
+      {
+        out: (text) => out.push(text),
+        err: (text) => err.push(text),
+      },
+    );
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('verifies an untouched history as intact, every event hashed', async () => {
+    const events = (await client.events(id)).body as Array<{ metadata: { hash?: string } }>;
+    expect(events.every((e) => /^[0-9a-f]{64}$/.test(e.metadata.hash ?? ''))).toBe(true);
+    expect(await verify()).toEqual({
+      processId: id,
+      intact: true,
+      events: events.length,
+      unhashedPrefix: 0,
+      verified: events.length,
+      headHash: events[events.length - 1].metadata.hash,
+    });
+  });
+
+  it('answers 404 for an unknown process', async () => {
+    const answer = await call(
+      'GET',
+      `${t.url}/api/processes/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/verify`,
+    );
+    expect(answer.status).toBe(404);
+  });
+
+  it('names exactly the revision whose data or metadata was edited in PostgreSQL', async () => {
+    const stream = processStreamId(id);
+    const { rows } = await sql(
+      'SELECT revision, data, metadata FROM events WHERE stream_id = $1 ORDER BY revision',
+      [stream],
+    );
+    const stepRow = rows.find((r) => r.data.durationMs !== undefined && r.revision > 1)!;
+    const restore = (revision: number, row: { data: unknown; metadata: unknown }) =>
+      sql('UPDATE events SET data = $3, metadata = $4 WHERE stream_id = $1 AND revision = $2', [
+        stream,
+        revision,
+        JSON.stringify(row.data),
+        JSON.stringify(row.metadata),
+      ]);
+
+    await sql(
+      `UPDATE events SET data = jsonb_set(data, '{durationMs}', '999999') WHERE stream_id = $1 AND revision = $2`,
+      [stream, stepRow.revision],
+    );
+    expect(await verify()).toMatchObject({
+      intact: false,
+      firstBadRevision: stepRow.revision,
+      problems: [{ revision: stepRow.revision, problem: 'hash_mismatch' }],
+    });
+    await restore(stepRow.revision, stepRow);
+    expect((await verify()).intact).toBe(true);
+
+    const confirmation = rows.find((r) => r.data.by === 'alice')!;
+    await sql(
+      `UPDATE events SET metadata = jsonb_set(metadata, '{actor}', '"mallory"') WHERE stream_id = $1 AND revision = $2`,
+      [stream, confirmation.revision],
+    );
+    expect(await verify()).toMatchObject({
+      intact: false,
+      firstBadRevision: confirmation.revision,
+      problems: [{ revision: confirmation.revision, problem: 'hash_mismatch' }],
+    });
+    const cli = await audit(id);
+    expect(cli.code).toBe(3);
+    expect(cli.out).toContain(
+      `BROKEN at revision ${confirmation.revision}: revision ${confirmation.revision}: hash mismatch`,
+    );
+    await restore(confirmation.revision, confirmation);
+    expect((await verify()).intact).toBe(true);
+  });
+
+  it('prints the audit timeline from the database, the same as the API, without tokens', async () => {
+    const api = await call('GET', `${t.url}/api/processes/${id}/audit`);
+    expect(api.status).toBe(200);
+    const json = await audit(id, '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out)).toEqual(api.body);
+
+    const text = await audit(id);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(`Process ${id}`);
+    expect(text.out).toContain('Workflow create_l2vpn v1, status completed');
+    expect(text.out).toMatch(/Chain: INTACT: all \d+ events hashed; head hash [0-9a-f]{64}/);
+    expect(text.out).toMatch(/#0 +\S+Z {2}anonymous +process started: create_l2vpn v1/);
+    expect(text.out).toContain('callback issued for step 2 "Execute an ansible playbook"');
+    expect(text.out).toMatch(/callback: token id [\w-]+, step "Execute an ansible playbook"/);
+    expect(text.out).toContain('progress: {"progress":["PLAY [all]"]}');
+    expect(text.out).toMatch(
+      /alice +step \d+ "Confirm provisioning proxy results" confirmed by alice/,
+    );
+    expect(text.out).toContain('status suspended -> running');
+    expect(text.out).toMatch(/\+ callback_result = \{.*"return_code":0/);
+    expect(text.out).toContain('process completed');
+    for (const output of [text.out, json.out, JSON.stringify(api.body)]) {
+      expect(output).not.toContain(token);
+    }
+  });
+
+  it('keeps a stream written before hashing working; its chain starts at the first hashed event', async () => {
+    const original = (await client.events(id)).body as Array<NewEvent & { revision: number }>;
+    const legacyId = '11111111-2222-4333-8444-555555555555';
+    // The first two events of a run, as an older Baton wrote them: no hash.
+    const legacy = original.slice(0, 2).map((e): NewEvent => {
+      const { hash: _none, ...metadata } = e.metadata;
+      const data = e.type === 'ProcessStarted' ? { ...e.data, processId: legacyId } : e.data;
+      return { type: e.type, data, metadata };
+    });
+    await t.adapters.eventStore.append(processStreamId(legacyId), legacy, 'no_stream');
+    // The runner takes the process on from there and appends hashed events.
+    await client.awaitingCallback(legacyId);
+    const verdict = await verify(legacyId);
+    expect(verdict).toMatchObject({ intact: true, unhashedPrefix: 2 });
+    expect(verdict.verified).toBeGreaterThan(0);
+    expect(verdict.events).toBe(2 + verdict.verified);
+    const cli = await audit(legacyId);
+    expect(cli.out).toContain(`the first 2 predate hashing and are not covered`);
+  });
+
+  it("connects to a running service's embedded PostgreSQL, and says so when there is no database", async () => {
+    const { port } = (t as unknown as { pg: { postgres: { port: number } } }).pg.postgres;
+    const service = testPool(`postgresql://postgres:baton-local@127.0.0.1:${port}/baton`);
+    await runMigrations(service, ALL_MIGRATIONS); // as the running service would have
+    await service.end();
+    // The cluster answers on the embedded port: the command reads its `baton` database (where
+    // this test's process is not) instead of refusing or starting a second server.
+    const shared = await runAuditCommand(
+      [id],
+      { EMBEDDED_POSTGRES_PORT: String(port), DATA_DIR: '/nonexistent' },
+      {
+        out: () => undefined,
+        err: () => undefined,
+      },
+    );
+    expect(shared).toBe(2);
+    await expect(
+      runAuditCommand(
+        [id],
+        { EMBEDDED_POSTGRES_PORT: String(await freePort()), DATA_DIR: '/nonexistent' },
+        {
+          out: () => undefined,
+          err: () => undefined,
+        },
+      ),
+    ).rejects.toThrow('no Baton database in /nonexistent/postgres');
+  });
+
+  it('refuses bad usage and an unknown process', async () => {
+    expect((await audit()).code).toBe(2);
+    expect((await audit()).err).toContain('usage: npm run audit -- <processId> [--json]');
+    const unknown = await audit('99999999-2222-4333-8444-555555555555');
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('no process') });
+  });
+});
