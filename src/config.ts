@@ -58,6 +58,19 @@ const url = (env: NodeJS.ProcessEnv, name: string): string | null => {
   return raw.replace(/\/$/, '');
 };
 
+/** The schemes @eventstore/db-client 6 understands; anything else is a typo worth stopping for. */
+const eventstoreConnectionString = (env: NodeJS.ProcessEnv): string | null => {
+  const raw = env.EVENTSTORE_CONNECTION_STRING;
+  if (!raw) return null;
+  if (!/^esdb(\+discover)?:\/\//.test(raw)) {
+    // Not echoed: a connection string may carry a password.
+    throw new Error(
+      'EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (for example esdb://localhost:2113?tls=false)',
+    );
+  }
+  return raw;
+};
+
 /**
  * JSON unless asked otherwise, except for a person at a terminal outside production: that is
  * `npm start` on a laptop, where a human reads the lines.
@@ -91,7 +104,7 @@ export const loadConfig = (
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
     embeddedPostgresPort: int(env, 'EMBEDDED_POSTGRES_PORT', 54329),
-    eventstoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || null,
+    eventstoreConnectionString: eventstoreConnectionString(env),
     ansibleProxyUrl,
     runnerSimulator: simulatorSetting === 'on',
     simulatorPort: int(env, 'SIMULATOR_PORT', 8081),

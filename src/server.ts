@@ -9,11 +9,12 @@ import path from 'node:path';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from './app.module';
 import { BatonConfig } from './config';
+import { PROCESS_STREAM_PREFIX } from './domain/process/events';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
+import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
-import { PgEventStore } from './infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
 import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
@@ -45,11 +46,6 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       await closer().catch((e: Error) => logger.error(e.message));
   };
   try {
-    if (config.eventstoreConnectionString) {
-      throw new Error(
-        'EVENTSTORE_CONNECTION_STRING is set, but the EventStoreDB adapter is not part of this build yet',
-      );
-    }
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -69,14 +65,23 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     const applied = await runMigrations(pool, ALL_MIGRATIONS);
     if (applied.length > 0) logger.log(`applied migrations ${applied.join(', ')}`);
 
-    const eventStore = new PgEventStore(pool, {
-      // Through the structured logger, not straight to stderr; the subscription retries itself.
-      onSubscriptionError: (e) =>
-        new Logger('PgEventStore').warn(
-          `subscription failed, retrying with back-off: ${e instanceof Error ? e.message : String(e)}`,
-        ),
-    });
-    closers.push(() => eventStore.close());
+    const events = openEventStore(config.eventstoreConnectionString, pool, (e) =>
+      logger.warn(`event subscription failed, retrying: ${describe(e)}`),
+    );
+    closers.push(() => events.close());
+    const eventStore = events.store;
+    if (config.eventstoreConnectionString) {
+      // Fail now, with a clear message, rather than answer 503 to everything. A read of a stream
+      // that does not exist is cheap; the head could mean scanning a long foreign log backwards.
+      await eventStore
+        .readStream(`${PROCESS_STREAM_PREFIX}start-up-probe`)
+        .catch((error: unknown) => {
+          throw new Error(
+            `EventStoreDB (EVENTSTORE_CONNECTION_STRING) unreachable: ${describe(error)}`,
+          );
+        });
+    }
+    logger.log(`events in ${events.where}; read models and checkpoints in PostgreSQL`);
 
     const workflowSettings: Record<string, string | undefined> = {
       ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
@@ -129,3 +134,6 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     throw error;
   }
 };
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

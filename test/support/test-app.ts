@@ -1,6 +1,7 @@
 /**
- * Starts the real Nest app over real HTTP on a free port, on the in-memory store or on a
- * PostgreSQL pool, with a scripted remote runner and a log capture (for secret scans).
+ * Starts the real Nest app over real HTTP on a free port, on the in-memory store, on a
+ * PostgreSQL pool, or on an event store handed in (read models then in the pool), with a
+ * scripted remote runner and a log capture (for secret scans).
  */
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -60,7 +61,9 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   const remote = new ScriptedRemote();
   const logs = new CapturingLogger();
   const { pool } = options;
-  const eventStore = pool ? new PgEventStore(pool) : new InMemoryEventStore();
+  // An event store handed in (EventStoreDB) is closed with the app like the default one.
+  const eventStore =
+    options.adapters?.eventStore ?? (pool ? new PgEventStore(pool) : new InMemoryEventStore());
   const adapters: BatonAdapters = {
     eventStore,
     checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),

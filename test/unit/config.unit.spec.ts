@@ -37,6 +37,7 @@ describe('configuration', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be "json" or "pretty"'],
     [{ INSTANCE_ID: 'x'.repeat(101) }, 'INSTANCE_ID must be at most 100 characters'],
     [{ READY_MAX_PROJECTION_LAG_MS: '-1' }, 'READY_MAX_PROJECTION_LAG_MS must be a non-negative'],
+    [{ EVENTSTORE_CONNECTION_STRING: 'http://es:2113' }, 'EVENTSTORE_CONNECTION_STRING must start'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -59,6 +60,24 @@ describe('configuration', () => {
   it('bounds readiness on projection lag at 30 s unless configured', () => {
     expect(loadConfig({}).readyMaxProjectionLagMs).toBe(30_000);
     expect(loadConfig({ READY_MAX_PROJECTION_LAG_MS: '5000' }).readyMaxProjectionLagMs).toBe(5000);
+  });
+
+  it('takes an EventStoreDB connection string for the event store', () => {
+    expect(loadConfig({}).eventstoreConnectionString).toBeNull();
+    const single = 'esdb://admin:changeit@localhost:2113?tls=false';
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: single }).eventstoreConnectionString).toBe(
+      single,
+    );
+    const cluster = 'esdb+discover://es.internal:2113';
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: cluster }).eventstoreConnectionString).toBe(
+      cluster,
+    );
+  });
+
+  it('never repeats a refused EventStoreDB connection string, which may hold a password', () => {
+    expect(() => loadConfig({ EVENTSTORE_CONNECTION_STRING: 'tcp://u:s3cret@es:1113' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('s3cret') }),
+    );
   });
 
   it('turns a log level into the levels Nest should print', () => {

@@ -138,7 +138,7 @@ export const isProcessEventType = (type: string): type is ProcessEventType =>
 /** Bumped when an event's data shape changes; old streams keep their version in metadata. */
 export const EVENT_SCHEMA_VERSION = 1;
 
-const PROCESS_STREAM_PREFIX = 'process-';
+export const PROCESS_STREAM_PREFIX = 'process-';
 
 export const processStreamId = (processId: string): string =>
   `${PROCESS_STREAM_PREFIX}${processId}`;

@@ -7,8 +7,8 @@ import 'reflect-metadata';
 import { Pool } from 'pg';
 import { rebuildProcessSummaries } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
+import { openEventStore } from '../../infrastructure/open-event-store';
 import { runMigrations } from '../../infrastructure/postgres/migrations';
-import { PgEventStore } from '../../infrastructure/postgres/pg-event-store';
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
 import { buildWorkflowRegistry } from '../../workflows';
@@ -33,7 +33,8 @@ const main = async () => {
   const databaseUrl = database.connectionString;
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   pool.on('error', () => undefined);
-  const store = new PgEventStore(pool);
+  const events = openEventStore(config.eventstoreConnectionString, pool);
+  const store = events.store;
   try {
     await runMigrations(pool, ALL_MIGRATIONS);
     const interactive = process.stdout.isTTY;
@@ -58,7 +59,7 @@ const main = async () => {
       `rebuilt process-summaries: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s)`,
     );
   } finally {
-    await store.close();
+    await events.close();
     await pool.end();
     await database.release();
   }
