@@ -1,5 +1,5 @@
 /**
- * Three projects so `npm test` runs everything while each layer can run alone, and a fourth,
+ * Four projects so `npm test` runs everything while each layer can run alone, and a fifth,
  * the tests against a live EventStoreDB, only when EVENTSTORE_CONNECTION_STRING says where one
  * is. Without it those files are not collected at all (nothing skipped, nothing passed) and the
  * reporter below says so in one line.
@@ -13,6 +13,8 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/test/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
+    // The operator UI in Debian's Chromium (playwright-core); .ci/run installs the browser.
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser.spec.ts'] },
     ...eventStoreDb,
   ],
   reporters: ['default', '<rootDir>/test/support/eventstoredb-not-run-reporter.js'],

@@ -26,6 +26,13 @@ import {
 } from './application/ports/schema-status';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
+import { TIMER_STORE, TimerStore } from './application/ports/timer-store';
+import { WORK_OWNERSHIP, WorkOwnership } from './application/ports/work-ownership';
+import { SoleOwnership } from './application/ownership/sole-ownership';
+import { RuntimeEvents } from './application/runtime-events';
+import { RuntimeMetrics } from './application/observability/runtime-metrics';
+import { ProcessParker } from './application/runner/process-parker';
+import { TimerSweep } from './application/runner/timer-sweep';
 import {
   DEFAULT_PROCESS_CACHE_SIZE,
   PROCESS_CACHE_SIZE,
@@ -70,6 +77,10 @@ export interface BatonAdapters {
   http: HttpClient;
   registry: WorkflowRegistry;
   runtime: RuntimeConfig;
+  /** Durable timers, written by the event store's appends (usually the event store itself). */
+  timers: TimerStore;
+  /** Which processes this instance drives (default: all of them, SoleOwnership). */
+  ownership?: WorkOwnership;
   /** Processes whose folded state the repository keeps in memory (default 1000). */
   processCacheSize?: number;
   /** Whether the store's schema is current (readiness); stores without one leave it out. */
@@ -122,6 +133,11 @@ export class AppModule {
         { provide: HTTP_CLIENT, useValue: adapters.http },
         { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
         { provide: WorkflowRegistry, useValue: adapters.registry },
+        { provide: TIMER_STORE, useValue: adapters.timers },
+        { provide: WORK_OWNERSHIP, useValue: adapters.ownership ?? new SoleOwnership() },
+        RuntimeEvents,
+        ProcessParker,
+        TimerSweep,
         {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
@@ -137,6 +153,7 @@ export class AppModule {
             }),
         },
         { provide: METRICS, useExisting: PrometheusMetrics },
+        RuntimeMetrics,
         ReadinessIndicators,
         ProcessRepository,
         StepContextFactory,

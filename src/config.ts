@@ -32,6 +32,17 @@ export interface BatonConfig {
   timerPollMs: number;
   /** Processes whose folded state stays in memory (0 turns the cache off). */
   processCacheSize: number;
+  /** How often each instance looks for free partitions: bounds a dead instance's takeover. */
+  ownershipCheckMs: number;
+  /** Partitions processes are spread over; every instance on one database must agree. */
+  partitions: number;
+  stepTimeoutMs: number;
+  shutdownGraceMs: number;
+  maxDriveFailures: number;
+  /** PostgreSQL: connecting, one statement, waiting for a lock (milliseconds). */
+  pgConnectTimeoutMs: number;
+  pgStatementTimeoutMs: number;
+  pgLockTimeoutMs: number;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
 }
@@ -44,6 +55,12 @@ const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => 
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0)
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+};
+
+const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const value = int(env, name, fallback);
+  if (value === 0) throw new Error(`${name} must be at least 1`);
   return value;
 };
 
@@ -114,6 +131,14 @@ export const loadConfig = (
     readyMaxProjectionLagMs: int(env, 'READY_MAX_PROJECTION_LAG_MS', 30_000),
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
+    ownershipCheckMs: positive(env, 'OWNERSHIP_CHECK_MS', 2000),
+    partitions: positive(env, 'RUNNER_PARTITIONS', 32),
+    stepTimeoutMs: positive(env, 'STEP_TIMEOUT_MS', 60_000),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    maxDriveFailures: positive(env, 'MAX_DRIVE_FAILURES', 5),
+    pgConnectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS', 5000),
+    pgStatementTimeoutMs: positive(env, 'PG_STATEMENT_TIMEOUT_MS', 30_000),
+    pgLockTimeoutMs: positive(env, 'PG_LOCK_TIMEOUT_MS', 10_000),
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };

@@ -15,13 +15,17 @@ import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
+import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
+import { poolSettings } from './infrastructure/postgres/pool-settings';
 import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
 import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
+import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLoggingParams, createNestLogger } from './interfaces/rest/logging';
+import { serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
 
 export interface RunningServer {
@@ -58,7 +62,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       closers.push(() => embedded.stop());
       databaseUrl = embedded.connectionString;
     }
-    const pool = new Pool({ connectionString: databaseUrl, max: 20 });
+    const pool = new Pool(poolSettings(databaseUrl, config));
     // An idle client losing its connection must not crash the service; the next query reports it.
     pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
     closers.push(() => pool.end());
@@ -100,6 +104,11 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
 
     const adapters: BatonAdapters = {
       eventStore,
+      timers: new PgTimerStore(pool),
+      ownership: new PgAdvisoryOwnership(pool, {
+        partitionCount: config.partitions,
+        checkEveryMs: config.ownershipCheckMs,
+      }),
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),
       clock: systemClock,
@@ -111,6 +120,9 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         workflowSettings,
         timerPollMs: config.timerPollMs,
         maxProjectionLagMs: config.readyMaxProjectionLagMs,
+        stepTimeoutMs: config.stepTimeoutMs,
+        shutdownGraceMs: config.shutdownGraceMs,
+        maxDriveFailures: config.maxDriveFailures,
         feedHeartbeatMs: config.feedHeartbeatMs,
       },
       processCacheSize: config.processCacheSize,
@@ -122,11 +134,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger: nestLogger,
     });
     configureHttp(app);
+    serveUi(app);
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
     logger.log(
-      `Baton ${config.instanceId} listening on ${url} (API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
+      `Baton ${config.instanceId} listening on ${url} (operator UI ${url}/, API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
     );
     return { app, url, close };
   } catch (error) {

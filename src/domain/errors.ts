@@ -69,6 +69,14 @@ export class RetryableStepError extends ProcessFailureError {
   override readonly retryable = true;
 }
 
+/** A step ran past its deadline (STEP_TIMEOUT_MS): it may well pass on a second try. */
+export class StepDeadlineError extends RetryableStepError {
+  constructor(readonly timeoutMs: number) {
+    super(`Step exceeded its deadline of ${timeoutMs} ms`);
+    this.name = 'StepDeadlineError';
+  }
+}
+
 export const assertNever = (value: never): never => {
   throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
 };

@@ -30,6 +30,7 @@ describe('event store outage (PostgreSQL stopped and restarted)', () => {
         statusCode: 503,
         error: 'Service Unavailable',
         message: 'Event store unavailable; nothing was written',
+        outcome: 'not_written',
       },
     });
     expect((await client.start('create_l2vpn', L2VPN_INPUT)).status).toBe(503);

@@ -109,6 +109,18 @@ describe('startEmbeddedPostgres', () => {
     await second.stop();
   });
 
+  it('runs the server in a process group of its own, out of reach of a terminal ctrl-C', async () => {
+    const dataDir = path.join(root, 'group', 'pg');
+    const server = await start(dataDir, await freePort());
+    const processGroup = (pid: number | 'self') =>
+      readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2];
+    const pid = await serverPid(dataDir);
+    expect(processGroup(pid)).toBe(String(pid)); // it leads its own group
+    expect(processGroup(pid)).not.toBe(processGroup('self'));
+    await server.stop();
+    expect(isAlive(pid)).toBe(false);
+  });
+
   it('starts after the previous process was killed with SIGKILL, server still running', async () => {
     const dataDir = path.join(root, 'crash', 'pg');
     const port = await freePort();

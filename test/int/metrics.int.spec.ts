@@ -3,12 +3,16 @@
  * outcome is counted once with its reason, steps and appends are timed, processes are counted
  * by status from the read model, and the projection lag is exported.
  */
+import { ProcessRunner } from '../../src/application/runner/process-runner';
+import { PgAdvisoryOwnership } from '../../src/infrastructure/postgres/pg-advisory-ownership';
+import { runMigrations } from '../../src/infrastructure/postgres/migrations';
+import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { L2VPN_INPUT, SUCCESS, api, call, request } from '../support/api';
-import { startPgTestApp } from '../support/pg-app';
+import { PgFixture, startPgTestApp } from '../support/pg-app';
 import { Sample, parseExposition, seriesOf, valueOf } from '../support/prometheus';
-import { TestApp } from '../support/test-app';
+import { TestApp, startTestApp } from '../support/test-app';
 
-let t: TestApp;
+let t: TestApp & { pg: PgFixture };
 let client: ReturnType<typeof api>;
 
 beforeAll(async () => {
@@ -17,8 +21,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.close());
 
-const scrape = async (): Promise<{ contentType: string | null; samples: Sample[] }> => {
-  const response = await request('GET', `${t.url}/metrics`);
+const scrape = async (url = t.url): Promise<{ contentType: string | null; samples: Sample[] }> => {
+  const response = await request('GET', `${url}/metrics`);
   expect(response.status).toBe(200);
   return {
     contentType: response.headers.get('content-type'),
@@ -130,5 +134,48 @@ describe('Prometheus metrics', () => {
     expect(text).toContain('# TYPE baton_callbacks_total counter');
     expect(text).toContain('# TYPE baton_step_duration_seconds histogram');
     expect((await call('GET', `${t.url}/health/live`)).status).toBe(200);
+  });
+
+  it('counts partitions taken over after start-up, not those taken in the start-up round', async () => {
+    // Two instances with advisory-lock ownership on a database of their own.
+    const db = await t.pg.postgres.createTestDatabase({ migrate: false });
+    await runMigrations(db.pool, ALL_MIGRATIONS);
+    const instance = () =>
+      startTestApp({
+        pool: db.pool,
+        adapters: {
+          ownership: new PgAdvisoryOwnership(db.pool, { partitionCount: 4, checkEveryMs: 100 }),
+        },
+      });
+    const held = (app: TestApp) => app.app.get(ProcessRunner).heldPartitions().length;
+    const takeovers = async (app: TestApp) =>
+      valueOf((await scrape(app.url)).samples, 'baton_ownership_takeovers_total');
+    const until = async (condition: () => boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error('condition not reached');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const a = await instance();
+    let b: TestApp | undefined;
+    try {
+      expect(held(a)).toBe(4);
+      expect(await takeovers(a)).toBe(0); // the start-up round is no takeover
+
+      b = await instance();
+      const joined = b;
+      await until(() => held(a) === 2 && held(joined) === 2);
+      expect(await takeovers(a)).toBe(0); // handing back is no takeover either
+
+      await b.close(); // a graceful stop hands its two partitions back
+      b = undefined;
+      await until(() => held(a) === 4);
+      expect(await takeovers(a)).toBe(2);
+    } finally {
+      await b?.close();
+      await a.close();
+      await db.drop();
+    }
   });
 });

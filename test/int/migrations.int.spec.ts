@@ -1,3 +1,4 @@
+import { shardOf } from '../../src/application/ownership/partitions';
 import { Migration, MIGRATIONS, runMigrations } from '../../src/infrastructure/postgres/migrations';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
@@ -59,7 +60,7 @@ describe('runMigrations', () => {
     await database.pool.query(
       `INSERT INTO checkpoints (name, position) VALUES ('projection:process-summaries', 4)`,
     );
-    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([101]);
+    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([101, 102]);
     expect((await database.pool.query('SELECT * FROM process_summaries')).rows).toEqual([]);
     const checkpoint = await database.pool.query(
       `SELECT * FROM checkpoints WHERE name = 'projection:process-summaries'`,
@@ -68,7 +69,7 @@ describe('runMigrations', () => {
   });
 
   it('keeps positions of a database written before migration 2 below every new one', async () => {
-    const [first, second] = MIGRATIONS;
+    const [first] = MIGRATIONS;
     await runMigrations(database.pool, [first]);
     // As the head-row store wrote them: consecutive from 1, here far beyond the current xid.
     await database.pool.query(`UPDATE events_head SET position = 5000000`);
@@ -76,7 +77,7 @@ describe('runMigrations', () => {
       `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)
        VALUES (5000000, gen_random_uuid(), 'old', 0, 'Old', '{}', '{}')`,
     );
-    await runMigrations(database.pool, [first, second]);
+    await runMigrations(database.pool, MIGRATIONS);
 
     const store = new PgEventStore(database.pool);
     try {
@@ -87,6 +88,32 @@ describe('runMigrations', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('copies the timers of processes already waiting from the process list (migration 102)', async () => {
+    await runMigrations(
+      database.pool,
+      ALL_MIGRATIONS.filter((m) => m.version <= 101),
+    );
+    const processId = '5b3c1a52-9a57-4d0e-9a43-0f3f1b0c2d11';
+    await database.pool.query(
+      `INSERT INTO process_summaries (process_id, workflow, workflow_version, status, revision,
+         started_at, updated_at, wake_at, fold)
+       VALUES ($1, 'create_l2vpn', 1, 'waiting', 3, now(), now(), '2026-01-01T00:00:00Z', '{}')`,
+      [processId],
+    );
+    await runMigrations(database.pool, ALL_MIGRATIONS);
+    const { rows } = await database.pool.query(
+      'SELECT stream_id, shard, due_at FROM stream_timers',
+    );
+    // The shard computed in SQL is the runner's own, so the timer lands in the right partition.
+    expect(rows).toEqual([
+      {
+        stream_id: `process-${processId}`,
+        shard: shardOf(processId),
+        due_at: new Date('2026-01-01T00:00:00Z'),
+      },
+    ]);
   });
 
   it('applies every migration exactly once when several processes start at once', async () => {

@@ -47,6 +47,17 @@ async function waitForLockWaiter(): Promise<number> {
   throw new Error('the append never started waiting for the uncommitted event');
 }
 
+async function waitUntilGone(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 250; attempt += 1) {
+    const { rows } = await database.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [
+      pid,
+    ]);
+    if (rows.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`backend ${pid} did not end`);
+}
+
 describe('PgEventStore while PostgreSQL is down', () => {
   it('answers StoreUnavailableError, writes nothing, and recovers when it is back', async () => {
     await store.append('order-1', events(1), 'no_stream');
@@ -93,7 +104,10 @@ describe('PgEventStore while PostgreSQL is down', () => {
 
     // The append's own connection goes first: stopping the server could end the blocker's
     // session first and let the append through before its own is ended.
+    // pg_terminate_backend only signals; the append is certainly over once its backend has
+    // gone, and only then may the blocker's session end (else the insert could go through).
     await database.pool.query('SELECT pg_terminate_backend($1)', [appender]);
+    await waitUntilGone(appender);
     await postgres.stop();
     await unavailable(append);
     blocker.release(true);

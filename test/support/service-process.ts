@@ -11,15 +11,25 @@ export interface ServiceProcess {
   url: string;
   child: ChildProcess;
   output(): string;
+  /** Resolves when output after `from` (a length of output()) matches, with the match. */
+  waitForOutput(pattern: RegExp, from?: number, timeoutMs?: number): Promise<RegExpMatchArray>;
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * `compiled`: run dist/main.js (npm run build first), which starts in a fraction of the time
+ * ts-node needs; the fault tests restart services dozens of times.
+ */
 export const startServiceProcess = async (
   env: Record<string, string>,
   timeoutMs = 90_000,
+  { compiled = false }: { compiled?: boolean } = {},
 ): Promise<ServiceProcess> => {
   let output = '';
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const args = compiled
+    ? ['dist/main.js']
+    : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,6 +55,15 @@ export const startServiceProcess = async (
     url,
     child,
     output: () => output,
+    waitForOutput: async (pattern, from = 0, waitMs = 60_000) => {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const match = output.slice(from).match(pattern);
+        if (match) return match;
+        if (Date.now() > deadline) throw new Error(`no ${pattern} in the service's output`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     kill: async (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

@@ -14,6 +14,7 @@ import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-ev
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-status';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
@@ -55,6 +56,8 @@ export interface TestAppOptions {
    * its logger per process.
    */
   jsonLogs?: DestinationStream;
+  /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
+  configure?: (app: INestApplication) => void;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -67,6 +70,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
   const adapters: BatonAdapters = {
     eventStore,
     checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),
+    timers: pool ? new PgTimerStore(pool) : (eventStore as InMemoryEventStore),
     summaries: pool ? new PgProcessSummaryStore(pool) : new InMemoryProcessSummaryStore(),
     clock: systemClock,
     ids: randomIds,
@@ -93,6 +97,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     logger: adapters.logging ? createNestLogger(adapters.logging) : logs,
   });
   configureHttp(app);
+  options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

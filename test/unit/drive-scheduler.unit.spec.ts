@@ -143,3 +143,51 @@ describe('drive scheduler', () => {
     expect(saved).toEqual([1, 20]);
   });
 });
+
+describe('drive scheduler of a partition taken over', () => {
+  it('starts after the checkpoint it was handed, and moves it on with events of others', async () => {
+    const drives: string[] = [];
+    const saved: number[] = [];
+    const scheduler = new DriveScheduler({
+      after: 10,
+      checkpointEveryMs: 0,
+      drive: async (_processId, cause) => {
+        drives.push(cause.eventId);
+      },
+      saveCheckpoint: async (position) => {
+        saved.push(position);
+      },
+    });
+    // A resubscription redelivers what the partition had already handled: skipped.
+    await scheduler.accept([event(9, 'A'), event(10, 'A'), event(12, 'A')]);
+    await until(() => drives.length === 1);
+    expect(drives).toEqual(['e12']);
+    scheduler.skipTo(20); // events up to 20 were for other partitions
+    await until(() => saved.includes(20));
+    await scheduler.close();
+  });
+
+  it('parks a process whose drive keeps failing, and moves the checkpoint past it', async () => {
+    const parked: Array<{ processId: string; attempts: number }> = [];
+    const saved: number[] = [];
+    const scheduler = new DriveScheduler({
+      checkpointEveryMs: 0,
+      retryDelayMs: () => 1,
+      maxFailures: 3,
+      isOutage: () => false,
+      drive: async (processId) => {
+        if (processId === 'bad') throw new Error('unknown workflow version');
+      },
+      park: async (processId, _error, attempts) => {
+        parked.push({ processId, attempts });
+      },
+      saveCheckpoint: async (position) => {
+        saved.push(position);
+      },
+    });
+    await scheduler.accept([event(1, 'bad'), event(2, 'good')]);
+    await until(() => saved.includes(2));
+    expect(parked).toEqual([{ processId: 'bad', attempts: 3 }]);
+    await scheduler.close();
+  });
+});

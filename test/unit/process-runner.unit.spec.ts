@@ -3,6 +3,7 @@
  * subscription, no sleeping. Covers conditional and grouped steps, retry with backoff, callback
  * timeouts, failures, token redaction and workflow version pinning.
  */
+import { SoleOwnership } from '../../src/application/ownership/sole-ownership';
 import { ProcessRepository } from '../../src/application/process/process-repository';
 import { CallbackStepRunner } from '../../src/application/runner/callback-step-runner';
 import { ProcessDriver } from '../../src/application/runner/process-driver';
@@ -46,7 +47,14 @@ const setup = (registry: WorkflowRegistry) => {
   const contexts = new StepContextFactory(clock, ids, remote, runtime);
   const callbacks = new CallbackStepRunner(repository, contexts, clock, ids, runtime);
   const steps = new StepRunner(repository, contexts, callbacks, clock);
-  const driver = new ProcessDriver(repository, registry, steps, callbacks, clock);
+  const driver = new ProcessDriver(
+    repository,
+    registry,
+    steps,
+    callbacks,
+    clock,
+    new SoleOwnership(),
+  );
   const ctx = { actor: 'test', correlationId: 'c', causationId: null };
   const start = async (name: string, version = 1) => {
     const id = ids.uuid();

@@ -6,6 +6,7 @@ import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { validateForm } from '../forms/forms';
 import { CLOCK, Clock } from '../ports/clock';
 import { ProcessRepository } from '../process/process-repository';
+import { appliedWithKey } from './idempotency';
 
 /** The operator's answer to the pending form (for example confirming callback results). */
 export class ResumeProcessCommand extends Command<void> {
@@ -14,6 +15,7 @@ export class ResumeProcessCommand extends Command<void> {
     readonly input: unknown,
     readonly actor: string,
     readonly correlationId: string,
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -40,6 +42,8 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const fresh = await this.repository.load(cmd.processId);
+      // A retried request whose first try was applied: answer as the first one did.
+      if (cmd.idempotencyKey && appliedWithKey(fresh.events, cmd.idempotencyKey)) return;
       if (fresh.state.revision === cached.state.revision) throw error;
       await this.resumeOn(cmd, fresh.state);
     }
@@ -72,7 +76,12 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
         input,
         at: this.clock.now().toISOString(),
       },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      {
+        actor: cmd.actor,
+        correlationId: cmd.correlationId,
+        causationId: null,
+        idempotencyKey: cmd.idempotencyKey,
+      },
       state,
     );
   }

@@ -6,6 +6,7 @@ export class RetryProcessCommand extends Command<void> {
     readonly processId: string,
     readonly actor: string,
     readonly correlationId: string,
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -16,10 +17,15 @@ export class RetryProcessHandler implements ICommandHandler<RetryProcessCommand,
   constructor(private readonly repository: ProcessRepository) {}
 
   async execute(cmd: RetryProcessCommand): Promise<void> {
-    await this.repository.execute(
+    await this.repository.executeOnce(
       cmd.processId,
       { type: 'RetryProcess', by: cmd.actor },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      {
+        actor: cmd.actor,
+        correlationId: cmd.correlationId,
+        causationId: null,
+        idempotencyKey: cmd.idempotencyKey,
+      },
     );
   }
 }
@@ -30,6 +36,7 @@ export class AbortProcessCommand extends Command<void> {
     readonly reason: string,
     readonly actor: string,
     readonly correlationId: string,
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -40,10 +47,15 @@ export class AbortProcessHandler implements ICommandHandler<AbortProcessCommand,
   constructor(private readonly repository: ProcessRepository) {}
 
   async execute(cmd: AbortProcessCommand): Promise<void> {
-    await this.repository.execute(
+    await this.repository.executeOnce(
       cmd.processId,
       { type: 'AbortProcess', by: cmd.actor, reason: cmd.reason },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
+      {
+        actor: cmd.actor,
+        correlationId: cmd.correlationId,
+        causationId: null,
+        idempotencyKey: cmd.idempotencyKey,
+      },
     );
   }
 }

@@ -1,11 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { IllegalStateError } from '../../domain/errors';
 import { JsonObject } from '../../domain/process/events';
 import { initialProcessState } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { validateForm } from '../forms/forms';
 import { ID_GENERATOR, IdGenerator } from '../ports/clock';
 import { ProcessRepository } from '../process/process-repository';
+import { assertSameStart, processIdForKey } from './idempotency';
 
 export class StartProcessCommand extends Command<{ id: string }> {
   constructor(
@@ -13,6 +15,7 @@ export class StartProcessCommand extends Command<{ id: string }> {
     readonly input: unknown,
     readonly actor: string,
     readonly correlationId: string,
+    readonly idempotencyKey?: string,
   ) {
     super();
   }
@@ -32,20 +35,33 @@ export class StartProcessHandler implements ICommandHandler<StartProcessCommand,
     const input: JsonObject = definition.initialInput
       ? await validateForm(definition.initialInput, cmd.input ?? {}, 'Invalid initial input')
       : {};
-    const id = this.ids.uuid();
-    await this.repository.execute(
-      id,
-      {
-        type: 'StartProcess',
-        processId: id,
-        workflow: definition.name,
-        workflowVersion: definition.version,
-        input,
-        initialState: { process_id: id, ...input },
-      },
-      { actor: cmd.actor, correlationId: cmd.correlationId, causationId: null },
-      initialProcessState(), // a new id: nothing to read; a clash would conflict on no_stream
-    );
+    const key = cmd.idempotencyKey;
+    const id = key === undefined ? this.ids.uuid() : processIdForKey(definition.name, key);
+    try {
+      await this.repository.execute(
+        id,
+        {
+          type: 'StartProcess',
+          processId: id,
+          workflow: definition.name,
+          workflowVersion: definition.version,
+          input,
+          initialState: { process_id: id, ...input },
+        },
+        {
+          actor: cmd.actor,
+          correlationId: cmd.correlationId,
+          causationId: null,
+          idempotencyKey: key,
+        },
+        initialProcessState(), // a new id: nothing to read; a clash would conflict on no_stream
+      );
+    } catch (error) {
+      if (key === undefined || !(error instanceof IllegalStateError)) throw error;
+      // Started before with this key: the same request gets the same answer.
+      const { events } = await this.repository.load(id);
+      assertSameStart(events[0], input);
+    }
     return { id };
   }
 }

@@ -22,6 +22,9 @@ const METADATA = object({
   correlationId: string(),
   causationId: nullable(string()),
   schemaVersion: integer({ minimum: 1 }),
+  idempotencyKey: optional(
+    string({ description: "The client's Idempotency-Key of the request that caused the event" }),
+  ),
   hash: optional(
     string({
       pattern: '^[0-9a-f]{64}$',

@@ -5,12 +5,14 @@
  * nothing; the age of the oldest unapplied event is the lag an operator can act on. For health
  * answers (`GET /health` details, readiness probes) and anything else that reports lag.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
-import { RUNNER_CHECKPOINT } from '../runner/process-runner';
+import { DEFAULT_PARTITIONS } from '../ownership/partitions';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
+import { slowestPartitionCheckpoint } from '../runner/partition-checkpoints';
 
 /** Anything that follows the store from a durable checkpoint. */
 export interface CheckpointedFollower {
@@ -44,9 +46,15 @@ export class SubscriberLag {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(PROCESS_SUMMARY_STORE) summaries: ProcessSummaryStore,
     @Inject(CHECKPOINT_STORE) checkpoints: CheckpointStore,
+    @Optional() @Inject(WORK_OWNERSHIP) ownership?: WorkOwnership,
   ) {
     this.track({ name: 'process-summaries', position: () => summaries.appliedPosition() });
-    this.runner = { name: 'runner', position: () => checkpoints.load(RUNNER_CHECKPOINT) };
+    // The runner keeps a checkpoint per partition; it trails as far as its slowest one.
+    const partitions = ownership?.partitionCount ?? DEFAULT_PARTITIONS;
+    this.runner = {
+      name: 'runner',
+      position: () => slowestPartitionCheckpoint(checkpoints, partitions),
+    };
   }
 
   /** Adds a projection to the report (each read model registers its own). */

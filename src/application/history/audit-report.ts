@@ -168,6 +168,12 @@ function summarise(event: ProcessEvent, before: ProcessState): string {
       return `aborted by ${event.data.by}${event.data.reason ? `: ${event.data.reason}` : ''}`;
     case 'ProcessCompleted':
       return 'process completed';
+    case 'ProcessParked':
+      return `parked by the runner after ${event.data.attempts} failed attempts: ${event.data.reason}`;
+    case 'ProcessUnparked':
+      return `handed back to the runner by ${event.data.by}`;
+    case 'EventNotUnderstood':
+      return `event ${event.data.type} (schema version ${event.data.schemaVersion}) not understood by this version`;
     default:
       return assertNever(event);
   }

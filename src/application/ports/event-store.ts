@@ -3,6 +3,8 @@
  * view of what to do next) is derived from it by following `subscribeAll` from a checkpoint.
  */
 
+import { StreamTimer } from './timer-store';
+
 /** What callers hand to `append`: the type is a stable string, never a class name. */
 export interface NewEvent {
   type: string;
@@ -17,6 +19,8 @@ export interface EventMetadata {
   correlationId: string;
   causationId: string | null;
   schemaVersion: number;
+  /** The client's Idempotency-Key of the request that caused the event, if it sent one. */
+  idempotencyKey?: string;
   /**
    * Tamper evidence (see application/history/event-chain.ts): SHA-256 hex over the previous
    * event's hash and this event's canonical content. Absent on events written before hashing.
@@ -56,6 +60,11 @@ export interface AppendResult {
   recorded?: RecordedEvent[];
 }
 
+export interface AppendOptions {
+  /** Sets (or, with `dueAt: null`, clears) the stream's durable timer if the append is written. */
+  timer?: StreamTimer;
+}
+
 export interface ReadStreamOptions {
   /** Only events at or after this revision (a cached fold reads just the tail). */
   fromRevision?: number;
@@ -91,7 +100,12 @@ export interface EventStore {
    * Appends atomically. Throws `ConcurrencyError` when the expected revision does not hold and
    * `StoreUnavailableError` when the store cannot be reached; never anything vaguer.
    */
-  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
   /** Events of one stream in revision order; empty array for an unknown stream. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;

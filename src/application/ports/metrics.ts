@@ -31,7 +31,10 @@ export interface Metrics {
   appendFinished(outcome: AppendOutcome, durationMs: number): void;
   stepFinished(timing: StepTiming): void;
   callback(outcome: CallbackOutcome, reason?: string): void;
-  /** This instance took over processes another instance owned (its lease ran out). */
+  /**
+   * This instance took over `count` partitions after its start-up round (another instance held
+   * them: it died, stopped or handed them back to rebalance).
+   */
   ownershipTakeover(count?: number): void;
 }
 

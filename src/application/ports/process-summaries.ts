@@ -11,7 +11,7 @@ export interface ProcessSummary {
   /** Who must act on the pending form, when suspended. */
   assignee: string | null;
   failedReason: string | null;
-  /** When the runner must look at the process again without an outside trigger. */
+  /** When the runner looks at the process again by itself (shown only; timers fire from the store's). */
   wakeAt: string | null;
   revision: number;
   startedAt: string;
@@ -51,8 +51,6 @@ export interface ProcessSummaryStore {
   /** Forgets every row and the checkpoint: the next apply replays from the first event. */
   reset(): Promise<void>;
   list(query: SummaryQuery): Promise<SummaryPage>;
-  /** Ids of processes whose wake time has come. */
-  due(now: Date, limit: number): Promise<string[]>;
   /** Processes per status, for metrics scraped every few seconds: must stay cheap. */
   countByStatus(): Promise<Partial<Record<ProcessStatus, number>>>;
 }

@@ -8,7 +8,17 @@ export interface RuntimeConfig {
   timerPollMs: number;
   /** Readiness fails when a projection trails the store by more than this (ms; default 30 s). */
   maxProjectionLagMs?: number;
+  /** Longest a unit of workflow code may run before it fails (retryable) and its signal aborts. */
+  stepTimeoutMs?: number;
+  /** Failed drives (or timer firings) of one process, other than outages, before it is parked. */
+  maxDriveFailures?: number;
+  /** On shutdown, how long running steps may take to finish before they are abandoned. */
+  shutdownGraceMs?: number;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
   feedHeartbeatMs?: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');
+
+export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_DRIVE_FAILURES = 5;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;

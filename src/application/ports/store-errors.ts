@@ -19,6 +19,12 @@ export class StoreUnavailableError extends Error {
   constructor(
     message: string,
     override readonly cause?: unknown,
+    /**
+     * A write was sent and the connection died before its answer: it may have committed. The
+     * caller must not say "nothing was written"; a retry with the same expected revision (or
+     * Idempotency-Key) finds out.
+     */
+    readonly outcomeUnknown = false,
   ) {
     super(message);
     this.name = 'StoreUnavailableError';

@@ -23,6 +23,9 @@ import {
   processStreamId,
 } from '../../domain/process/events';
 import { ProcessState, evolve, initialProcessState } from '../../domain/process/state';
+import { nextWakeAt } from '../../domain/process/timers';
+import { readProcessEvent } from '../../domain/process/upcast';
+import { shardOf } from '../ownership/partitions';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
@@ -30,12 +33,15 @@ import { chainEvents, hashOf } from '../history/event-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { countCallbackEvents } from '../observability/callback-metrics';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
+import { RuntimeEvents } from '../runtime-events';
 import { FoldedProcess, FoldedProcessCache } from './folded-process-cache';
 
 export interface CommandContext {
   actor: string;
   correlationId: string;
   causationId: string | null;
+  /** Recorded in the metadata, so a retried request is recognised (see idempotency.ts). */
+  idempotencyKey?: string;
 }
 
 export interface LoadedProcess {
@@ -65,8 +71,9 @@ export const PROCESS_CACHE_SIZE = Symbol('ProcessCacheSize');
  */
 export const READ_MAX_AGE_MS = 1000;
 
+/** Stored events as the fold reads them: upcast, or EventNotUnderstood (see upcast.ts). */
 export const toProcessEvent = (e: RecordedEvent): ProcessEvent =>
-  ({ type: e.type, data: e.data }) as ProcessEvent;
+  readProcessEvent(e.type, e.data, e.metadata?.schemaVersion);
 
 const foldOnto = (state: ProcessState, events: RecordedEvent[]): ProcessState =>
   events.reduce((s, e) => evolve(s, toProcessEvent(e), e.metadata.at), state);
@@ -91,6 +98,7 @@ export class ProcessRepository {
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
     @Optional() @Inject(METRICS) metrics?: Metrics,
+    @Optional() private readonly events?: RuntimeEvents,
   ) {
     this.cache = new FoldedProcessCache(cacheSize ?? DEFAULT_PROCESS_CACHE_SIZE);
     this.metrics = metrics ?? noopMetrics;
@@ -176,6 +184,23 @@ export class ProcessRepository {
     );
   }
 
+  /**
+   * `execute` for a client's command: when the request carries an Idempotency-Key that an
+   * event of the process already records, it was applied before and is not applied again.
+   */
+  async executeOnce(
+    processId: string,
+    command: ProcessCommand,
+    context: CommandContext,
+  ): Promise<ExecutionResult | undefined> {
+    const key = context.idempotencyKey;
+    if (key !== undefined) {
+      const { events } = await this.load(processId);
+      if (events.some((event) => event.metadata.idempotencyKey === key)) return undefined;
+    }
+    return this.execute(processId, command, context);
+  }
+
   private async decideAndAppend(
     processId: string,
     command: ProcessCommand,
@@ -208,11 +233,21 @@ export class ProcessRepository {
         return { state, appended: 0, answer: decision.answer };
       }
       const at = this.clock.now().toISOString();
-      const metadata = { at, ...context, schemaVersion: EVENT_SCHEMA_VERSION };
+      const { idempotencyKey, ...rest } = context;
+      const metadata = {
+        at,
+        ...rest,
+        schemaVersion: EVENT_SCHEMA_VERSION,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      };
       const toAppend: NewEvent[] = chainEvents(
         await this.chainHead(processId, state),
         decision.events.map((e) => ({ type: e.type, data: e.data, metadata })),
       );
+      const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
+      // The timer changes with the events that change it, in the same transaction.
+      const dueAt = nextWakeAt(next);
+      const timer = dueAt === nextWakeAt(state) ? undefined : { dueAt, shard: shardOf(processId) };
       let recorded: RecordedEvent[] | undefined;
       const appendStarted = performance.now();
       try {
@@ -220,6 +255,7 @@ export class ProcessRepository {
           processStreamId(processId),
           toAppend,
           state.revision < 0 ? 'no_stream' : state.revision,
+          timer && { timer },
         );
         recorded = result.recorded;
         this.metrics.appendFinished('ok', performance.now() - appendStarted);
@@ -228,6 +264,8 @@ export class ProcessRepository {
         this.metrics.appendFinished(outcome, performance.now() - appendStarted);
         // The append may have committed although the answer was lost: the fold may be behind.
         if (!(error instanceof ConcurrencyError)) this.cache.forget(processId);
+        if (error instanceof ConcurrencyError)
+          this.events?.emit({ type: 'append-conflict', processId });
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
           if (attempt > 1) await jitter(attempt);
           state = undefined;
@@ -236,7 +274,6 @@ export class ProcessRepository {
         throw error;
       }
       countCallbackEvents(this.metrics, decision.events);
-      const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
       this.chainHeads.set(next, hashOf(toAppend[toAppend.length - 1]));
       this.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;

@@ -3,6 +3,7 @@
  * batch of events onto the stored folds of the processes it touches, derive their rows, write
  * rows and checkpoint together.
  */
+import { Logger } from '@nestjs/common';
 import { processIdOfStream } from '../../domain/process/events';
 import {
   ProcessState,
@@ -22,6 +23,7 @@ import { toProcessEvent } from '../process/process-repository';
 const REMEMBERED_FOLDS = 2000;
 
 export class ProcessSummaryFolds {
+  private readonly logger = new Logger('ProcessSummaryProjection');
   private readonly remembered: FoldedProcessCache;
 
   constructor(
@@ -56,7 +58,15 @@ export class ProcessSummaryFolds {
     const changes: SummaryChange[] = [];
     for (const [processId, stream] of byProcess) {
       const before = folds.get(processId) ?? initialProcessState();
-      const fold = stream.reduce(applyInOrder, before);
+      let fold: ProcessState;
+      try {
+        fold = stream.reduce(applyInOrder, before);
+      } catch (error) {
+        // One process whose events cannot be folded must not hold back the whole list: its row
+        // stays where it was, and the rest of the batch is written.
+        this.logger.error(`process list: skipped ${processId}: ${(error as Error).message}`);
+        continue;
+      }
       if (fold !== before) changes.push({ summary: this.summarise(fold), fold });
     }
     return changes;
@@ -75,7 +85,9 @@ export class ProcessSummaryFolds {
       status: state.status,
       currentStep: currentStepName(state, this.stepNames(state)),
       assignee: state.pendingForm?.assignee ?? null,
-      failedReason: currentFailure(state)?.error.message ?? null,
+      failedReason:
+        currentFailure(state)?.error.message ??
+        (state.parked ? `parked: ${state.parked.reason}` : null),
       wakeAt: nextWakeAt(state),
       revision: state.revision,
       startedAt: state.startedAt ?? state.updatedAt ?? '',

@@ -15,7 +15,10 @@ import {
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { ProcessSummaryFolds } from './process-summary-folds';
+
+export const PROJECTION_ROLE = 'projection:process-summaries';
 
 /** The process list trails the store by at most about this much while it is busy. */
 const PROJECTION_MIN_INTERVAL_MS = 50;
@@ -29,12 +32,25 @@ export class ProcessSummaryProjection implements OnApplicationBootstrap, OnAppli
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROCESS_SUMMARY_STORE) private readonly summaries: ProcessSummaryStore,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
     registry: WorkflowRegistry,
   ) {
     this.folds = new ProcessSummaryFolds(summaries, registry);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** One instance keeps the list (a role): several would only write the same rows N times. */
+  onApplicationBootstrap(): void {
+    this.ownership.watchRole(PROJECTION_ROLE, {
+      acquired: () => this.follow(),
+      released: () => this.stop(),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private async follow(): Promise<void> {
     const from = await this.summaries.appliedPosition();
     this.logger.log(`following events after position ${from}`);
     // A list may lag a little; batching its writes costs the hot path far less.
@@ -43,8 +59,10 @@ export class ProcessSummaryProjection implements OnApplicationBootstrap, OnAppli
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.subscription?.close();
+  private async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
   }
 
   apply(events: RecordedEvent[]): Promise<void> {

@@ -63,6 +63,8 @@ export interface ProcessDetail {
     retryable: boolean;
     retryAt: string | null;
   } | null;
+  /** The runner gave up on it (ProcessParked): why, and after how many attempts. Retry resumes. */
+  parked: { reason: string; attempts: number; at: string } | null;
   revision: number;
   startedAt: string | null;
   updatedAt: string | null;
@@ -170,6 +172,7 @@ export const describeProcess = (
       : null,
     failedReason: failure?.error.message ?? null,
     failure: failure ? { step: failure.name, ...failure.error, retryAt: state.retryAt } : null,
+    parked: state.parked,
     revision: state.revision,
     startedAt: state.startedAt,
     updatedAt: state.updatedAt,

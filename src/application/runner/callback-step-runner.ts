@@ -13,7 +13,7 @@ import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { StepContextFactory } from './step-context';
-import { asDelta, attempt, completeStep, recordStep } from './step-outcome';
+import { asDelta, completeStep, recordStep } from './step-outcome';
 
 @Injectable()
 export class CallbackStepRunner {
@@ -58,12 +58,12 @@ export class CallbackStepRunner {
     );
     const route = callbackRoute(state.processId, token);
     const callbackUrl = `${this.config.publicUrl}${route}`;
-    const ctx = this.contexts.create(definition, state, {
-      callbackRoute: route,
-      callbackUrl,
-      progressUrl: `${callbackUrl}/progress`,
-    });
-    const outcome = await attempt(this.clock, () => current.action.fn(state.state, ctx));
+    const outcome = await this.contexts.run(
+      definition,
+      state,
+      (ctx) => current.action.fn(state.state, ctx),
+      { callbackRoute: route, callbackUrl, progressUrl: `${callbackUrl}/progress` },
+    );
     recordStep(this.metrics, definition.name, current.name, 'callback_action', outcome);
     // No `known` state: the callback may well have arrived while the action ran.
     return this.repository.execute(
@@ -110,8 +110,7 @@ export class CallbackStepRunner {
   ): Promise<ExecutionResult> {
     const result = { [current.resultKey]: payload };
     const validate = current.validate;
-    const ctx = this.contexts.create(definition, state);
-    const outcome = await attempt(this.clock, async () => ({
+    const outcome = await this.contexts.run(definition, state, async (ctx) => ({
       ...result,
       ...(validate ? asDelta(await validate.fn({ ...state.state, ...result }, ctx)) : {}),
     }));

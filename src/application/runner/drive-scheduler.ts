@@ -26,6 +26,17 @@ export interface DriveSchedulerOptions {
   /** Events whose drive is queued or running before `accept` waits (back-pressure). */
   maxPending?: number;
   retryDelayMs?: (attempt: number) => number;
+  /** Position already handled (the checkpoint loaded): events at or before it are skipped. */
+  after?: number;
+  /**
+   * Drive attempts that fail with anything but an outage before the process is given up on
+   * (`park`), so one bad process never pins the checkpoint.
+   */
+  maxFailures?: number;
+  /** Records that the process is parked; resolves once recorded (or throws to try again). */
+  park?(processId: string, error: Error, attempts: number): Promise<void>;
+  /** Tells outages (retried without limit) from failures (counted towards parking). */
+  isOutage?(error: unknown): boolean;
 }
 
 export class DriveScheduler {
@@ -44,11 +55,27 @@ export class DriveScheduler {
   private closed = false;
   private wakeAccept?: () => void;
 
-  constructor(private readonly options: DriveSchedulerOptions) {}
+  constructor(private readonly options: DriveSchedulerOptions) {
+    this.delivered = options.after ?? 0;
+    this.saved = this.delivered;
+  }
+
+  /** Events up to `position` were delivered and none of them is for this scheduler. */
+  skipTo(position: number): void {
+    if (position <= this.delivered || this.closed) return;
+    this.delivered = position;
+    this.advance();
+  }
+
+  /** Drives queued or running. */
+  get busy(): number {
+    return this.running.size;
+  }
 
   /** Called with each batch from the subscription, in order; returns once it is scheduled. */
   async accept(events: RecordedEvent[]): Promise<void> {
     for (const event of events) {
+      if (event.position <= this.delivered) continue; // a redelivery after a resubscription
       while (this.pending.size >= (this.options.maxPending ?? 1000) && !this.closed) {
         await new Promise<void>((resolve) => (this.wakeAccept = resolve));
       }
@@ -96,22 +123,43 @@ export class DriveScheduler {
     // events delivered after this point schedule a drive of their own.
     if (this.queued.get(processId) === drive) this.queued.delete(processId);
     const { cause, positions } = drive;
+    let failures = 0;
     for (let attempt = 1; ; attempt++) {
       if (this.closed) return;
       try {
         await this.options.drive(processId, cause);
         break;
       } catch (error) {
-        // The store hiccuped mid-step: drive again; the checkpoint waits for it.
-        this.logger.warn(
-          `process ${processId}: ${(error as Error).message}; retrying (attempt ${attempt})`,
-        );
+        const outage = this.options.isOutage?.(error) ?? true;
+        if (!outage) failures += 1;
+        const message = (error as Error).message;
+        if (!outage && failures >= (this.options.maxFailures ?? 5) && this.options.park) {
+          if (await this.tryPark(processId, error as Error, failures)) break;
+        } else if (outage) {
+          // The store hiccuped mid-step: drive again; the checkpoint waits for it.
+          this.logger.warn(`process ${processId}: ${message}; retrying (attempt ${attempt})`);
+        } else {
+          this.logger.error(`process ${processId}: drive failed (${failures}): ${message}`);
+        }
         await new Promise((r) => setTimeout(r, this.retryDelay(attempt)));
       }
     }
     for (const position of positions) this.pending.delete(position);
     this.wakeAccept?.();
     this.advance();
+  }
+
+  private async tryPark(processId: string, error: Error, failures: number): Promise<boolean> {
+    try {
+      await this.options.park!(processId, error, failures);
+      this.logger.error(
+        `process ${processId}: parked after ${failures} failed drives: ${error.message}`,
+      );
+      return true;
+    } catch (parkError) {
+      this.logger.error(`process ${processId}: could not park: ${(parkError as Error).message}`);
+      return false;
+    }
   }
 
   private retryDelay(attempt: number): number {

@@ -9,6 +9,9 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../domain/errors';
+import { nextWakeAt } from '../../domain/process/timers';
+import { partitionOf } from '../ownership/partitions';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { ProcessState, openToken, tokenInDoubt } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { CLOCK, Clock } from '../ports/clock';
@@ -25,6 +28,21 @@ const runnerLogContext = (processId: string) => ({ processId, correlationId: pro
 /** Units one drive runs before leaving the rest to the drives its own events trigger. */
 const MAX_UNITS_PER_DRIVE = 50;
 
+/** What a timer's firing did: whether it appended, and when the process is due next. */
+export interface WakeOutcome {
+  appended: boolean;
+  wakeAt: string | null;
+}
+
+/**
+ * Refusals that only mean another actor moved the process first (an operator's abort, a
+ * callback, a command on another instance): expected, so quiet. Anything else is a failure.
+ */
+const EXPECTED_REFUSALS = new Set(['ILLEGAL_STATE', 'GONE', 'CONFLICT']);
+
+/** Thrown for a process the runner must not drive; counts towards parking it. */
+export class UndrivableProcessError extends Error {}
+
 @Injectable()
 export class ProcessDriver {
   private readonly logger = new Logger(ProcessDriver.name);
@@ -36,29 +54,43 @@ export class ProcessDriver {
     private readonly steps: StepRunner,
     private readonly callbacks: CallbackStepRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
   ) {}
 
   /** Runs the process's work, if it has any, as of the event that triggered the drive. */
   drive(processId: string, cause: DriveCause): Promise<void> {
     return withLogContext(runnerLogContext(processId), () =>
-      this.locks.run(processId, () => this.guard(processId, () => this.advance(processId, cause))),
+      this.locks.run(processId, async () => {
+        await this.guard(processId, () => this.advance(processId, cause));
+      }),
     );
   }
 
-  /** Fires due timers: automatic retries after backoff and callback timeouts. */
-  wake(processId: string): Promise<void> {
+  /**
+   * Fires due timers: automatic retries after backoff and callback timeouts. Undefined when
+   * this instance does not hold the process's partition (any more).
+   */
+  wake(processId: string): Promise<WakeOutcome | undefined> {
     return withLogContext(runnerLogContext(processId), () =>
-      this.locks.run(processId, () => this.guard(processId, () => this.fireTimers(processId))),
+      this.locks.run(processId, async () => {
+        if (!this.owns(processId)) return undefined;
+        const outcome = await this.guard(processId, () => this.fireTimers(processId));
+        return outcome ?? { appended: false, wakeAt: null };
+      }),
     );
   }
 
-  /** A refusal here means another actor moved the process first (abort, another instance). */
-  private async guard(processId: string, work: () => Promise<void>): Promise<void> {
+  private owns(processId: string): boolean {
+    return this.ownership.holds(partitionOf(processId, this.ownership.partitionCount));
+  }
+
+  private async guard<T>(processId: string, work: () => Promise<T>): Promise<T | undefined> {
     try {
-      await work();
+      return await work();
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!(error instanceof DomainError) || !EXPECTED_REFUSALS.has(error.code)) throw error;
       this.logger.debug(`process ${processId}: ${error.message}`);
+      return undefined;
     }
   }
 
@@ -72,6 +104,8 @@ export class ProcessDriver {
     );
     let causationId = cause.eventId;
     for (let unit = 0; unit < MAX_UNITS_PER_DRIVE; unit++) {
+      // Between units, not inside one: a partition handed back or lost stops the drive here.
+      if (!this.owns(processId)) return;
       const context: CommandContext = { actor: 'runner', correlationId: processId, causationId };
       const result = await this.runUnit(state, context);
       if (result === undefined) return;
@@ -84,7 +118,12 @@ export class ProcessDriver {
     state: ProcessState,
     context: CommandContext,
   ): Promise<ExecutionResult | undefined> {
-    if (state.revision < 0) return undefined;
+    if (state.revision < 0 || state.parked) return undefined;
+    if (state.unreadable) {
+      throw new UndrivableProcessError(
+        `event ${state.unreadable.type} at revision ${state.unreadable.revision} is not known to this version`,
+      );
+    }
     if (state.status === 'awaiting_callback')
       return this.callbacks.recoverInDoubtAction(state, context);
     if (state.status !== 'running') return undefined;
@@ -99,20 +138,20 @@ export class ProcessDriver {
     );
   }
 
-  private async fireTimers(processId: string): Promise<void> {
+  private async fireTimers(processId: string): Promise<WakeOutcome> {
     const { state } = await this.repository.load(processId);
+    if (state.parked) return { appended: false, wakeAt: null };
     const now = this.clock.now().toISOString();
     const context: CommandContext = { actor: 'timer', correlationId: processId, causationId: null };
-    if (state.status === 'waiting')
-      await this.repository.execute(processId, { type: 'RetryDue', now }, context, state);
     const token = openToken(state);
-    if (state.status === 'awaiting_callback' && token) {
-      await this.repository.execute(
-        processId,
-        { type: 'ExpireCallback', tokenId: token.tokenId, now },
-        context,
-        state,
-      );
-    }
+    const command =
+      state.status === 'waiting'
+        ? ({ type: 'RetryDue', now } as const)
+        : state.status === 'awaiting_callback' && token
+          ? ({ type: 'ExpireCallback', tokenId: token.tokenId, now } as const)
+          : undefined;
+    if (command === undefined) return { appended: false, wakeAt: nextWakeAt(state) };
+    const result = await this.repository.execute(processId, command, context, state);
+    return { appended: result.appended > 0, wakeAt: nextWakeAt(result.state) };
   }
 }

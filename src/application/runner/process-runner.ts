@@ -1,10 +1,10 @@
 /**
  * Drives processes from the event store's subscription, never from in-process notifications:
- * every appended event wakes the runner for its process. Processes advance concurrently (see
- * DriveScheduler) and the durable checkpoint never passes an event whose work is unfinished, so
- * a restart replays from it and resumes every process a crash interrupted. Timers (retry
- * backoff, callback deadlines) are polled from the summary read model, itself derived from the
- * store.
+ * every appended event wakes the runner for its process, if this instance holds the process's
+ * partition (WorkOwnership). Each held partition has its own DriveScheduler and durable
+ * checkpoint, so a partition handed over (rebalance, a dead instance) resumes exactly where its
+ * previous owner's finished work ends. Timers (retry backoff, callback deadlines) are fired from
+ * the store's durable timers for the held partitions.
  */
 import {
   Inject,
@@ -13,68 +13,166 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { processIdOfStream } from '../../domain/process/events';
+import { partitionOf } from '../ownership/partitions';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
-import { CLOCK, Clock } from '../ports/clock';
-import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store';
-import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
-import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
+import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
+import { StoreUnavailableError } from '../ports/store-errors';
+import {
+  DEFAULT_MAX_DRIVE_FAILURES,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  RUNTIME_CONFIG,
+  RuntimeConfig,
+} from '../ports/runtime-config';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { ProcessRepository } from '../process/process-repository';
 import { DriveScheduler } from './drive-scheduler';
 import { ProcessDriver } from './process-driver';
+import { LEGACY_RUNNER_CHECKPOINT, PartitionCheckpoints } from './partition-checkpoints';
+import { ProcessParker } from './process-parker';
+import { RuntimeEvents } from '../runtime-events';
+import { StepContextFactory } from './step-context';
+import { TimerSweep } from './timer-sweep';
 
-export const RUNNER_CHECKPOINT = 'runner';
+/** The runner's checkpoint before partitions; each partition starts from it (see partition-checkpoints). */
+export const RUNNER_CHECKPOINT = LEGACY_RUNNER_CHECKPOINT;
 
 @Injectable()
 export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProcessRunner.name);
+  private readonly schedulers = new Map<number, DriveScheduler>();
+  private readonly checkpoints: PartitionCheckpoints;
   private subscription?: Subscription;
-  private scheduler?: DriveScheduler;
-  private timer?: NodeJS.Timeout;
-  private timerRunning = false;
+  /** Last position the subscription handed over. */
+  private delivered = 0;
+  /** Acquiring and releasing take turns. */
+  private changes: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** The start-up round is over: partitions acquired from now on are taken over. */
+  private startedUp = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
-    @Inject(PROCESS_SUMMARY_STORE) private readonly summaries: ProcessSummaryStore,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CHECKPOINT_STORE) checkpointStore: CheckpointStore,
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly driver: ProcessDriver,
     private readonly repository: ProcessRepository,
-  ) {}
+    private readonly parker: ProcessParker,
+    private readonly timers: TimerSweep,
+    private readonly events: RuntimeEvents,
+    private readonly contexts: StepContextFactory,
+  ) {
+    this.checkpoints = new PartitionCheckpoints(checkpointStore, (p) => ownership.holds(p));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    const from = await this.checkpoints.load(RUNNER_CHECKPOINT);
-    this.logger.log(`following events after position ${from}`);
-    this.scheduler = new DriveScheduler({
-      drive: (processId, cause) => this.driver.drive(processId, cause),
-      saveCheckpoint: (position) => this.checkpoints.save(RUNNER_CHECKPOINT, position),
+    await this.ownership.start({
+      acquired: (partitions) => this.inTurn(() => this.acquire(partitions)),
+      releasing: (partitions) => this.inTurn(() => this.release(partitions)),
+      lost: (partitions) => this.lose(partitions),
     });
-    const scheduler = this.scheduler;
-    this.subscription = this.store.subscribeAll(from, (events) => {
-      this.repository.observe(events); // folds behind what the store has are dropped
-      return scheduler.accept(events);
-    });
-    this.timer = setInterval(() => void this.fireDueTimers(), this.config.timerPollMs);
-    this.timer.unref();
+    this.startedUp = true;
+    this.timers.start(() => [...this.schedulers.keys()]);
   }
 
+  /**
+   * Stop taking work, let the drives in flight finish (each step is bounded by its deadline),
+   * save checkpoints and hand every partition back, so another instance takes over at once.
+   */
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    const closing = this.scheduler?.close();
-    await this.subscription?.close();
-    await closing;
+    this.stopping = true;
+    const grace = setTimeout(() => {
+      this.logger.warn('shutdown grace period over: abandoning the steps still running');
+      this.contexts.abandonAll();
+    }, this.config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    await this.timers.stop();
+    await this.ownership.stop();
+    clearTimeout(grace);
+    await this.inTurn(async () => {
+      await this.subscription?.close();
+      this.subscription = undefined;
+    });
   }
 
-  async fireDueTimers(): Promise<void> {
-    if (this.timerRunning) return;
-    this.timerRunning = true;
-    try {
-      const due = await this.summaries.due(this.clock.now(), 100);
-      await Promise.all(due.map((processId) => this.driver.wake(processId)));
-    } catch (error) {
-      this.logger.warn(`timer sweep failed, will try again: ${(error as Error).message}`);
-    } finally {
-      this.timerRunning = false;
+  /** Partitions held by this instance, for tests and diagnostics. */
+  heldPartitions(): number[] {
+    return [...this.schedulers.keys()].sort((a, b) => a - b);
+  }
+
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const next = this.changes.then(work);
+    this.changes = next.catch(() => undefined);
+    return next;
+  }
+
+  private async acquire(partitions: number[]): Promise<void> {
+    if (this.stopping) return;
+    const started = Date.now();
+    const starts = await Promise.all(partitions.map((p) => this.checkpoints.load(p)));
+    // The subscription is re-opened from the earliest new checkpoint, so no event of a new
+    // partition is missed; the partitions already held skip what they have seen.
+    await this.subscription?.close();
+    partitions.forEach((partition, i) => {
+      this.schedulers.set(partition, this.newScheduler(partition, starts[i]));
+    });
+    const from = Math.min(this.subscription ? this.delivered : Infinity, ...starts);
+    this.delivered = from;
+    this.subscription = this.store.subscribeAll(from, (events) => this.deliver(events));
+    this.events.emit({
+      type: 'partitions-acquired',
+      partitions,
+      ms: Date.now() - started,
+      takeover: this.startedUp,
+    });
+  }
+
+  private async release(partitions: number[]): Promise<void> {
+    const closing = partitions.map((partition) => {
+      const scheduler = this.schedulers.get(partition);
+      this.schedulers.delete(partition);
+      return scheduler?.close();
+    });
+    await Promise.all(closing);
+    await this.checkpoints.flush(); // before the locks go: the next owner starts from here
+  }
+
+  /** Another instance may already hold them: stop, without saving anything. */
+  private lose(partitions: number[]): void {
+    for (const partition of partitions) {
+      void this.schedulers.get(partition)?.close();
+      this.schedulers.delete(partition);
     }
+    this.events.emit({ type: 'partitions-lost', partitions, ms: 0 });
+  }
+
+  private newScheduler(partition: number, after: number): DriveScheduler {
+    return new DriveScheduler({
+      after,
+      checkpointEveryMs: 50,
+      drive: (processId, cause) => this.driver.drive(processId, cause),
+      saveCheckpoint: (position) => this.checkpoints.save(partition, position),
+      isOutage: (error) => error instanceof StoreUnavailableError,
+      maxFailures: this.config.maxDriveFailures ?? DEFAULT_MAX_DRIVE_FAILURES,
+      park: (processId, error, attempts) => this.parker.park(processId, error, attempts),
+    });
+  }
+
+  private async deliver(events: RecordedEvent[]): Promise<void> {
+    this.repository.observe(events); // folds behind what the store has are dropped
+    const byPartition = new Map<DriveScheduler, RecordedEvent[]>();
+    for (const event of events) {
+      const processId = processIdOfStream(event.streamId);
+      if (processId === null) continue;
+      const scheduler = this.schedulers.get(partitionOf(processId, this.ownership.partitionCount));
+      if (!scheduler) continue;
+      const batch = byPartition.get(scheduler);
+      if (batch) batch.push(event);
+      else byPartition.set(scheduler, [event]);
+    }
+    await Promise.all([...byPartition].map(([scheduler, batch]) => scheduler.accept(batch)));
+    const last = events[events.length - 1].position;
+    for (const scheduler of this.schedulers.values()) scheduler.skipTo(last);
+    this.delivered = Math.max(this.delivered, last);
   }
 }

@@ -58,8 +58,7 @@ export class StepRunner {
     context: CommandContext,
   ): Promise<ExecutionResult> {
     const { index } = state;
-    const ctx = this.contexts.create(definition, state);
-    const outcome = await attempt(this.clock, async () =>
+    const outcome = await this.contexts.run(definition, state, async (ctx) =>
       asDelta(await current.fn(state.state, ctx)),
     );
     recordStep(this.metrics, definition.name, current.name, 'step', outcome);

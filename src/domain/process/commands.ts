@@ -52,4 +52,5 @@ export type ProcessCommand =
   | { type: 'RetryProcess'; by: string }
   | { type: 'RetryDue'; now: string }
   | { type: 'AbortProcess'; by: string; reason: string }
-  | { type: 'CompleteProcess'; stepCount: number };
+  | { type: 'CompleteProcess'; stepCount: number }
+  | { type: 'ParkProcess'; reason: string; attempts: number };

@@ -164,8 +164,14 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
           },
         },
       );
+    case 'ParkProcess':
+      requireExists(s);
+      if (s.parked || FINAL_STATUSES.includes(s.status)) return ok();
+      return ok({ type: 'ProcessParked', data: { reason: cmd.reason, attempts: cmd.attempts } });
     case 'RetryProcess': {
       requireExists(s);
+      // A parked process is handed back to the runner, whatever its status.
+      if (s.parked) return ok({ type: 'ProcessUnparked', data: { by: cmd.by } });
       if ((s.status !== 'failed' && s.status !== 'waiting') || !s.failure) {
         throw new IllegalStateError(
           `Process is ${s.status}; only failed or waiting processes can be retried`,

@@ -122,13 +122,32 @@ export const EVENT_CATALOGUE = {
   ProcessRetried: object({ by: string(), fromIndex: stepIndex() }),
   ProcessAborted: object({ by: string(), reason: string() }),
   ProcessCompleted: object({}),
+  /** The runner gave up on the process after repeated unexpected failures; an operator looks. */
+  ProcessParked: object({
+    reason: string({ description: 'What kept failing' }),
+    attempts: integer({ minimum: 1 }),
+  }),
+  /** An operator handed a parked process back to the runner (retry). */
+  ProcessUnparked: object({ by: string() }),
 };
 
 export type ProcessEventType = keyof typeof EVENT_CATALOGUE;
 
-export type ProcessEvent = {
+export type StoredProcessEvent = {
   [K in ProcessEventType]: { type: K; data: Static<(typeof EVENT_CATALOGUE)[K]> };
 }[ProcessEventType];
+
+/**
+ * Never stored: what a stored event this build does not know becomes when read (a newer
+ * version wrote it during a rolling deploy; see upcast.ts). It parks the process instead of
+ * breaking every fold that meets it.
+ */
+export interface EventNotUnderstood {
+  type: 'EventNotUnderstood';
+  data: { type: string; schemaVersion: number };
+}
+
+export type ProcessEvent = StoredProcessEvent | EventNotUnderstood;
 
 export const PROCESS_EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as ProcessEventType[];
 

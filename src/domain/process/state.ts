@@ -81,6 +81,10 @@ export interface ProcessState {
   startedAt: string | null;
   updatedAt: string | null;
   abortReason: string | null;
+  /** Set while the runner has given up on the process (ProcessParked) until an operator retries. */
+  parked: { reason: string; attempts: number; at: string } | null;
+  /** The first stored event this version could not read, if any: the runner will not drive it. */
+  unreadable: { type: string; revision: number } | null;
 }
 
 export const initialProcessState = (): ProcessState => ({
@@ -99,6 +103,8 @@ export const initialProcessState = (): ProcessState => ({
   startedAt: null,
   updatedAt: null,
   abortReason: null,
+  parked: null,
+  unreadable: null,
 });
 
 export const openToken = (s: ProcessState): CallbackToken | undefined =>
@@ -255,6 +261,15 @@ export const evolve = (s: ProcessState, event: ProcessEvent, at: string): Proces
       };
     case 'ProcessCompleted':
       return { ...base, status: 'completed' };
+    case 'ProcessParked':
+      return { ...base, parked: { ...event.data, at } };
+    case 'ProcessUnparked':
+      return { ...base, parked: null };
+    case 'EventNotUnderstood':
+      return {
+        ...base,
+        unreadable: s.unreadable ?? { type: event.data.type, revision: base.revision },
+      };
     default:
       return assertNever(event);
   }

@@ -11,7 +11,11 @@ export type FormClass = new () => object;
 
 /** Minimal outbound HTTP a step may use; the runner injects an implementation. */
 export interface StepHttp {
-  post(url: string, body: unknown): Promise<{ status: number; body: unknown }>;
+  post(
+    url: string,
+    body: unknown,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 export interface StepContext {
@@ -24,6 +28,12 @@ export interface StepContext {
   readonly settings: Readonly<Record<string, string | undefined>>;
   /** A fresh unique id (ids, like time, are handed to steps rather than made by them). */
   newId(): string;
+  /**
+   * Aborted when the step's deadline passes (the step then fails, retryable) or the instance
+   * shuts down past its grace period. `ctx.http` already honours it; pass it to anything else
+   * that can wait.
+   */
+  readonly signal: AbortSignal;
   /** Set only inside a callback step's action: where the remote service reports back. */
   readonly callbackUrl?: string;
   readonly callbackRoute?: string;

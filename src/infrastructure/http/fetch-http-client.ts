@@ -5,12 +5,13 @@ import { HttpClient } from '../../application/ports/http-client';
  * (10 s by default, as orchestrator-core's example uses).
  */
 export const fetchHttpClient = (timeoutMs = 10_000): HttpClient => ({
-  async post(url, body) {
+  async post(url, body, options = {}) {
+    const deadline = AbortSignal.timeout(timeoutMs);
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: options.signal ? AbortSignal.any([deadline, options.signal]) : deadline,
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -10,4 +10,8 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   async save(name: string, position: number): Promise<void> {
     this.positions.set(name, position);
   }
+
+  async saveMany(positions: ReadonlyMap<string, number>): Promise<void> {
+    for (const [name, position] of positions) this.positions.set(name, position);
+  }
 }

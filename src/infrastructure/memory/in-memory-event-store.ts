@@ -1,5 +1,7 @@
 import { randomUUID } from 'crypto';
+import { DueTimer, TimerStore } from '../../application/ports/timer-store';
 import {
+  AppendOptions,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -29,7 +31,8 @@ export interface InMemoryEventStoreOptions {
  * push, so JavaScript's single thread gives atomicity and positions in commit order. Its
  * positions happen to be consecutive; the contract does not promise that (PostgreSQL's are not).
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements EventStore, TimerStore {
+  private readonly timers = new Map<string, { dueAt: string; shard: number; attempts: number }>();
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private readonly subscriptions = new Set<PollingSubscription>();
@@ -41,6 +44,7 @@ export class InMemoryEventStore implements EventStore {
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     assertAppendArguments(streamId, events.length, expected);
     const stream = this.streams.get(streamId) ?? [];
@@ -60,6 +64,10 @@ export class InMemoryEventStore implements EventStore {
     this.log.push(...recorded);
     stream.push(...recorded);
     this.streams.set(streamId, stream);
+    const { timer } = options;
+    if (timer?.dueAt === null) this.timers.delete(streamId);
+    else if (timer)
+      this.timers.set(streamId, { dueAt: timer.dueAt, shard: timer.shard, attempts: 0 });
     this.changes.notify();
     const last = recorded[recorded.length - 1];
     return {
@@ -67,6 +75,35 @@ export class InMemoryEventStore implements EventStore {
       lastPosition: last.position,
       recorded: recorded.map(copy),
     };
+  }
+
+  async due(
+    now: Date,
+    partitions: readonly number[],
+    partitionCount: number,
+    limit: number,
+  ): Promise<DueTimer[]> {
+    const iso = now.toISOString();
+    const owned = new Set(partitions);
+    return [...this.timers]
+      .filter(([, t]) => t.dueAt <= iso && owned.has(t.shard % partitionCount))
+      .sort(([, a], [, b]) => (a.dueAt < b.dueAt ? -1 : 1))
+      .slice(0, limit)
+      .map(([streamId, t]) => ({ streamId, dueAt: t.dueAt, attempts: t.attempts }));
+  }
+
+  async settle(timer: DueTimer): Promise<void> {
+    if (this.timers.get(timer.streamId)?.dueAt === timer.dueAt) this.timers.delete(timer.streamId);
+  }
+
+  async snooze(timer: DueTimer, retryAt: Date): Promise<void> {
+    const stored = this.timers.get(timer.streamId);
+    if (stored?.dueAt !== timer.dueAt) return;
+    this.timers.set(timer.streamId, {
+      ...stored,
+      dueAt: retryAt.toISOString(),
+      attempts: stored.attempts + 1,
+    });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

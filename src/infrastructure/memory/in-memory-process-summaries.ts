@@ -65,14 +65,6 @@ export class InMemoryProcessSummaryStore implements ProcessSummaryStore {
     return { items, nextCursor: matching.length > query.limit && last ? encodeCursor(last) : null };
   }
 
-  async due(now: Date, limit: number): Promise<string[]> {
-    const iso = now.toISOString();
-    return [...this.rows.values()]
-      .filter((r) => r.wakeAt !== null && r.wakeAt <= iso)
-      .slice(0, limit)
-      .map((r) => r.processId);
-  }
-
   async countByStatus(): Promise<Partial<Record<ProcessStatus, number>>> {
     const counts: Partial<Record<ProcessStatus, number>> = {};
     for (const { status } of this.rows.values()) counts[status] = (counts[status] ?? 0) + 1;

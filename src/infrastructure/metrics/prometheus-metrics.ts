@@ -53,7 +53,7 @@ export class PrometheusMetrics implements Metrics {
   });
   private readonly takeovers = new Counter({
     name: 'baton_ownership_takeovers_total',
-    help: 'Processes this instance took over from an instance whose ownership lapsed',
+    help: 'Partitions this instance took over after its start-up round (from an instance that died, stopped or rebalanced)',
     registers: [this.registry],
   });
   private readonly processes = new Gauge({

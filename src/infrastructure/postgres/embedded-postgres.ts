@@ -1,3 +1,4 @@
+import { launchServerInOwnGroup } from './embedded-postgres-process';
 import { ChildProcess } from 'child_process';
 import { promises as fs } from 'fs';
 import Module from 'module';
@@ -54,13 +55,18 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
  */
 const nodeRequire = (process.getBuiltinModule?.('module') ?? Module).createRequire(__filename);
 
-function loadPackage(): { EmbeddedPostgres: EmbeddedPostgresClass; pgCtl: string } {
+function loadPackage(): {
+  EmbeddedPostgres: EmbeddedPostgresClass;
+  pgCtl: string;
+  postgres: string;
+} {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
   const binaries = nodeRequire(`@embedded-postgres/${platform}-${process.arch}`) as {
     pg_ctl: string;
+    postgres: string;
   };
   const main = nodeRequire('embedded-postgres') as { default: EmbeddedPostgresClass };
-  return { EmbeddedPostgres: main.default, pgCtl: binaries.pg_ctl };
+  return { EmbeddedPostgres: main.default, pgCtl: binaries.pg_ctl, postgres: binaries.postgres };
 }
 
 /**
@@ -75,12 +81,16 @@ export async function startEmbeddedPostgres(
   const database = options.database ?? 'baton';
   const durable = options.durable ?? true;
   const output = new ServerOutput(options.log ?? defaultLog);
-  const { EmbeddedPostgres, pgCtl } = loadPackage();
+  const { EmbeddedPostgres, pgCtl, postgres } = loadPackage();
   const socketDir = unixSocketDirFor(dataDir, options.port);
 
   const user = await ensureServerUser();
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   await makeParentsTraversable(dataDir);
+  const flags = serverSettings(durable, socketDir).flatMap(([name, value]) => [
+    '-c',
+    `${name}=${value}`,
+  ]);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -91,10 +101,7 @@ export async function startEmbeddedPostgres(
     // The package would otherwise try to create the user even when not root, and fail.
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', '--locale=C', ...(durable ? [] : ['--no-sync'])],
-    postgresFlags: serverSettings(durable, socketDir).flatMap(([name, value]) => [
-      '-c',
-      `${name}=${value}`,
-    ]),
+    postgresFlags: flags,
     onLog: (message: string) => output.write(message),
     onError: (error: unknown) => output.fail(error),
   });
@@ -108,7 +115,16 @@ export async function startEmbeddedPostgres(
   }
   output.forget(); // so a start failure reports the server's words, not initdb's
   try {
-    await server.start();
+    // The package's own start() would run the server in our process group (see
+    // embedded-postgres-process.ts); its stop() still does the stopping (SIGINT, fast shutdown).
+    server.process = await launchServerInOwnGroup({
+      postgres,
+      dataDir,
+      port: options.port,
+      flags,
+      user,
+      onLog: (message) => output.write(message),
+    });
   } catch (error) {
     // The package rejects with nothing when the server exits early; its output says why.
     const reason = (error as { message?: string } | undefined)?.message;

@@ -64,6 +64,22 @@ export const MIGRATIONS: Migration[] = [
       DROP TABLE events_head;
     `,
   },
+  {
+    version: 3,
+    name: 'durable-timers',
+    // Why: timers were read from the process list, which trails the store; a stalled projection
+    // meant no timeout ever fired. The append that sets a timer now writes it (pg-event-sql.ts).
+    // Processes waiting on a timer before this version get theirs from migration 102.
+    sql: `
+      CREATE TABLE stream_timers (
+        stream_id text PRIMARY KEY,
+        shard int NOT NULL,
+        due_at timestamptz NOT NULL,
+        attempts int NOT NULL DEFAULT 0
+      );
+      CREATE INDEX stream_timers_due ON stream_timers (due_at);
+    `,
+  },
 ];
 
 /**

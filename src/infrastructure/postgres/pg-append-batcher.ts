@@ -32,6 +32,8 @@ interface PendingAppend {
   count: number;
   /** The events as a JSON array, serialised once. */
   eventsJson: string;
+  /** `{"d": due time or null, "k": shard}` when the append sets or clears the stream's timer. */
+  timerJson: string | undefined;
   resolve(outcome: AppendOutcome): void;
   /** Anything thrown (not necessarily an Error of this realm: socket errors under Jest are not). */
   reject(error: unknown): void;
@@ -56,6 +58,7 @@ export class PgAppendBatcher {
     expectation: number,
     count: number,
     eventsJson: string,
+    timerJson?: string,
   ): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({
@@ -63,6 +66,7 @@ export class PgAppendBatcher {
         expectation,
         count,
         eventsJson,
+        timerJson,
         resolve,
         reject,
       });
@@ -126,7 +130,8 @@ export class PgAppendBatcher {
     // for a revision the other has inserted.
     const ordered = [...batch].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
     const requests = ordered.map((append) => {
-      const request = `{"s":${JSON.stringify(append.streamId)},"x":${append.expectation},"o":${offset},"e":${append.eventsJson}}`;
+      const timer = append.timerJson === undefined ? '' : `,"t":${append.timerJson}`;
+      const request = `{"s":${JSON.stringify(append.streamId)},"x":${append.expectation},"o":${offset},"e":${append.eventsJson}${timer}}`;
       offset += append.count;
       return request;
     });

@@ -32,4 +32,18 @@ export class PgCheckpointStore implements CheckpointStore {
       throw toStoreError(error, `saving checkpoint ${name}`);
     }
   }
+
+  async saveMany(positions: ReadonlyMap<string, number>): Promise<void> {
+    if (positions.size === 0) return;
+    try {
+      await this.pool.query(
+        `INSERT INTO checkpoints (name, position)
+         SELECT * FROM unnest($1::text[], $2::bigint[])
+         ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`,
+        [[...positions.keys()], [...positions.values()]],
+      );
+    } catch (error) {
+      throw toStoreError(error, 'saving checkpoints');
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
+import { markNotSent } from './pg-errors';
 
 /**
  * Runs `work` on a client checked out of the pool.
@@ -11,7 +12,9 @@ export async function withClient<T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw markNotSent(error);
+  });
   let broken: Error | undefined;
   const onError = (error: Error): void => {
     broken = error;
@@ -45,7 +48,8 @@ export function query<R extends QueryResultRow>(
  * ConcurrencyError if the first attempt did commit, which is the safe way round.
  */
 export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+  // Pinned whatever the database's default: the statements are written for READ COMMITTED.
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
     const result = await work();
     await client.query('COMMIT');

@@ -37,12 +37,23 @@ export const EXPECT_ANY = -2;
  * violation (a conflict). The batch's positions share one transaction id, so each append's
  * offset keeps them unique and each append contiguous. One row per stream comes back: its
  * revision before, and (NULL when nothing was written) its last revision and position.
+ * A request may carry `t` ({d: due time or null, k: shard}): the stream's durable timer is set
+ * or cleared in the same statement, when its events are written.
  */
 export const BATCH_APPEND_SQL = `
 WITH request AS (
-  SELECT r.s AS stream_id, r.x AS expectation, r.o AS first_index, r.e AS events,
+  SELECT r.s AS stream_id, r.x AS expectation, r.o AS first_index, r.e AS events, r.t AS timer,
          (SELECT coalesce(max(revision), -1) FROM events WHERE stream_id = r.s) AS previous
-  FROM jsonb_to_recordset($1::jsonb) AS r(s text, x int, o int, e jsonb)
+  FROM jsonb_to_recordset($1::jsonb) AS r(s text, x int, o int, e jsonb, t jsonb)
+), timer_set AS (
+  INSERT INTO stream_timers (stream_id, shard, due_at, attempts)
+  SELECT q.stream_id, (q.timer->>'k')::int, (q.timer->>'d')::timestamptz, 0 FROM request q
+  WHERE q.timer->>'d' IS NOT NULL AND (q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation)
+  ON CONFLICT (stream_id) DO UPDATE SET due_at = EXCLUDED.due_at, attempts = 0
+), timer_cleared AS (
+  DELETE FROM stream_timers t USING request q
+  WHERE t.stream_id = q.stream_id AND q.timer IS NOT NULL AND q.timer->>'d' IS NULL
+    AND (q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation)
 ), inserted AS (
   INSERT INTO events (${EVENT_COLUMNS})
   SELECT b.base + pg_current_xact_id()::text::bigint * ${POSITIONS_PER_TRANSACTION}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Pool } from 'pg';
 import {
+  AppendOptions,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -37,7 +38,7 @@ import {
   toRecordedEvent,
 } from './pg-event-rows';
 import { query } from './pg-client';
-import { isUniqueViolation, toStoreError } from './pg-errors';
+import { isSerializationConflict, isUniqueViolation, toStoreError } from './pg-errors';
 import { PgNotifier } from './pg-notifier';
 
 /** NOTIFY channel that wakes subscribers in other processes. */
@@ -86,21 +87,26 @@ export class PgEventStore implements EventStore {
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     assertAppendArguments(streamId, events.length, expected);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.appendOnce(streamId, events, expected);
+        const result = await this.appendOnce(streamId, events, expected, options);
         this.feed.changes.notify(); // local subscribers need no round trip through the server
         this.notifier.poke(); // other processes' subscribers, coalesced
         return result;
       } catch (error) {
-        if (isUniqueViolation(error, 'events_stream_revision_key')) {
-          // A concurrent writer took the same revision between our check and our insert.
+        // A concurrent writer took the same revision between our check and our insert, or (with
+        // a stricter isolation level forced on the server) the transaction lost a race.
+        if (
+          isUniqueViolation(error, 'events_stream_revision_key') ||
+          isSerializationConflict(error)
+        ) {
           if (expected === 'any' && attempt < ANY_APPEND_ATTEMPTS) continue;
           throw new ConcurrencyError(streamId, String(expected), 'changed concurrently');
         }
-        throw toStoreError(error, `appending to ${streamId}`);
+        throw toStoreError(error, `appending to ${streamId}`, true);
       }
     }
   }
@@ -109,11 +115,19 @@ export class PgEventStore implements EventStore {
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
+    { timer }: AppendOptions,
   ): Promise<AppendResult> {
     const { json, ids } = serialiseForAppend(events, randomUUID);
     const expectation =
       expected === 'any' ? EXPECT_ANY : expected === 'no_stream' ? EXPECT_NO_STREAM : expected;
-    const outcome = await this.batcher.submit(streamId, expectation, events.length, json);
+    const timerJson = timer && JSON.stringify({ d: timer.dueAt, k: timer.shard });
+    const outcome = await this.batcher.submit(
+      streamId,
+      expectation,
+      events.length,
+      json,
+      timerJson,
+    );
     if (!outcome.written) {
       throw new ConcurrencyError(streamId, String(expected), describeRevision(outcome.previous));
     }

@@ -151,14 +151,6 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
-  async due(now: Date, limit: number): Promise<string[]> {
-    const { rows } = await this.pool.query<{ process_id: string }>(
-      'SELECT process_id FROM process_summaries WHERE wake_at <= $1 ORDER BY wake_at LIMIT $2',
-      [now, limit],
-    );
-    return rows.map((r) => r.process_id);
-  }
-
   async countByStatus(): Promise<Partial<Record<ProcessStatus, number>>> {
     // Grouped by status alone, which the (status, started_at) index can answer without the rows.
     const { rows } = await this.pool.query<{ status: ProcessStatus; count: string }>(

@@ -38,4 +38,25 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
       ALTER TABLE process_summaries ALTER COLUMN fold SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 102,
+    name: 'timers-from-the-process-list',
+    // Why: timers now live in stream_timers (migration 3), written by the append that sets them.
+    // Processes already waiting when this version is installed only have theirs in the list, so
+    // they are copied once. The shard is shardOf (FNV-1a) of the process id, as the runner has it.
+    sql: `
+      CREATE FUNCTION pg_temp.baton_shard(id text) RETURNS int LANGUAGE plpgsql AS $fn$
+      DECLARE h bigint := 2166136261;
+      BEGIN
+        FOR i IN 1..length(id) LOOP
+          h := ((h # ascii(substr(id, i, 1))) * 16777619) % 4294967296;
+        END LOOP;
+        RETURN (h & 2147483647)::int;
+      END $fn$;
+      INSERT INTO stream_timers (stream_id, shard, due_at)
+      SELECT 'process-' || process_id, pg_temp.baton_shard(process_id::text), wake_at
+      FROM process_summaries WHERE wake_at IS NOT NULL
+      ON CONFLICT (stream_id) DO NOTHING;
+    `,
+  },
 ];

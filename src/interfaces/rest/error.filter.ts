@@ -55,8 +55,15 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   if (error instanceof DomainError) return body(DOMAIN_STATUS[error.code], error.message);
   if (error instanceof ConcurrencyError)
     return body(409, 'The process changed concurrently; try again');
+  if (error instanceof StoreUnavailableError && error.outcomeUnknown) {
+    return body(
+      503,
+      'Event store connection lost after the write was sent: it may or may not have been recorded; read the process (or retry with the same Idempotency-Key) before repeating it',
+      { outcome: 'unknown' },
+    );
+  }
   if (error instanceof StoreUnavailableError)
-    return body(503, 'Event store unavailable; nothing was written');
+    return body(503, 'Event store unavailable; nothing was written', { outcome: 'not_written' });
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest's own "Cannot POST /path" would echo the path, and a path can hold a callback token.

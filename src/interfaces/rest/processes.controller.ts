@@ -58,8 +58,10 @@ export class ProcessesController {
   @ApiResponse({ status: 400, type: ErrorDto, description: '{validationErrors}' })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'Unknown workflow' })
   start(@Param('workflow') workflow: string, @Body() input: unknown, @Req() req: Request) {
-    const { actor, correlationId } = requestContext(req);
-    return this.commands.execute(new StartProcessCommand(workflow, input, actor, correlationId));
+    const { actor, correlationId, idempotencyKey } = requestContext(req);
+    return this.commands.execute(
+      new StartProcessCommand(workflow, input, actor, correlationId, idempotencyKey),
+    );
   }
 
   @Get()
@@ -99,8 +101,10 @@ export class ProcessesController {
   @ApiResponse({ status: 400, type: ErrorDto })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Not suspended' })
   async resume(@Param('id') id: string, @Body() input: unknown, @Req() req: Request) {
-    const { actor, correlationId } = requestContext(req);
-    await this.commands.execute(new ResumeProcessCommand(id, input ?? {}, actor, correlationId));
+    const { actor, correlationId, idempotencyKey } = requestContext(req);
+    await this.commands.execute(
+      new ResumeProcessCommand(id, input ?? {}, actor, correlationId, idempotencyKey),
+    );
   }
 
   @Put(':id/retry')
@@ -112,8 +116,8 @@ export class ProcessesController {
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Not failed or waiting' })
   async retry(@Param('id') id: string, @Req() req: Request) {
-    const { actor, correlationId } = requestContext(req);
-    await this.commands.execute(new RetryProcessCommand(id, actor, correlationId));
+    const { actor, correlationId, idempotencyKey } = requestContext(req);
+    await this.commands.execute(new RetryProcessCommand(id, actor, correlationId, idempotencyKey));
   }
 
   @Put(':id/abort')
@@ -122,9 +126,9 @@ export class ProcessesController {
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Already completed or aborted' })
   async abort(@Param('id') id: string, @Body() body: AbortProcessDto, @Req() req: Request) {
-    const { actor, correlationId } = requestContext(req);
+    const { actor, correlationId, idempotencyKey } = requestContext(req);
     await this.commands.execute(
-      new AbortProcessCommand(id, body?.reason ?? '', actor, correlationId),
+      new AbortProcessCommand(id, body?.reason ?? '', actor, correlationId, idempotencyKey),
     );
   }
 

@@ -8,9 +8,12 @@ import { correlationIdOf, header } from './correlation-id';
 export interface RequestContext {
   actor: string;
   correlationId: string;
+  /** `Idempotency-Key`: a retried request with the same key gets the first one's answer. */
+  idempotencyKey?: string;
 }
 
 export const requestContext = (req: Request): RequestContext => ({
   actor: header(req, 'x-baton-user') ?? 'anonymous',
   correlationId: correlationIdOf(req),
+  idempotencyKey: header(req, 'idempotency-key'),
 });

@@ -1,0 +1,12 @@
+/**
+ * Fault injection with real child processes (npm run test:faults): several instances on one
+ * PostgreSQL, SIGKILLs at chosen points, a database outage. Slow, so not part of `npm test`.
+ */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  displayName: 'faults',
+  testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
+  testTimeout: 600_000,
+};

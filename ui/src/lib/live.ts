@@ -1,0 +1,100 @@
+/**
+ * Keeps a page current without reload. Follows the service's event feed (`GET /api/events` as
+ * server-sent events) when it has one, read through fetch so the API key travels in a header;
+ * without the feed it polls about once a second.
+ */
+import { useEffect, useRef } from 'react';
+import { authHeaders } from './api';
+
+const POLL_MS = 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const headPosition = async (): Promise<number | null> => {
+  try {
+    const res = await fetch('/health', { cache: 'no-store' });
+    const body = (await res.json()) as { headPosition?: unknown };
+    return typeof body.headPosition === 'number' ? body.headPosition : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Reads the SSE stream until it ends. Returns 'absent' when the service has no feed (the caller
+ * polls instead), else the last position seen so a reconnect resumes after it.
+ */
+const followFeed = async (
+  after: number,
+  processId: string | undefined,
+  onEvent: () => void,
+  signal: AbortSignal,
+): Promise<'absent' | number> => {
+  const query = new URLSearchParams({ after: String(after) });
+  if (processId) query.set('processId', processId);
+  const res = await fetch(`/api/events?${query}`, {
+    headers: { accept: 'text/event-stream', ...authHeaders() },
+    signal,
+  });
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.ok || !type.includes('text/event-stream') || !res.body) return 'absent';
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let last = after;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return last;
+    buffer += value;
+    const messages = buffer.split(/\r?\n\r?\n/);
+    buffer = messages.pop() ?? '';
+    for (const message of messages) {
+      const id = /^id:\s*(\d+)/m.exec(message);
+      if (id) last = Number(id[1]);
+      if (/^data:/m.test(message)) onEvent();
+    }
+  }
+};
+
+export const useLiveRefresh = (refresh: () => void, processId?: string) => {
+  const latest = useRef(refresh);
+  latest.current = refresh;
+  useEffect(() => {
+    const controller = new AbortController();
+    let queued: ReturnType<typeof setTimeout> | undefined;
+    // Bursts of events (progress lines) become one refresh every 150 ms at most.
+    const trigger = () => {
+      if (queued) return;
+      queued = setTimeout(() => {
+        queued = undefined;
+        latest.current();
+      }, 150);
+    };
+    const poll = async () => {
+      while (!controller.signal.aborted) {
+        await sleep(POLL_MS);
+        if (!controller.signal.aborted) latest.current();
+      }
+    };
+    const follow = async () => {
+      let after = await headPosition();
+      if (after === null) return poll();
+      while (!controller.signal.aborted) {
+        const result: number | 'absent' | null = await followFeed(
+          after,
+          processId,
+          trigger,
+          controller.signal,
+        ).catch(() => null);
+        if (result === 'absent') return poll();
+        if (typeof result === 'number') after = result;
+        if (controller.signal.aborted) return;
+        await sleep(POLL_MS); // the stream dropped: catch up, then reconnect
+        latest.current();
+      }
+    };
+    void follow();
+    return () => {
+      controller.abort();
+      clearTimeout(queued);
+    };
+  }, [processId]);
+};

@@ -1,0 +1,24 @@
+/** A tiny history router: the service answers index.html for every non-API path. */
+import { useEffect, useState } from 'react';
+
+const listeners = new Set<() => void>();
+
+export const navigate = (to: string) => {
+  if (to === location.pathname + location.search) return;
+  history.pushState(null, '', to);
+  listeners.forEach((l) => l());
+};
+
+export const useLocation = () => {
+  const [where, setWhere] = useState(() => ({ path: location.pathname, search: location.search }));
+  useEffect(() => {
+    const update = () => setWhere({ path: location.pathname, search: location.search });
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return where;
+};
