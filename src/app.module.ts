@@ -5,7 +5,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule, Params as LoggingParams } from 'nestjs-pino';
 import { ReceiveCallbackHandler } from './application/commands/receive-callback';
 import { ReportProgressHandler } from './application/commands/report-progress';
 import { ResumeProcessHandler } from './application/commands/resume-process';
@@ -63,6 +62,7 @@ import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
+import { LOGGING, Logging } from './interfaces/rest/logging';
 import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { ProcessesController } from './interfaces/rest/processes.controller';
@@ -85,8 +85,8 @@ export interface BatonAdapters {
   processCacheSize?: number;
   /** Whether the store's schema is current (readiness); stores without one leave it out. */
   schema?: SchemaStatus;
-  /** Structured request and application logs (nestjs-pino); without it, Nest's logger only. */
-  logging?: LoggingParams;
+  /** Structured request and application logs (pino); without it, Nest's logger only. */
+  logging?: Logging;
 }
 
 const HANDLERS = [
@@ -110,11 +110,7 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        CqrsModule.forRoot(),
-        TerminusModule,
-        ...(adapters.logging ? [LoggerModule.forRoot(adapters.logging)] : []),
-      ],
+      imports: [CqrsModule.forRoot(), TerminusModule],
       controllers: [
         WorkflowsController,
         ProcessesController,
@@ -142,6 +138,7 @@ export class AppModule {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
         },
+        { provide: LOGGING, useValue: adapters.logging ?? null },
         { provide: SCHEMA_STATUS, useValue: adapters.schema ?? schemaAlwaysCurrent },
         {
           provide: PrometheusMetrics,

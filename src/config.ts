@@ -8,6 +8,8 @@ import path from 'node:path';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
+/** Which requests get a log line: failed, aborted or slow ones only, or every one. */
+export type RequestLogMode = 'errors' | 'all';
 
 export interface BatonConfig {
   port: number;
@@ -25,6 +27,8 @@ export interface BatonConfig {
   logLevel: LogLevel;
   /** `json` (one object per line) or `pretty` (for a terminal). */
   logFormat: LogFormat;
+  /** `LOG_REQUESTS`: `errors` (default) or `all`. */
+  logRequests: RequestLogMode;
   /** Names this instance in logs (and to other instances); unique per running process. */
   instanceId: string;
   /** Readiness fails when a projection trails the store by more than this many ms. */
@@ -100,6 +104,12 @@ const logFormat = (env: NodeJS.ProcessEnv, interactive: boolean): LogFormat => {
   return raw;
 };
 
+const logRequests = (env: NodeJS.ProcessEnv): RequestLogMode => {
+  const raw = env.LOG_REQUESTS || 'errors';
+  if (raw !== 'errors' && raw !== 'all') throw new Error('LOG_REQUESTS must be "errors" or "all"');
+  return raw;
+};
+
 export const loadConfig = (
   env: NodeJS.ProcessEnv = process.env,
   interactive: boolean = process.stdout.isTTY === true,
@@ -127,6 +137,7 @@ export const loadConfig = (
     simulatorPort: int(env, 'SIMULATOR_PORT', 8081),
     logLevel,
     logFormat: logFormat(env, interactive),
+    logRequests: logRequests(env),
     instanceId,
     readyMaxProjectionLagMs: int(env, 'READY_MAX_PROJECTION_LAG_MS', 30_000),
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),

@@ -24,7 +24,7 @@ import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
 import { configureHttp } from './interfaces/rest/http-setup';
-import { createLoggingParams, createNestLogger } from './interfaces/rest/logging';
+import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
 
@@ -35,10 +35,11 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
-  const logging = createLoggingParams({
+  const logging = createLogging({
     level: config.logLevel,
     format: config.logFormat,
     instanceId: config.instanceId,
+    requests: config.logRequests,
   });
   // Start-up messages go through the same structured logger as everything after them.
   const nestLogger = createNestLogger(logging);

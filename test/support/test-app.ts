@@ -20,7 +20,7 @@ import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-stat
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp } from '../../src/interfaces/rest/http-setup';
-import { createLoggingParams, createNestLogger } from '../../src/interfaces/rest/logging';
+import { createLogging, createNestLogger } from '../../src/interfaces/rest/logging';
 import { buildWorkflowRegistry } from '../../src/workflows';
 import { ScriptedRemote } from './scripted-remote';
 
@@ -52,8 +52,8 @@ export interface TestAppOptions {
   adapters?: Partial<BatonAdapters>;
   /**
    * Log through the production's structured (pino, JSON) logger into this stream, at the most
-   * verbose level, instead of the CapturingLogger. One such app per test file: nestjs-pino keeps
-   * its logger per process.
+   * verbose level and with every request, instead of the CapturingLogger. One such app per test
+   * file: nestjs-pino keeps its (Nest) logger per process.
    */
   jsonLogs?: DestinationStream;
   /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
@@ -83,10 +83,11 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     },
     schema: pool ? new PgSchemaStatus(pool, ALL_MIGRATIONS) : undefined,
     logging: options.jsonLogs
-      ? createLoggingParams({
+      ? createLogging({
           level: 'verbose',
           format: 'json',
           instanceId: 'test-instance',
+          requests: 'all',
           destination: options.jsonLogs,
         })
       : undefined,

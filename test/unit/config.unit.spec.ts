@@ -35,6 +35,7 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ RUNNER_SIMULATOR: 'maybe' }, 'RUNNER_SIMULATOR must be "on" or "off"'],
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT must be "json" or "pretty"'],
+    [{ LOG_REQUESTS: 'some' }, 'LOG_REQUESTS must be "errors" or "all"'],
     [{ INSTANCE_ID: 'x'.repeat(101) }, 'INSTANCE_ID must be at most 100 characters'],
     [{ READY_MAX_PROJECTION_LAG_MS: '-1' }, 'READY_MAX_PROJECTION_LAG_MS must be a non-negative'],
     [{ EVENTSTORE_CONNECTION_STRING: 'http://es:2113' }, 'EVENTSTORE_CONNECTION_STRING must start'],
@@ -48,6 +49,11 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production' }, true).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
+  });
+
+  it('logs only failed, aborted or slow requests unless LOG_REQUESTS=all', () => {
+    expect(loadConfig({}).logRequests).toBe('errors');
+    expect(loadConfig({ LOG_REQUESTS: 'all' }).logRequests).toBe('all');
   });
 
   it('takes INSTANCE_ID as given, or makes one unique to this run', () => {

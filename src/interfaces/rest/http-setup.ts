@@ -7,10 +7,11 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
 import { containsNul, NUL_REFUSAL } from '../../application/forms/nul-characters';
-import { withLogContext } from '../../application/observability/log-context';
 import { ValidationError } from '../../domain/errors';
-import { correlationIdOf, processIdOfPath } from './correlation-id';
+import { correlationIdOf } from './correlation-id';
 import { ErrorFilter, toErrorBody } from './error.filter';
+import { LOGGING, Logging } from './logging';
+import { requestLogging } from './request-logging';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
@@ -21,13 +22,17 @@ export const configureHttp = (app: INestApplication): void => {
   // Express hashes every response body for a weak ETag; the routes that benefit set a strong one
   // of their own (the process detail: its revision) at no cost.
   (app.getHttpAdapter().getInstance() as express.Express).set('etag', false);
-  // First of all: every answer, errors included, carries X-Request-Id, and whatever is logged
-  // while a request about one process is handled names that process.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    correlationIdOf(req, res);
-    const processId = processIdOfPath(req.path);
-    return processId ? withLogContext({ processId }, next) : next();
-  });
+  // First of all: every answer, errors included, carries X-Request-Id, and with structured logs
+  // whatever is logged while a request is handled names it (and the process it is about).
+  const logging = app.get<symbol, Logging | null>(LOGGING);
+  app.use(
+    logging
+      ? requestLogging(logging)
+      : (req: Request, res: Response, next: NextFunction) => {
+          correlationIdOf(req, res);
+          next();
+        },
+  );
   const json = express.json({ limit: BODY_LIMIT_BYTES });
   app.use((req: Request, res: Response, next: NextFunction) =>
     BODYLESS.has(req.method) || CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),

@@ -1,26 +1,39 @@
 /**
- * Structured logs (pino through nestjs-pino): one JSON object per line carrying the instance id,
- * the request's correlation id and, when known, the process id; or a human-readable rendering
- * for a terminal. Callback tokens travel in URL paths and API keys in headers, so request
- * lines keep only method, redacted path and status, and known secret fields are censored
- * wherever they appear.
+ * Structured logs (pino): one JSON object per line carrying the instance id, the request's
+ * correlation id and, when known, the process id; or a human-readable rendering for a terminal.
+ * Callback tokens travel in URL paths and API keys in headers, so request lines keep only
+ * method, redacted path and status, and known secret fields are censored wherever they appear.
+ *
+ * Requests are logged by a middleware of our own (`request-logging.ts`) rather than pino-http:
+ * pino-http builds child loggers (serialising the request) for every request and nestjs-pino
+ * adds an AsyncLocalStorage scope of its own, which together cost about a quarter of the
+ * server's CPU per process in the benchmark. nestjs-pino only adapts Nest's logger here.
  */
-import { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import { Logger as NestPinoLogger, Params, PinoLogger } from 'nestjs-pino';
-import pino, { DestinationStream, Level } from 'pino';
+import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
 import pretty from 'pino-pretty';
 import { currentLogContext } from '../../application/observability/log-context';
-import { LogFormat, LogLevel } from '../../config';
-import { correlationIdOf } from './correlation-id';
+import { LogFormat, LogLevel, RequestLogMode } from '../../config';
 
 export interface LoggingOptions {
   level: LogLevel;
   format: LogFormat;
   instanceId: string;
+  /** `errors` (default): only failed, aborted or slow requests get a line; `all`: every one. */
+  requests?: RequestLogMode;
   /** Where lines go (default stdout); tests capture them here. */
   destination?: DestinationStream;
 }
+
+/** The logger and what it is asked to log; AppModule's `logging` adapter. */
+export interface Logging {
+  logger: Pino;
+  requests: RequestLogMode;
+}
+
+/** Provider token: the app's `Logging`, or null when it logs through Nest's logger only. */
+export const LOGGING = Symbol('Logging');
 
 const PINO_LEVELS: Record<LogLevel, Level> = {
   error: 'error',
@@ -55,18 +68,9 @@ const SECRET_PATHS = [
 ];
 
 /** Health probes and scrapes every few seconds would drown everything else. */
-const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+export const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
-const requestSummary = (req: { method?: string; url?: string }) => ({
-  method: req.method,
-  url: redactCallbackToken(req.url ?? ''),
-});
-
-/** `GET /api/processes/… 200`: readable in either format, token redacted like the rest. */
-const requestLine = (req: IncomingMessage, status: number): string =>
-  `${req.method} ${redactCallbackToken((req as { originalUrl?: string }).originalUrl ?? req.url ?? '')} ${status}`;
-
-export const createLoggingParams = (options: LoggingOptions): Params => {
+export const createLogging = (options: LoggingOptions): Logging => {
   const destination =
     options.destination ??
     (options.format === 'pretty'
@@ -82,32 +86,18 @@ export const createLoggingParams = (options: LoggingOptions): Params => {
       level: PINO_LEVELS[options.level],
       base: { pid: process.pid, hostname: hostname(), instanceId: options.instanceId },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // The process (and, for the runner, the correlation id) of the work running now.
-      mixin: () => currentLogContext() ?? {},
+      // The request's or drive's correlation id and process of the work running now. A copy:
+      // pino merges the line's own fields into what the mixin returns.
+      mixin: () => ({ ...currentLogContext() }),
       redact: { paths: SECRET_PATHS, censor: REDACTED },
     },
     destination,
   );
-  return {
-    pinoHttp: {
-      logger,
-      genReqId: (req, res) => correlationIdOf(req, res),
-      // Lines logged inside a request carry its correlation id only, not the whole request.
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'correlationId' },
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
-      customSuccessMessage: (req, res) => requestLine(req, res.statusCode),
-      customErrorMessage: (req, res) => requestLine(req, res.statusCode),
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      serializers: {
-        req: requestSummary,
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
-    },
-  };
+  return { logger, requests: options.requests ?? 'errors' };
 };
 
 /** A Nest logger over the same pino instance, usable before the app (and its DI) exists. */
-export const createNestLogger = (params: Params): NestPinoLogger =>
-  new NestPinoLogger(new PinoLogger(params), params);
+export const createNestLogger = (logging: Logging): NestPinoLogger => {
+  const params: Params = { pinoHttp: { logger: logging.logger } };
+  return new NestPinoLogger(new PinoLogger(params), params);
+};
