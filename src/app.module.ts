@@ -3,8 +3,10 @@
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { CallbackRefusalLimiter } from './application/callbacks/refusal-limiter';
 import { ReceiveCallbackHandler } from './application/commands/receive-callback';
 import { ReportProgressHandler } from './application/commands/report-progress';
 import { ResumeProcessHandler } from './application/commands/resume-process';
@@ -58,6 +60,8 @@ import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
+import { AuthGuard } from './interfaces/auth/auth.guard';
+import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
@@ -65,6 +69,7 @@ import { HealthController } from './interfaces/rest/health.controller';
 import { LOGGING, Logging } from './interfaces/rest/logging';
 import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
+import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
@@ -81,6 +86,8 @@ export interface BatonAdapters {
   timers: TimerStore;
   /** Which processes this instance drives (default: all of them, SoleOwnership). */
   ownership?: WorkOwnership;
+  /** API keys (hashes) and OIDC settings the requests are authenticated against. */
+  auth: AuthSettings;
   /** Processes whose folded state the repository keeps in memory (default 1000). */
   processCacheSize?: number;
   /** Whether the store's schema is current (readiness); stores without one leave it out. */
@@ -110,7 +117,7 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), TerminusModule],
+      imports: [CqrsModule.forRoot(), DiscoveryModule, TerminusModule],
       controllers: [
         WorkflowsController,
         ProcessesController,
@@ -134,6 +141,12 @@ export class AppModule {
         RuntimeEvents,
         ProcessParker,
         TimerSweep,
+        { provide: AUTH_SETTINGS, useValue: adapters.auth },
+        Authenticator,
+        // Every route is authenticated and checked against its declared access (admin if none).
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: InputLimitsInterceptor },
+        CallbackRefusalLimiter,
         {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,

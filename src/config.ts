@@ -2,14 +2,25 @@
  * The one place environment variables are read (DESIGN §8). Bad values stop start-up with a
  * message naming the variable, rather than surfacing later as a confusing failure.
  */
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
+import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './interfaces/auth/oidc';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
 /** Which requests get a log line: failed, aborted or slow ones only, or every one. */
 export type RequestLogMode = 'errors' | 'all';
+
+export interface CallbackRefusalLimits {
+  /** Refused callback attempts per process per window before it answers 429. */
+  perProcess: number;
+  /** Refused callback attempts per client address per window before it answers 429. */
+  perAddress: number;
+  windowMs: number;
+}
 
 export interface BatonConfig {
   port: number;
@@ -47,6 +58,16 @@ export interface BatonConfig {
   pgConnectTimeoutMs: number;
   pgStatementTimeoutMs: number;
   pgLockTimeoutMs: number;
+  /** API keys from API_KEYS and API_KEYS_FILE (hashes only). */
+  apiKeys: ApiKeyEntry[];
+  oidc: OidcSettings | null;
+  /** Origins allowed to call the API from a browser; empty = CORS off. */
+  corsOrigins: string[];
+  /** Express's `trust proxy` (who may set X-Forwarded-For), or null for none. */
+  trustProxy: string | null;
+  /** Shared secrets of workflows whose callbacks must be signed (X-Baton-Signature). */
+  callbackSecrets: Record<string, string>;
+  callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
 }
@@ -110,6 +131,83 @@ const logRequests = (env: NodeJS.ProcessEnv): RequestLogMode => {
   return raw;
 };
 
+const fileText = (name: string, file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+  }
+};
+
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+export const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+
+const apiKeys = (env: NodeJS.ProcessEnv): ApiKeyEntry[] => [
+  ...(env.API_KEYS ? parseApiKeyLines(env.API_KEYS, 'API_KEYS') : []),
+  ...(env.API_KEYS_FILE
+    ? parseApiKeyLines(fileText('API_KEYS_FILE', env.API_KEYS_FILE), 'API_KEYS_FILE')
+    : []),
+];
+
+const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
+  const issuer = env.OIDC_ISSUER;
+  if (!issuer) return null;
+  const audience = env.OIDC_AUDIENCE;
+  if (!audience) throw new Error('OIDC_AUDIENCE must be set with OIDC_ISSUER');
+  const jwksUrl = url(env, 'OIDC_JWKS_URL');
+  const publicKeyPem =
+    env.OIDC_PUBLIC_KEY ||
+    (env.OIDC_PUBLIC_KEY_FILE ? fileText('OIDC_PUBLIC_KEY_FILE', env.OIDC_PUBLIC_KEY_FILE) : null);
+  if (!jwksUrl === !publicKeyPem)
+    throw new Error(
+      'OIDC_ISSUER needs exactly one of OIDC_JWKS_URL or OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE',
+    );
+  if (publicKeyPem) {
+    try {
+      createPublicKey(publicKeyPem);
+    } catch {
+      throw new Error('OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE must hold a PEM public key');
+    }
+  }
+  const algorithms = list(env.OIDC_ALGORITHMS);
+  if (algorithms.some((a) => a.startsWith('HS') || a === 'none'))
+    throw new Error(
+      'OIDC_ALGORITHMS: only public-key algorithms (RS*, PS*, ES*, EdDSA) are accepted',
+    );
+  return {
+    issuer,
+    audience,
+    jwksUrl,
+    publicKeyPem,
+    clockSkewSeconds: int(env, 'OIDC_CLOCK_SKEW_S', 60),
+    rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
+    userClaim: env.OIDC_USER_CLAIM || 'preferred_username',
+    algorithms: algorithms.length > 0 ? algorithms : DEFAULT_OIDC_ALGORITHMS,
+  };
+};
+
+/** `workflow=secret` pairs: callbacks to that workflow's processes must be signed with it. */
+const callbackSecrets = (env: NodeJS.ProcessEnv): Record<string, string> => {
+  const secrets: Record<string, string> = {};
+  for (const pair of list(env.CALLBACK_HMAC_SECRETS)) {
+    const at = pair.indexOf('=');
+    const workflow = pair.slice(0, at);
+    const secret = pair.slice(at + 1);
+    if (at <= 0 || secret.length < 16)
+      throw new Error(
+        'CALLBACK_HMAC_SECRETS must be workflow=secret pairs, each secret at least 16 characters',
+      );
+    secrets[workflow] = secret;
+  }
+  return secrets;
+};
+
 export const loadConfig = (
   env: NodeJS.ProcessEnv = process.env,
   interactive: boolean = process.stdout.isTTY === true,
@@ -120,13 +218,31 @@ export const loadConfig = (
     throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const instanceId = env.INSTANCE_ID?.trim() || `${hostname()}-${randomUUID().slice(0, 8)}`;
   if (instanceId.length > 100) throw new Error('INSTANCE_ID must be at most 100 characters');
+  const production = env.NODE_ENV === 'production';
   const ansibleProxyUrl = url(env, 'ANSIBLE_PROXY_URL');
-  const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl ? 'off' : 'on');
+  const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl || production ? 'off' : 'on');
   if (!['on', 'off'].includes(simulatorSetting))
     throw new Error('RUNNER_SIMULATOR must be "on" or "off"');
+  if (production && simulatorSetting === 'on')
+    throw new Error(
+      'RUNNER_SIMULATOR=on with NODE_ENV=production: the bundled LSO simulator runs no playbook and is never started in production',
+    );
+  if (production && !ansibleProxyUrl)
+    throw new Error(
+      'NODE_ENV=production needs ANSIBLE_PROXY_URL (the LSO-compatible runner); the bundled simulator, which runs no playbook, is never started in production',
+    );
+  const keys = apiKeys(env);
+  const oidcSettings = oidc(env);
+  const credentialsConfigured = keys.length > 0 || oidcSettings !== null;
+  // Without credentials only this machine may connect (npm start then prints an admin key).
+  const host = env.HOST || (credentialsConfigured ? '0.0.0.0' : '127.0.0.1');
+  if (!isLoopback(host) && !credentialsConfigured)
+    throw new Error(
+      `HOST=${host} is reachable from other machines, but no credentials are configured: set API_KEYS, API_KEYS_FILE or OIDC_ISSUER (README, "Security"), or listen on HOST=127.0.0.1`,
+    );
   return {
     port,
-    host: env.HOST ?? '0.0.0.0',
+    host,
     publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
@@ -150,6 +266,16 @@ export const loadConfig = (
     pgConnectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS', 5000),
     pgStatementTimeoutMs: positive(env, 'PG_STATEMENT_TIMEOUT_MS', 30_000),
     pgLockTimeoutMs: positive(env, 'PG_LOCK_TIMEOUT_MS', 10_000),
+    apiKeys: keys,
+    oidc: oidcSettings,
+    corsOrigins: list(env.CORS_ORIGINS),
+    trustProxy: env.TRUST_PROXY || null,
+    callbackSecrets: callbackSecrets(env),
+    callbackRefusalLimits: {
+      perProcess: int(env, 'CALLBACK_REFUSALS_PER_PROCESS', 20),
+      perAddress: int(env, 'CALLBACK_REFUSALS_PER_ADDRESS', 60),
+      windowMs: 60_000,
+    },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
   };
 };

@@ -22,7 +22,10 @@ import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
+import { AuthSettings } from './interfaces/auth/authenticator';
+import { announceLocalAdminKey, ensureLocalAdminKey } from './interfaces/auth/local-admin-key';
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
+import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { serveUi } from './interfaces/web/serve-ui';
@@ -51,6 +54,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       await closer().catch((e: Error) => logger.error(e.message));
   };
   try {
+    const auth = await authSettings(config, logger);
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -91,6 +95,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     const workflowSettings: Record<string, string | undefined> = {
       ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
     };
+    let simulatorUrl: string | null = null;
     if (config.runnerSimulator) {
       const simulator = await startRunnerSimulator({
         port: config.simulatorPort,
@@ -98,9 +103,15 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       });
       closers.push(() => simulator.close());
       workflowSettings.ANSIBLE_PROXY_URL = simulator.url;
+      simulatorUrl = simulator.url;
+      // Loud on purpose: a fake that reports success must never pass for a real runner.
+      logger.warn('*'.repeat(80));
+      logger.warn(`ANSIBLE_PROXY_URL unset: bundled LSO runner SIMULATOR at ${simulator.url}`);
+      logger.warn(SIMULATOR_WARNING);
       logger.warn(
-        `ANSIBLE_PROXY_URL unset: using the bundled LSO runner SIMULATOR at ${simulator.url} (no playbook really runs)`,
+        'Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).',
       );
+      logger.warn('*'.repeat(80));
     }
 
     const adapters: BatonAdapters = {
@@ -124,8 +135,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         stepTimeoutMs: config.stepTimeoutMs,
         shutdownGraceMs: config.shutdownGraceMs,
         maxDriveFailures: config.maxDriveFailures,
+        callbackSecrets: config.callbackSecrets,
+        callbackRefusalLimits: config.callbackRefusalLimits,
+        simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
       },
+      auth,
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
       logging,
@@ -134,7 +149,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       bodyParser: false,
       logger: nestLogger,
     });
-    configureHttp(app);
+    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
     serveUi(app);
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
@@ -151,3 +166,19 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
 
 const describe = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
+/**
+ * Configured credentials, or (loopback only, see loadConfig) the local admin key, printed to the
+ * terminal the one time it is made and never written to the log.
+ */
+const authSettings = async (config: BatonConfig, logger: Logger): Promise<AuthSettings> => {
+  if (config.apiKeys.length > 0 || config.oidc) {
+    logger.log(
+      `authentication: ${config.apiKeys.length} API key(s)${config.oidc ? `, OIDC tokens from ${config.oidc.issuer}` : ''}`,
+    );
+    return { apiKeys: config.apiKeys, oidc: config.oidc };
+  }
+  const local = await ensureLocalAdminKey(config.dataDir);
+  if (local.createdKey) process.stdout.write(announceLocalAdminKey(local.createdKey, local.file));
+  else logger.log(`authentication: the local admin key (hash in ${local.file})`);
+  return { apiKeys: local.entries, oidc: null };
+};

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startChild, StartedChild } from '../lib/child-processes';
-import { requestJson, waitUntil } from '../lib/http-json';
+import { BENCH_API_KEY, requestJson, waitUntil } from '../lib/http-json';
 import { freePort } from '../lib/ports';
 import { BenchPostgres } from '../lib/postgres-server';
 import { benchScript, repoRoot } from '../lib/repo';
@@ -74,6 +75,7 @@ export async function startBatonServer(
       RUNNER_SIMULATOR: 'off',
       ANSIBLE_PROXY_URL: lsoUrl,
       LOG_LEVEL: 'warn',
+      API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
     },
   });
   const baseUrl = `http://127.0.0.1:${port}`;

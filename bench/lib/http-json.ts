@@ -6,6 +6,12 @@ import * as http from 'node:http';
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
+/**
+ * The admin key every Baton the benchmarks start accepts (API_KEYS holds its hash); sent with
+ * every request, which the other engines ignore and Baton's callback URLs do not need.
+ */
+export const BENCH_API_KEY = 'bench-admin-key-not-secret-0123456789abcdef';
+
 export interface JsonResponse {
   status: number;
   body: unknown;
@@ -25,9 +31,12 @@ export function requestJson(
         method,
         agent,
         timeout: timeoutMs,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': payload.length }
-          : {},
+        headers: {
+          authorization: `Bearer ${BENCH_API_KEY}`,
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': payload.length }
+            : {}),
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -2,7 +2,15 @@
  * Domain errors carry a stable `code`; the HTTP layer maps codes to status codes in one filter.
  * Messages are safe to show to clients: they never contain tokens or other secrets.
  */
-export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'ILLEGAL_STATE' | 'GONE' | 'CONFLICT';
+export type DomainErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'ILLEGAL_STATE'
+  | 'GONE'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED';
 
 export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
@@ -47,6 +55,21 @@ export class GoneError extends DomainError {
 /** A callback token already consumed with a different payload. */
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
+}
+
+/** The caller is known but may not do this (an input step restricted to other roles). */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+}
+
+/** The caller could not prove who it is (a callback without the workflow's signature). */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** Too many refused attempts from this address or at this process: nothing is looked at. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
 }
 
 /**

@@ -10,6 +10,7 @@ import { NewEvent } from '../../src/application/ports/event-store';
 import { processStreamId } from '../../src/domain/process/events';
 import { runAuditCommand } from '../../src/interfaces/cli/audit-command';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import { startPgTestApp } from '../support/pg-app';
 import { freePort, testPool } from '../support/postgres';
 import { runMigrations } from '../../src/infrastructure/postgres/migrations';
@@ -34,7 +35,7 @@ describe('process history: hash chain, verification and audit', () => {
     await call('POST', `${callbackUrl}/progress`, { progress: ['PLAY [all]'] });
     expect((await client.callback(callbackUrl, SUCCESS)).status).toBe(200);
     await client.waitFor(id, (d) => d.status === 'suspended');
-    await call('PUT', `${t.url}/api/processes/${id}/resume`, {}, { 'x-baton-user': 'alice' });
+    await call('PUT', `${t.url}/api/processes/${id}/resume`, {}, {}, { key: TEST_KEYS.operator });
     await client.waitFor(id, (d) => d.status === 'completed');
   });
   afterAll(() => t.close());
@@ -107,7 +108,7 @@ describe('process history: hash chain, verification and audit', () => {
     await restore(stepRow.revision, stepRow);
     expect((await verify()).intact).toBe(true);
 
-    const confirmation = rows.find((r) => r.data.by === 'alice')!;
+    const confirmation = rows.find((r) => r.data.by === 'test-operator')!;
     await sql(
       `UPDATE events SET metadata = jsonb_set(metadata, '{actor}', '"mallory"') WHERE stream_id = $1 AND revision = $2`,
       [stream, confirmation.revision],
@@ -138,12 +139,12 @@ describe('process history: hash chain, verification and audit', () => {
     expect(text.out).toContain(`Process ${id}`);
     expect(text.out).toContain('Workflow create_l2vpn v1, status completed');
     expect(text.out).toMatch(/Chain: INTACT: all \d+ events hashed; head hash [0-9a-f]{64}/);
-    expect(text.out).toMatch(/#0 +\S+Z {2}anonymous +process started: create_l2vpn v1/);
+    expect(text.out).toMatch(/#0 +\S+Z {2}test-admin +process started: create_l2vpn v1/);
     expect(text.out).toContain('callback issued for step 2 "Execute an ansible playbook"');
     expect(text.out).toMatch(/callback: token id [\w-]+, step "Execute an ansible playbook"/);
     expect(text.out).toContain('progress: {"progress":["PLAY [all]"]}');
     expect(text.out).toMatch(
-      /alice +step \d+ "Confirm provisioning proxy results" confirmed by alice/,
+      /test-operator +step \d+ "Confirm provisioning proxy results" confirmed by test-operator/,
     );
     expect(text.out).toContain('status suspended -> running');
     expect(text.out).toMatch(/\+ callback_result = \{.*"return_code":0/);

@@ -4,6 +4,7 @@
  * that writes nothing.
  */
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import { TestApp, startTestApp } from '../support/test-app';
 
 describe('process API', () => {
@@ -86,14 +87,44 @@ describe('process API', () => {
     expect(done.steps.every((s: { status: string }) => s.status === 'completed')).toBe(true);
   });
 
-  it('records who confirmed', async () => {
+  it('records who confirmed: the authenticated caller, whatever X-Baton-User claims', async () => {
     const id = await toSuspended();
-    await call('PUT', `${t.url}/api/processes/${id}/resume`, {}, { 'x-baton-user': 'alice' });
+    const answer = await call(
+      'PUT',
+      `${t.url}/api/processes/${id}/resume`,
+      {},
+      { 'x-baton-user': 'alice' },
+      { key: TEST_KEYS.operator },
+    );
+    expect(answer.status).toBe(204);
     const confirmation = (await client.events(id)).body.find(
       (e: { type: string }) => e.type === 'ConfirmationGiven',
     );
-    expect(confirmation.data.by).toBe('alice');
-    expect(confirmation.metadata.actor).toBe('alice');
+    expect(confirmation.data.by).toBe('test-operator');
+    expect(confirmation.metadata.actor).toBe('test-operator');
+  });
+
+  it('keeps read-only fields as shown: an echo is fine, a change is 400 and writes nothing', async () => {
+    const id = await toSuspended();
+    const shown = (await client.detail(id)).body.form.values;
+    const before = await headPosition();
+    const changed = await client.resume(id, {
+      run_status: 'successful, trust me',
+      run_results: shown.run_results,
+    });
+    expect(changed.status).toBe(400);
+    expect(changed.body.validationErrors).toEqual([
+      {
+        property: 'run_status',
+        constraints: { readOnly: 'run_status is read-only: it records what was shown' },
+      },
+    ]);
+    expect(await headPosition()).toBe(before);
+    expect((await client.resume(id, { ...shown })).status).toBe(204);
+    const confirmation = (await client.events(id)).body.find(
+      (e: { type: string }) => e.type === 'ConfirmationGiven',
+    );
+    expect(confirmation.data.input).toEqual(shown);
   });
 
   it('answers 409 for resume when not suspended and retry when not failed', async () => {
@@ -111,7 +142,8 @@ describe('process API', () => {
     );
     expect(events[0]).toMatchObject({
       type: 'ProcessStarted',
-      metadata: { actor: 'anonymous', schemaVersion: 1 },
+      data: { by: 'test-admin' },
+      metadata: { actor: 'test-admin', schemaVersion: 1 },
     });
     expect(events[0].metadata.at).toEqual(expect.any(String));
     const atStart = (await call('GET', `${t.url}/api/processes/${id}/state?revision=0`)).body;

@@ -4,6 +4,8 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { call } from './api';
+import { TEST_API_KEYS_ENV } from './auth';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -31,7 +33,8 @@ export const startServiceProcess = async (
     : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'debug', ...env },
+    // Known keys by default (TEST_KEYS); a test of the unconfigured start passes API_KEYS: ''.
+    env: { ...process.env, LOG_LEVEL: 'debug', API_KEYS: TEST_API_KEYS_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -45,8 +48,8 @@ export const startServiceProcess = async (
       child.kill('SIGKILL');
       throw new Error(`service not healthy within ${timeoutMs} ms:\n${output}`);
     }
-    const healthy = await fetch(`${url}/health`)
-      .then((r) => r.ok)
+    const healthy = await call('GET', `${url}/health`, undefined, {}, { key: null })
+      .then((r) => r.status === 200)
       .catch(() => false);
     if (healthy) break;
     await new Promise((r) => setTimeout(r, 200));

@@ -2,6 +2,8 @@
  * A Server-Sent Events consumer for tests: opens the stream with fetch, parses messages and
  * comments as they arrive, and can hang up at any moment (a consumer that goes away mid-stream).
  */
+import { TEST_KEYS } from './auth';
+
 export interface SseMessage {
   id?: string;
   event?: string;
@@ -25,7 +27,12 @@ export class SseClient {
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const abort = new AbortController();
     const response = await fetch(url, {
-      headers: { accept: 'text/event-stream', ...headers },
+      // Authenticated as the test admin unless the caller sends its own credential.
+      headers: {
+        accept: 'text/event-stream',
+        authorization: `Bearer ${TEST_KEYS.admin}`,
+        ...headers,
+      },
       signal: abort.signal,
     });
     const client = new SseClient(response.status, response.headers.get('content-type'), abort);

@@ -9,6 +9,7 @@ import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { DestinationStream } from 'pino';
 import { AppModule, BatonAdapters } from '../../src/app.module';
+import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
@@ -19,9 +20,10 @@ import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-proc
 import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-status';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
-import { configureHttp } from '../../src/interfaces/rest/http-setup';
+import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from '../../src/interfaces/rest/logging';
 import { buildWorkflowRegistry } from '../../src/workflows';
+import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
 
 export class CapturingLogger implements LoggerService {
@@ -58,6 +60,9 @@ export interface TestAppOptions {
   jsonLogs?: DestinationStream;
   /** Runs after the HTTP set-up, before the app listens (for example to serve the UI). */
   configure?: (app: INestApplication) => void;
+  /** Merged into the default runtime settings (limits, callback secrets, …). */
+  runtime?: Partial<RuntimeConfig>;
+  http?: HttpOptions;
 }
 
 export const startTestApp = async (options: TestAppOptions = {}): Promise<TestApp> => {
@@ -80,6 +85,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       publicUrl: 'http://placeholder',
       workflowSettings: { ANSIBLE_PROXY_URL: 'http://lso.test' },
       timerPollMs: 50,
+      ...options.runtime,
     },
     schema: pool ? new PgSchemaStatus(pool, ALL_MIGRATIONS) : undefined,
     logging: options.jsonLogs
@@ -91,13 +97,14 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
           destination: options.jsonLogs,
         })
       : undefined,
+    auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
   const app = await NestFactory.create(AppModule.forRoot(adapters), {
     bodyParser: false,
     logger: adapters.logging ? createNestLogger(adapters.logging) : logs,
   });
-  configureHttp(app);
+  configureHttp(app, options.http);
   options.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

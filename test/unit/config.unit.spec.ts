@@ -86,6 +86,110 @@ describe('configuration', () => {
     );
   });
 
+  describe('security settings', () => {
+    const KEY_LINE = `ops:operator+noc:${'ab'.repeat(32)}`;
+
+    it('listens on loopback only while no credentials are configured', () => {
+      expect(loadConfig({}).host).toBe('127.0.0.1');
+      expect(loadConfig({ API_KEYS: KEY_LINE }).host).toBe('0.0.0.0');
+      expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    });
+
+    it('refuses a non-loopback HOST without credentials, with a clear message', () => {
+      expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
+        'HOST=0.0.0.0 is reachable from other machines, but no credentials are configured: set API_KEYS, API_KEYS_FILE or OIDC_ISSUER',
+      );
+      expect(loadConfig({ HOST: '0.0.0.0', API_KEYS: KEY_LINE }).apiKeys).toEqual([
+        { name: 'ops', roles: ['operator', 'noc'], hash: 'ab'.repeat(32) },
+      ]);
+    });
+
+    it('takes API keys only as hashes, and never repeats what it was given', () => {
+      const plain = 'my-plain-secret-key-that-should-be-a-hash';
+      let message = '';
+      try {
+        loadConfig({ API_KEYS: `ops:operator:${plain}` });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain('SHA-256');
+      expect(message).not.toContain(plain);
+      expect(() => loadConfig({ API_KEYS: `ops:Root:${'ab'.repeat(32)}` })).toThrow('roles');
+      expect(
+        loadConfig({
+          API_KEYS: `a:admin:sha256:${'cd'.repeat(32)},\n b:auditor:${'ef'.repeat(32)}`,
+        }).apiKeys,
+      ).toHaveLength(2);
+    });
+
+    it('reads OIDC settings and refuses half of them', () => {
+      const oidc = loadConfig({
+        OIDC_ISSUER: 'https://idp.example/realms/ops',
+        OIDC_AUDIENCE: 'baton',
+        OIDC_JWKS_URL: 'https://idp.example/certs',
+        OIDC_ROLES_CLAIM: 'realm_access.roles',
+      }).oidc;
+      expect(oidc).toMatchObject({
+        issuer: 'https://idp.example/realms/ops',
+        audience: 'baton',
+        clockSkewSeconds: 60,
+        rolesClaim: 'realm_access.roles',
+        userClaim: 'preferred_username',
+      });
+      expect(() => loadConfig({ OIDC_ISSUER: 'https://idp.example' })).toThrow('OIDC_AUDIENCE');
+      expect(() => loadConfig({ OIDC_ISSUER: 'https://i', OIDC_AUDIENCE: 'b' })).toThrow(
+        'exactly one of OIDC_JWKS_URL or OIDC_PUBLIC_KEY',
+      );
+      expect(() =>
+        loadConfig({
+          OIDC_ISSUER: 'https://i',
+          OIDC_AUDIENCE: 'b',
+          OIDC_JWKS_URL: 'https://i/certs',
+          OIDC_ALGORITHMS: 'HS256',
+        }),
+      ).toThrow('public-key algorithms');
+      expect(() =>
+        loadConfig({ OIDC_ISSUER: 'https://i', OIDC_AUDIENCE: 'b', OIDC_PUBLIC_KEY: 'not a key' }),
+      ).toThrow('must hold a PEM public key');
+    });
+
+    it('never starts the simulator in production; there a runner URL is required', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS: KEY_LINE })).toThrow(
+        'NODE_ENV=production needs ANSIBLE_PROXY_URL',
+      );
+      expect(() =>
+        loadConfig({
+          NODE_ENV: 'production',
+          API_KEYS: KEY_LINE,
+          ANSIBLE_PROXY_URL: 'http://lso:8000',
+          RUNNER_SIMULATOR: 'on',
+        }),
+      ).toThrow('never started in production');
+      expect(
+        loadConfig({
+          NODE_ENV: 'production',
+          API_KEYS: KEY_LINE,
+          ANSIBLE_PROXY_URL: 'http://lso:8000',
+        }).runnerSimulator,
+      ).toBe(false);
+    });
+
+    it('reads callback secrets, CORS origins and refusal limits', () => {
+      const config = loadConfig({
+        CALLBACK_HMAC_SECRETS: 'create_l2vpn=0123456789abcdef0123',
+        CORS_ORIGINS: 'https://ui.example, https://ops.example',
+        CALLBACK_REFUSALS_PER_PROCESS: '5',
+      });
+      expect(config.callbackSecrets).toEqual({ create_l2vpn: '0123456789abcdef0123' });
+      expect(config.corsOrigins).toEqual(['https://ui.example', 'https://ops.example']);
+      expect(config.callbackRefusalLimits).toMatchObject({ perProcess: 5, perAddress: 60 });
+      expect(loadConfig({}).corsOrigins).toEqual([]);
+      expect(() => loadConfig({ CALLBACK_HMAC_SECRETS: 'create_l2vpn=short' })).toThrow(
+        'at least 16 characters',
+      );
+    });
+  });
+
   it('turns a log level into the levels Nest should print', () => {
     expect(logLevels('warn')).toEqual(['error', 'warn']);
   });

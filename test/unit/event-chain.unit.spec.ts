@@ -144,6 +144,7 @@ describe('ProcessRepository appends a hash chain', () => {
     workflowVersion: 1,
     input: {},
     initialState: {},
+    by: 'alice',
   };
   const step = (index: number) => ({
     type: 'CompleteStep' as const,

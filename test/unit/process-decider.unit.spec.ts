@@ -35,6 +35,7 @@ describe('process decider: start and plain steps', () => {
         workflowVersion: 1,
         input: { a: 1 },
         initialState: { a: 1 },
+        by: 'alice',
       })
       .then([started({ a: 1 })]);
     expect(s).toMatchObject({ status: 'running', index: 0, state: { a: 1 }, revision: 0 });
@@ -49,6 +50,7 @@ describe('process decider: start and plain steps', () => {
         workflowVersion: 1,
         input: {},
         initialState: {},
+        by: 'alice',
       })
       .thenThrows(IllegalStateError);
   });
@@ -368,7 +370,14 @@ describe('process decider: callback steps', () => {
 describe('process decider: input steps, retry and abort', () => {
   it('suspends for input and resumes with the confirmed values merged into state', () => {
     const s = given([started(), inputRequested(0)])
-      .when({ type: 'GiveConfirmation', index: 0, by: 'alice', input: { ok: true }, at: 'T' })
+      .when({
+        type: 'GiveConfirmation',
+        index: 0,
+        by: 'alice',
+        roles: ['operator'],
+        input: { ok: true },
+        at: 'T',
+      })
       .then([
         {
           type: 'ConfirmationGiven',
@@ -396,7 +405,14 @@ describe('process decider: input steps, retry and abort', () => {
 
   it('refuses a confirmation when the process is not suspended', () => {
     given(awaiting())
-      .when({ type: 'GiveConfirmation', index: 1, by: 'alice', input: {}, at: 'T' })
+      .when({
+        type: 'GiveConfirmation',
+        index: 1,
+        by: 'alice',
+        roles: ['operator'],
+        input: {},
+        at: 'T',
+      })
       .thenThrows(IllegalStateError);
   });
 

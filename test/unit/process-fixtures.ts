@@ -3,7 +3,7 @@ import { JsonObject, ProcessEvent } from '../../src/domain/process/events';
 
 export const started = (state: JsonObject = {}): ProcessEvent => ({
   type: 'ProcessStarted',
-  data: { processId: 'p1', workflow: 'wf', workflowVersion: 1, input: state, state },
+  data: { processId: 'p1', workflow: 'wf', workflowVersion: 1, input: state, state, by: 'alice' },
 });
 
 export const completed = (index: number, delta: JsonObject = {}): ProcessEvent => ({

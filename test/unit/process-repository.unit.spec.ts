@@ -76,6 +76,7 @@ describe('ProcessRepository with its folded-state cache', () => {
         workflowVersion: 1,
         input: {},
         initialState: {},
+        by: 'alice',
       },
       ctx,
     );
@@ -113,7 +114,14 @@ describe('ProcessRepository with its folded-state cache', () => {
     await expect(
       repository.execute(
         id,
-        { type: 'GiveConfirmation', index: 0, by: 'alice', input: {}, at: 'T' },
+        {
+          type: 'GiveConfirmation',
+          index: 0,
+          by: 'alice',
+          roles: ['operator'],
+          input: {},
+          at: 'T',
+        },
         ctx,
         cached,
       ),
@@ -134,7 +142,7 @@ describe('ProcessRepository with its folded-state cache', () => {
 
     const result = await repository.execute(
       id,
-      { type: 'GiveConfirmation', index: 0, by: 'alice', input: {}, at: 'T' },
+      { type: 'GiveConfirmation', index: 0, by: 'alice', roles: ['operator'], input: {}, at: 'T' },
       ctx,
       stale,
     );

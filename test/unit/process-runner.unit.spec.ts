@@ -67,6 +67,7 @@ const setup = (registry: WorkflowRegistry) => {
         workflowVersion: version,
         input: {},
         initialState: {},
+        by: 'alice',
       },
       ctx,
     );
@@ -255,7 +256,11 @@ describe('process runner', () => {
       }),
     );
     const r = setup(registry);
-    const progress = new ReportProgressHandler(r.repository, registry, r.clock);
+    const progress = new ReportProgressHandler(r.repository, registry, r.clock, {
+      publicUrl: 'http://baton.test',
+      workflowSettings: {},
+      timerPollMs: 1000,
+    });
     const report = (id: string) =>
       progress.execute(
         new ReportProgressCommand(id, callbackUrl.split('/callback/')[1], 'still running', 'c'),

@@ -9,11 +9,14 @@ import { NotFoundError, ValidationError } from '../../domain/errors';
 import { CallbackAnswer } from '../../domain/process/decide';
 import { CallbackStep } from '../../domain/workflow/dsl';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
-import { loadCallback } from '../callbacks/load-callback';
+import { loadCallbackOrLimit, refusalLimited } from '../callbacks/load-callback';
+import { signatureError } from '../callbacks/signature';
 import { sha256Hex } from '../callbacks/tokens';
 import { validateForm } from '../forms/forms';
+import { CALLBACK_JSON_LIMITS, jsonLimitProblem } from '../forms/json-limits';
 import { containsNul, NUL_REFUSAL } from '../forms/nul-characters';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { ProcessRepository } from '../process/process-repository';
 
 export class ReceiveCallbackCommand extends Command<CallbackAnswer> {
@@ -23,6 +26,10 @@ export class ReceiveCallbackCommand extends Command<CallbackAnswer> {
     /** The body exactly as received: its hash decides what counts as a re-delivery. */
     readonly body: Buffer,
     readonly correlationId: string,
+    /** The X-Baton-Signature header, for workflows whose runner signs. */
+    readonly signature?: string,
+    /** Too many refusals at this process lately: refuse with 429 and record nothing. */
+    readonly processLimited = false,
   ) {
     super();
   }
@@ -36,6 +43,7 @@ export class ReceiveCallbackHandler implements ICommandHandler<
   constructor(
     private readonly repository: ProcessRepository,
     private readonly registry: WorkflowRegistry,
+    @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
     @Optional() @Inject(METRICS) private readonly metrics: Metrics = noopMetrics,
   ) {}
 
@@ -51,22 +59,39 @@ export class ReceiveCallbackHandler implements ICommandHandler<
   }
 
   private async receive(cmd: ReceiveCallbackCommand): Promise<CallbackAnswer> {
-    const { state, token, step } = await loadCallback(
+    const { state, token, step } = await loadCallbackOrLimit(
       this.repository,
       this.registry,
       cmd.processId,
       cmd.token,
+      cmd.processLimited,
     );
     const { payload, error } = parseJsonObject(cmd.body);
     const payloadError = error ?? (await schemaError(step, payload));
+    const payloadHash = sha256Hex(cmd.body);
+    const badSignature = signatureError(
+      this.runtime.callbackSecrets?.[state.workflow],
+      cmd.body,
+      cmd.signature,
+    );
+    if (cmd.processLimited) {
+      const deliverable =
+        badSignature === null &&
+        ((token.status === 'open' &&
+          payloadError === null &&
+          state.status === 'awaiting_callback') ||
+          (token.status === 'received' && token.payloadHash === payloadHash));
+      if (!deliverable) throw refusalLimited();
+    }
     const result = await this.repository.execute(
       cmd.processId,
       {
         type: 'ReceiveCallback',
         tokenId: token.tokenId,
         payload,
-        payloadHash: sha256Hex(cmd.body),
+        payloadHash,
         payloadError,
+        signatureError: badSignature,
       },
       { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
       state,
@@ -91,6 +116,10 @@ const schemaError = async (
   }
 };
 
+/**
+ * Malformed or wrongly shaped JSON is the runner's mistake, recorded as a rejection. JSON past
+ * the input limits is refused like an oversized body: 400, nothing recorded.
+ */
 export const parseJsonObject = (body: Buffer): { payload: unknown; error: string | null } => {
   let payload: unknown;
   try {
@@ -98,6 +127,8 @@ export const parseJsonObject = (body: Buffer): { payload: unknown; error: string
   } catch {
     return { payload: null, error: 'body is not valid JSON' };
   }
+  const tooBig = jsonLimitProblem(payload, CALLBACK_JSON_LIMITS);
+  if (tooBig) throw new ValidationError(`Callback body refused: ${tooBig}`);
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return { payload, error: 'body must be a JSON object' };
   }

@@ -2,8 +2,10 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { callbackExpiry } from '../../domain/workflow/callback-expiry';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
-import { loadCallback } from '../callbacks/load-callback';
+import { loadCallbackOrLimit, refusalLimited } from '../callbacks/load-callback';
+import { signatureError } from '../callbacks/signature';
 import { CLOCK, Clock } from '../ports/clock';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { ProcessRepository } from '../process/process-repository';
 
 /**
@@ -16,6 +18,10 @@ export class ReportProgressCommand extends Command<void> {
     readonly token: string,
     readonly progress: unknown,
     readonly correlationId: string,
+    /** The raw body and its X-Baton-Signature, for workflows whose runner signs. */
+    readonly body: Buffer = Buffer.alloc(0),
+    readonly signature?: string,
+    readonly processLimited = false,
   ) {
     super();
   }
@@ -27,15 +33,24 @@ export class ReportProgressHandler implements ICommandHandler<ReportProgressComm
     private readonly repository: ProcessRepository,
     private readonly registry: WorkflowRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
   ) {}
 
   async execute(cmd: ReportProgressCommand): Promise<void> {
-    const { state, token, step } = await loadCallback(
+    const { state, token, step } = await loadCallbackOrLimit(
       this.repository,
       this.registry,
       cmd.processId,
       cmd.token,
+      cmd.processLimited,
     );
+    const badSignature = signatureError(
+      this.runtime.callbackSecrets?.[state.workflow],
+      cmd.body,
+      cmd.signature,
+    );
+    if (cmd.processLimited && (badSignature !== null || token.status !== 'open'))
+      throw refusalLimited();
     // Only a step with a heartbeat moves the deadline; otherwise the report leaves it alone.
     const expiresAt =
       step?.heartbeatTimeoutMs !== undefined
@@ -43,7 +58,13 @@ export class ReportProgressHandler implements ICommandHandler<ReportProgressComm
         : undefined;
     await this.repository.execute(
       cmd.processId,
-      { type: 'ReportProgress', tokenId: token.tokenId, progress: cmd.progress, expiresAt },
+      {
+        type: 'ReportProgress',
+        tokenId: token.tokenId,
+        progress: cmd.progress,
+        expiresAt,
+        signatureError: badSignature,
+      },
       { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
       state,
     );

@@ -1,9 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, IllegalStateError, NotFoundError } from '../../domain/errors';
+import { Actor, mayConfirm } from '../../domain/access/roles';
+import {
+  DomainError,
+  ForbiddenError,
+  IllegalStateError,
+  NotFoundError,
+  ValidationError,
+} from '../../domain/errors';
+import { confirmationRefusal } from '../../domain/process/decide';
+import { JsonObject } from '../../domain/process/events';
 import { ProcessState } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { validateForm } from '../forms/forms';
+import { readOnlyFields, readOnlyViolations } from '../forms/read-only-fields';
 import { CLOCK, Clock } from '../ports/clock';
 import { ProcessRepository } from '../process/process-repository';
 import { appliedWithKey } from './idempotency';
@@ -13,7 +23,7 @@ export class ResumeProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
     readonly input: unknown,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
     readonly idempotencyKey?: string,
   ) {
@@ -60,24 +70,49 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
     const spec = step?.kind === 'input' ? step.form(state.state) : undefined;
     if (!spec)
       throw new IllegalStateError('The pending form no longer exists in this workflow version');
-    const submitted = typeof cmd.input === 'object' && cmd.input !== null ? cmd.input : {};
-    // Pre-filled values (what the operator was shown) count as answered unless overridden.
-    const input = await validateForm(
-      spec.form,
-      { ...(spec.values ?? {}), ...submitted },
-      'Invalid form input',
-    );
+    // Rights first: someone who may not confirm learns nothing about what the form expects.
+    if (!mayConfirm(cmd.actor, state.pendingForm.roles))
+      throw new ForbiddenError(confirmationRefusal(state.pendingForm.roles ?? []));
+    const submitted = (
+      typeof cmd.input === 'object' && cmd.input !== null ? cmd.input : {}
+    ) as JsonObject;
+    const shown = state.pendingForm.form;
+    // Pre-filled values (what the operator was shown, as recorded when the form was requested)
+    // count as answered unless overridden; read-only ones cannot be, and every problem with the
+    // submission is reported at once.
+    const changedReadOnly = readOnlyViolations(shown, submitted);
+    let input: JsonObject;
+    try {
+      input = await validateForm(
+        spec.form,
+        {
+          ...(spec.values ?? {}),
+          ...submitted,
+          ...pick(shown.values, readOnlyFields(shown.schema)),
+        },
+        'Invalid form input',
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ValidationError('Invalid form input', [
+        ...changedReadOnly,
+        ...error.validationErrors,
+      ]);
+    }
+    if (changedReadOnly.length > 0)
+      throw new ValidationError('Invalid form input', changedReadOnly);
     await this.repository.execute(
       cmd.processId,
       {
         type: 'GiveConfirmation',
         index: state.pendingForm.index,
-        by: cmd.actor,
+        by: cmd.actor.name,
+        roles: cmd.actor.roles,
         input,
         at: this.clock.now().toISOString(),
       },
       {
-        actor: cmd.actor,
+        actor: cmd.actor.name,
         correlationId: cmd.correlationId,
         causationId: null,
         idempotencyKey: cmd.idempotencyKey,
@@ -86,3 +121,6 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
     );
   }
 }
+
+const pick = (values: JsonObject, keys: string[]): JsonObject =>
+  Object.fromEntries(keys.filter((k) => k in values).map((k) => [k, values[k]]));

@@ -1,10 +1,11 @@
+import { Actor } from '../../domain/access/roles';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ProcessRepository } from '../process/process-repository';
 
 export class RetryProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
     readonly idempotencyKey?: string,
   ) {
@@ -19,9 +20,9 @@ export class RetryProcessHandler implements ICommandHandler<RetryProcessCommand,
   async execute(cmd: RetryProcessCommand): Promise<void> {
     await this.repository.executeOnce(
       cmd.processId,
-      { type: 'RetryProcess', by: cmd.actor },
+      { type: 'RetryProcess', by: cmd.actor.name },
       {
-        actor: cmd.actor,
+        actor: cmd.actor.name,
         correlationId: cmd.correlationId,
         causationId: null,
         idempotencyKey: cmd.idempotencyKey,
@@ -34,7 +35,7 @@ export class AbortProcessCommand extends Command<void> {
   constructor(
     readonly processId: string,
     readonly reason: string,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
     readonly idempotencyKey?: string,
   ) {
@@ -49,9 +50,9 @@ export class AbortProcessHandler implements ICommandHandler<AbortProcessCommand,
   async execute(cmd: AbortProcessCommand): Promise<void> {
     await this.repository.executeOnce(
       cmd.processId,
-      { type: 'AbortProcess', by: cmd.actor, reason: cmd.reason },
+      { type: 'AbortProcess', by: cmd.actor.name, reason: cmd.reason },
       {
-        actor: cmd.actor,
+        actor: cmd.actor.name,
         correlationId: cmd.correlationId,
         causationId: null,
         idempotencyKey: cmd.idempotencyKey,

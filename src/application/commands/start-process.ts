@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { IllegalStateError } from '../../domain/errors';
+import { Actor } from '../../domain/access/roles';
 import { JsonObject } from '../../domain/process/events';
 import { initialProcessState } from '../../domain/process/state';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
@@ -13,7 +14,7 @@ export class StartProcessCommand extends Command<{ id: string }> {
   constructor(
     readonly workflow: string,
     readonly input: unknown,
-    readonly actor: string,
+    readonly actor: Actor,
     readonly correlationId: string,
     readonly idempotencyKey?: string,
   ) {
@@ -47,9 +48,10 @@ export class StartProcessHandler implements ICommandHandler<StartProcessCommand,
           workflowVersion: definition.version,
           input,
           initialState: { process_id: id, ...input },
+          by: cmd.actor.name,
         },
         {
-          actor: cmd.actor,
+          actor: cmd.actor.name,
           correlationId: cmd.correlationId,
           causationId: null,
           idempotencyKey: key,

@@ -14,6 +14,12 @@ export interface RuntimeConfig {
   maxDriveFailures?: number;
   /** On shutdown, how long running steps may take to finish before they are abandoned. */
   shutdownGraceMs?: number;
+  /** Workflow name → shared secret its runner signs callbacks with (X-Baton-Signature). */
+  callbackSecrets?: Record<string, string>;
+  /** Refused callback attempts allowed per window, per process and per client address. */
+  callbackRefusalLimits?: { perProcess: number; perAddress: number; windowMs: number };
+  /** Set while the bundled LSO simulator stands in for a runner (it runs no playbook). */
+  simulatorUrl?: string | null;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
   feedHeartbeatMs?: number;
 }
@@ -22,3 +28,4 @@ export const RUNTIME_CONFIG = Symbol('RuntimeConfig');
 export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_DRIVE_FAILURES = 5;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_CALLBACK_REFUSAL_LIMITS = { perProcess: 20, perAddress: 60, windowMs: 60_000 };

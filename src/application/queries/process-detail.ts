@@ -50,6 +50,7 @@ export interface ProcessDetail {
   form: {
     step: string;
     assignee: string;
+    roles: string[] | null;
     title: string;
     schema: JsonObject;
     values: JsonObject;
@@ -157,6 +158,8 @@ export const describeProcess = (
       ? {
           step: state.pendingForm.name,
           assignee: state.pendingForm.assignee,
+          // Who may confirm; null = any operator.
+          roles: state.pendingForm.roles ?? null,
           ...state.pendingForm.form,
         }
       : null,

@@ -127,6 +127,7 @@ export class StepRunner {
         name: current.name,
         assignee: current.assignee,
         form: outcome.value,
+        ...(current.roles ? { roles: [...current.roles] } : {}),
       },
       context,
       state,

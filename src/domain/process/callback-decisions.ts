@@ -7,6 +7,7 @@ import {
   GoneError,
   IllegalStateError,
   NotFoundError,
+  UnauthenticatedError,
   ValidationError,
   assertNever,
 } from '../errors';
@@ -55,11 +56,22 @@ export const refuseClosedToken = (token: CallbackToken): Decision => {
   }
 };
 
+/**
+ * A caller without the workflow's signature is not the runner, whatever the token's state: it
+ * learns nothing more (not even "duplicate") and its attempt is recorded.
+ */
+export const refuseUnsigned = (token: CallbackToken, signatureError: string): Decision =>
+  refuse(
+    new UnauthenticatedError(`Callback signature rejected: ${signatureError}`),
+    rejected(token, 'invalid_signature', signatureError),
+  );
+
 export const decideCallback = (
   s: ProcessState,
   cmd: Extract<ProcessCommand, { type: 'ReceiveCallback' }>,
 ): Decision => {
   const token = findToken(s, cmd.tokenId);
+  if (cmd.signatureError) return refuseUnsigned(token, cmd.signatureError);
   if (token.status === 'received' && token.payloadHash === cmd.payloadHash) {
     return { events: [], answer: 'duplicate' }; // a remote retry of the same delivery is safe
   }

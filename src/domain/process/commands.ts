@@ -13,6 +13,7 @@ export type ProcessCommand =
       workflowVersion: number;
       input: JsonObject;
       initialState: JsonObject;
+      by: string;
     }
   | {
       type: 'CompleteStep';
@@ -44,11 +45,34 @@ export type ProcessCommand =
       payload: unknown;
       payloadHash: string;
       payloadError: string | null;
+      /** Why the workflow's callback signature did not verify; null when it did or is not used. */
+      signatureError?: string | null;
     }
-  | { type: 'ReportProgress'; tokenId: string; progress: unknown; expiresAt?: string | null }
+  | {
+      type: 'ReportProgress';
+      tokenId: string;
+      progress: unknown;
+      expiresAt?: string | null;
+      signatureError?: string | null;
+    }
   | { type: 'ExpireCallback'; tokenId: string; now: string }
-  | { type: 'RequestInput'; index: number; name: string; assignee: string; form: FormSnapshot }
-  | { type: 'GiveConfirmation'; index: number; by: string; input: JsonObject; at: string }
+  | {
+      type: 'RequestInput';
+      index: number;
+      name: string;
+      assignee: string;
+      form: FormSnapshot;
+      roles?: string[];
+    }
+  | {
+      type: 'GiveConfirmation';
+      index: number;
+      by: string;
+      /** The confirming actor's roles, checked against the step's. */
+      roles: readonly string[];
+      input: JsonObject;
+      at: string;
+    }
   | { type: 'RetryProcess'; by: string }
   | { type: 'RetryDue'; now: string }
   | { type: 'AbortProcess'; by: string; reason: string }

@@ -3,8 +3,9 @@
  * ids and step results arrive inside the command. A refusal may still carry events (a refused
  * callback is recorded as CallbackRejected) which must be appended before the refusal is answered.
  */
-import { IllegalStateError, NotFoundError, assertNever } from '../errors';
-import { decideCallback, findToken, refuseClosedToken } from './callback-decisions';
+import { mayConfirm } from '../access/roles';
+import { ForbiddenError, IllegalStateError, NotFoundError, assertNever } from '../errors';
+import { decideCallback, findToken, refuseClosedToken, refuseUnsigned } from './callback-decisions';
 import { ProcessCommand } from './commands';
 import { Decision, ok } from './decision';
 import { ProcessEvent } from './events';
@@ -26,6 +27,9 @@ const requireRunningAt = (s: ProcessState, index: number): void => {
   }
 };
 
+export const confirmationRefusal = (roles: readonly string[]): string =>
+  `This step may only be confirmed by: ${roles.join(', ')}`;
+
 const revokeAll = (tokens: CallbackToken[], reason: string): ProcessEvent[] =>
   tokens.map((t) => ({ type: 'CallbackRevoked', data: { tokenId: t.tokenId, reason } }));
 
@@ -41,6 +45,7 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
           workflowVersion: cmd.workflowVersion,
           input: cmd.input,
           state: cmd.initialState,
+          by: cmd.by,
         },
       });
     case 'CompleteStep': {
@@ -106,6 +111,7 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
     case 'ReportProgress': {
       requireExists(s);
       const token = findToken(s, cmd.tokenId);
+      if (cmd.signatureError) return refuseUnsigned(token, cmd.signatureError);
       if (token.status !== 'open') return refuseClosedToken(token);
       return ok({
         type: 'CallbackProgressReported',
@@ -147,6 +153,8 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
       }
       if (s.pendingForm.index !== cmd.index)
         throw new IllegalStateError('The form has changed; reload it');
+      if (!mayConfirm({ name: cmd.by, roles: cmd.roles }, s.pendingForm.roles))
+        throw new ForbiddenError(confirmationRefusal(s.pendingForm.roles ?? []));
       return ok(
         {
           type: 'ConfirmationGiven',

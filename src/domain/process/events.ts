@@ -39,6 +39,7 @@ export type FormSnapshot = Static<typeof FORM_SNAPSHOT>;
 
 export const CALLBACK_REJECTION_REASON = oneOfStrings(
   'invalid_payload',
+  'invalid_signature',
   'already_used',
   'revoked',
   'expired',
@@ -59,6 +60,9 @@ export const EVENT_CATALOGUE = {
     workflowVersion: integer({ minimum: 1 }),
     input: jsonObject('The validated initial form input'),
     state: jsonObject('The initial state'),
+    by: optional(
+      string({ description: 'Who started it (absent in histories from before authentication)' }),
+    ),
   }),
   StepCompleted: object({
     index: stepIndex(),
@@ -112,6 +116,9 @@ export const EVENT_CATALOGUE = {
     name: stepName(),
     assignee: string(),
     form: FORM_SNAPSHOT,
+    roles: optional(
+      arrayOf(string({ description: 'Who may confirm: any of these roles; absent = operators' })),
+    ),
   }),
   ConfirmationGiven: object({
     index: stepIndex(),

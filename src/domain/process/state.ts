@@ -52,6 +52,8 @@ export interface PendingForm {
   name: string;
   assignee: string;
   form: FormSnapshot;
+  /** Who may confirm (any of these roles); absent = any operator. */
+  roles?: string[];
 }
 
 export interface Failure {

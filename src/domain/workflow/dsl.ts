@@ -2,6 +2,7 @@
  * The workflow DSL (DESIGN §2). Definitions are plain data with stable names so tests, the
  * registry and the UI can walk them; only `fn` / `action` / `validate` / `form` are code.
  */
+import { ROLE_NAME } from '../access/roles';
 import { JsonObject } from '../process/events';
 
 export type State = Readonly<JsonObject>;
@@ -86,7 +87,10 @@ export interface FormSpec {
 
 export interface InputStep extends StepBase {
   readonly kind: 'input';
+  /** Who is expected to act (a team label shown with the form, as in orchestrator-core). */
   readonly assignee: string;
+  /** Who may confirm: a holder of any of these roles (admins always may). Absent = operators. */
+  readonly roles?: readonly string[];
   /** Returning undefined skips the step (for example when there is nothing to confirm). */
   readonly form: (state: State) => FormSpec | undefined;
 }
@@ -137,11 +141,27 @@ export const callbackStep = (options: CallbackStepOptions): CallbackStep => ({
   heartbeatTimeoutMs: options.heartbeatTimeoutMs,
 });
 
+export interface InputStepOptions {
+  assignee: string;
+  roles?: readonly string[];
+}
+
 export const inputStep = (
   name: string,
-  options: { assignee: string },
+  options: InputStepOptions,
   form: (state: State) => FormSpec | undefined,
-): InputStep => ({ kind: 'input', name, assignee: options.assignee, form });
+): InputStep => {
+  for (const role of options.roles ?? []) {
+    if (!ROLE_NAME.test(role)) throw new Error(`Input step "${name}": invalid role name "${role}"`);
+  }
+  return {
+    kind: 'input',
+    name,
+    assignee: options.assignee,
+    ...(options.roles?.length ? { roles: [...options.roles] } : {}),
+    form,
+  };
+};
 
 /** The orchestrator-core pattern: callback step (with validation), then operator confirmation. */
 export const callbackInteraction = (

@@ -21,6 +21,9 @@ const DOMAIN_STATUS: Record<DomainErrorCode, number> = {
   ILLEGAL_STATE: HttpStatus.CONFLICT,
   CONFLICT: HttpStatus.CONFLICT,
   GONE: HttpStatus.GONE,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export interface ErrorBody {
@@ -99,6 +102,7 @@ export class ErrorFilter implements ExceptionFilter {
         `${answer.statusCode}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    if (answer.statusCode === 429) response.setHeader('Retry-After', '60');
     response.status(answer.statusCode).json(answer);
   }
 }

@@ -4,6 +4,7 @@
  * the global position, `event` the type, `data` the event as JSON. A reconnecting client sends
  * `Last-Event-ID` (EventSource does it by itself) and gets exactly the events after it.
  */
+import { Roles } from '../auth/access';
 import {
   BeforeApplicationShutdown,
   Controller,
@@ -45,6 +46,8 @@ const streamStart = (req: Request, after: number | undefined): number => {
 };
 
 @ApiTags('events')
+// Auditors read the history of everything, live or paged.
+@Roles('auditor')
 @Controller('api/events')
 @UsePipes(dtoValidation)
 export class EventsFeedController implements BeforeApplicationShutdown {

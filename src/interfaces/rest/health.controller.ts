@@ -1,17 +1,31 @@
-import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { SubscriberLag } from '../../application/health/subscriber-lag';
 import { ReadinessIndicators } from './readiness-indicators';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../../application/ports/runtime-config';
+import { Public } from '../auth/access';
+
+export const SIMULATOR_WARNING =
+  'The bundled LSO runner SIMULATOR stands in for ANSIBLE_PROXY_URL: it reports success without running any playbook. Not for production.';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly lag: SubscriberLag,
     private readonly checks: HealthCheckService,
     private readonly readiness: ReadinessIndicators,
+    @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
   ) {}
 
   @Get()
@@ -21,16 +35,24 @@ export class HealthController {
   @ApiResponse({
     status: 200,
     description:
-      '{status: "ok", headPosition, details: {projections: [{name, checkpoint, head, caughtUp, behindMs}], runner}}',
+      '{status: "ok", headPosition, details: {projections: [{name, checkpoint, head, caughtUp, behindMs}], runner}, runnerSimulator?} (runnerSimulator: a warning while the simulator stands in for a runner)',
   })
   @ApiResponse({ status: 503, description: 'Event store unreachable' })
   async health() {
+    let measured: Awaited<ReturnType<SubscriberLag['measure']>>;
     try {
-      const { head, projections, runner } = await this.lag.measure();
-      return { status: 'ok', headPosition: head, details: { projections, runner } };
+      measured = await this.lag.measure();
     } catch {
       throw new ServiceUnavailableException('Event store unavailable');
     }
+    const { head, projections, runner } = measured;
+    const simulator = this.runtime.simulatorUrl;
+    return {
+      status: 'ok',
+      headPosition: head,
+      details: { projections, runner },
+      ...(simulator ? { runnerSimulator: { url: simulator, warning: SIMULATOR_WARNING } } : {}),
+    };
   }
 
   /** Touches nothing outside the process: a restart cannot fix a database outage. */

@@ -1,27 +1,42 @@
 /**
- * Body parsing, error mapping and API docs for the HTTP app. Callback routes read their body
- * raw: its exact bytes decide what is a re-delivery, and malformed JSON must reach the handler
- * to be recorded as a rejection rather than dropped by a parser.
+ * Security headers, CORS, body parsing, input limits, error mapping and API docs for the HTTP
+ * app. Callback routes read their body raw: its exact bytes decide what is a re-delivery, and
+ * malformed JSON must reach the handler to be recorded as a rejection rather than dropped by a
+ * parser.
  */
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { CALLBACK_JSON_LIMITS, jsonLimitProblem } from '../../application/forms/json-limits';
 import { containsNul, NUL_REFUSAL } from '../../application/forms/nul-characters';
 import { ValidationError } from '../../domain/errors';
 import { correlationIdOf } from './correlation-id';
 import { ErrorFilter, toErrorBody } from './error.filter';
 import { LOGGING, Logging } from './logging';
 import { requestLogging } from './request-logging';
+import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const configureHttp = (app: INestApplication): void => {
+export interface HttpOptions {
+  /** Origins allowed to call from a browser; empty or absent = no CORS headers at all. */
+  corsOrigins?: string[];
+  /** Express's `trust proxy`: which proxies may tell the client address (rate limits). */
+  trustProxy?: string | null;
+}
+
+const trustProxyValue = (raw: string): boolean | number | string =>
+  raw === 'true' ? true : /^\d+$/.test(raw) ? Number(raw) : raw;
+
+export const configureHttp = (app: INestApplication, options: HttpOptions = {}): void => {
+  const server = app.getHttpAdapter().getInstance() as express.Express;
   // Express hashes every response body for a weak ETag; the routes that benefit set a strong one
   // of their own (the process detail: its revision) at no cost.
-  (app.getHttpAdapter().getInstance() as express.Express).set('etag', false);
+  server.set('etag', false);
+  if (options.trustProxy) server.set('trust proxy', trustProxyValue(options.trustProxy));
   // First of all: every answer, errors included, carries X-Request-Id, and with structured logs
   // whatever is logged while a request is handled names it (and the process it is about).
   const logging = app.get<symbol, Logging | null>(LOGGING);
@@ -33,13 +48,42 @@ export const configureHttp = (app: INestApplication): void => {
           next();
         },
   );
-  const json = express.json({ limit: BODY_LIMIT_BYTES });
+  app.use(helmet());
+  if (options.corsOrigins?.length) {
+    app.enableCors({
+      origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins,
+      methods: ['GET', 'POST', 'PUT'],
+      allowedHeaders: [
+        'Authorization',
+        'X-API-Key',
+        'Content-Type',
+        'X-Request-Id',
+        'X-Correlation-Id',
+        'If-None-Match',
+        'Last-Event-ID',
+      ],
+      exposedHeaders: ['ETag', 'X-Request-Id'],
+    });
+  }
+  const json = express.json({
+    limit: MAX_JSON_BODY_BYTES,
+    verify: (req, _res, buffer) => {
+      (req as MeasuredRequest).bodyBytes = buffer.length;
+    },
+  });
   app.use((req: Request, res: Response, next: NextFunction) =>
     BODYLESS.has(req.method) || CALLBACK_PATH.test(req.path) ? next() : json(req, res, next),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!containsNul(req.body)) return next();
-    res.status(400).json(toErrorBody(new ValidationError(NUL_REFUSAL)));
+    // The outer envelope, before anything walks the body recursively; routes narrow it further.
+    const problem = jsonLimitProblem(req.body, CALLBACK_JSON_LIMITS);
+    const refusal = problem
+      ? new ValidationError(`Request body refused: ${problem}`)
+      : containsNul(req.body)
+        ? new ValidationError(NUL_REFUSAL)
+        : null;
+    if (!refusal) return next();
+    res.status(400).json(toErrorBody(refusal));
   });
   // Parser errors happen before Nest's filters can see them: answer them the same way here.
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -53,8 +97,12 @@ export const configureHttp = (app: INestApplication): void => {
     app,
     new DocumentBuilder()
       .setTitle('Baton')
-      .setDescription('Event-sourced workflow orchestrator with exactly-once callback steps')
+      .setDescription(
+        'Event-sourced workflow orchestrator with exactly-once callback steps. Authenticate with an API key (Authorization: Bearer or X-API-Key) or an OIDC bearer token.',
+      )
       .setVersion('0.1.0')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });

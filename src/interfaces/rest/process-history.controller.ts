@@ -2,6 +2,7 @@
  * Auditors' routes (issue #6, points 6-7): is a process's history as it was written, and its
  * readable timeline. Both read the stream from the store, never from a cache.
  */
+import { Roles } from '../auth/access';
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -12,6 +13,8 @@ import {
 import { ErrorDto } from './dto/process.dto';
 
 @ApiTags('processes')
+// Auditors read the history of everything, live or paged.
+@Roles('auditor')
 @Controller('api/processes')
 export class ProcessHistoryController {
   constructor(private readonly queries: QueryBus) {}

@@ -12,8 +12,17 @@ import {
   UsePipes,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Request, Response } from 'express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Response } from 'express';
+import { AuthenticatedRequest, Roles } from '../auth/access';
 import { ResumeProcessCommand } from '../../application/commands/resume-process';
 import {
   AbortProcessCommand,
@@ -40,6 +49,8 @@ import { dtoValidation } from './validation';
 const FREE_FORM = { schema: { type: 'object', additionalProperties: true } };
 
 @ApiTags('processes')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
 @Controller('api/processes')
 @UsePipes(dtoValidation)
 export class ProcessesController {
@@ -49,6 +60,7 @@ export class ProcessesController {
   ) {}
 
   @Post(':workflow')
+  @Roles('operator')
   @ApiOperation({
     summary: 'Start a process of a workflow',
     description: 'Body: the workflow initial form (see GET /api/workflows).',
@@ -57,7 +69,11 @@ export class ProcessesController {
   @ApiResponse({ status: 201, type: StartedProcessDto })
   @ApiResponse({ status: 400, type: ErrorDto, description: '{validationErrors}' })
   @ApiResponse({ status: 404, type: ErrorDto, description: 'Unknown workflow' })
-  start(@Param('workflow') workflow: string, @Body() input: unknown, @Req() req: Request) {
+  start(
+    @Param('workflow') workflow: string,
+    @Body() input: unknown,
+    @Req() req: AuthenticatedRequest,
+  ) {
     const { actor, correlationId, idempotencyKey } = requestContext(req);
     return this.commands.execute(
       new StartProcessCommand(workflow, input, actor, correlationId, idempotencyKey),
@@ -65,6 +81,7 @@ export class ProcessesController {
   }
 
   @Get()
+  @Roles('auditor')
   @ApiOperation({
     summary: 'List processes, newest first',
     description: 'Eventually consistent read model.',
@@ -82,25 +99,32 @@ export class ProcessesController {
   }
 
   @Get(':id')
+  @Roles('auditor')
   @ApiOperation({
     summary:
       'Process detail: status, steps with deltas, state, pending form, callback (never its token)',
   })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  async detail(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async detail(@Param('id') id: string, @Req() req: AuthenticatedRequest, @Res() res: Response) {
     const detail = await this.queries.execute(new GetProcessQuery(id));
     sendDetail(req, res, detail);
   }
 
   @Put(':id/resume')
+  @Roles('operator')
   @HttpCode(204)
   @ApiOperation({ summary: 'Submit the pending form (for example confirm callback results)' })
   @ApiBody(FREE_FORM)
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 400, type: ErrorDto })
+  @ApiResponse({
+    status: 403,
+    type: ErrorDto,
+    description: 'The step may only be confirmed by other roles; nothing is recorded',
+  })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Not suspended' })
-  async resume(@Param('id') id: string, @Body() input: unknown, @Req() req: Request) {
+  async resume(@Param('id') id: string, @Body() input: unknown, @Req() req: AuthenticatedRequest) {
     const { actor, correlationId, idempotencyKey } = requestContext(req);
     await this.commands.execute(
       new ResumeProcessCommand(id, input ?? {}, actor, correlationId, idempotencyKey),
@@ -108,6 +132,7 @@ export class ProcessesController {
   }
 
   @Put(':id/retry')
+  @Roles('operator')
   @HttpCode(204)
   @ApiOperation({
     summary:
@@ -115,17 +140,22 @@ export class ProcessesController {
   })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Not failed or waiting' })
-  async retry(@Param('id') id: string, @Req() req: Request) {
+  async retry(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
     const { actor, correlationId, idempotencyKey } = requestContext(req);
     await this.commands.execute(new RetryProcessCommand(id, actor, correlationId, idempotencyKey));
   }
 
   @Put(':id/abort')
+  @Roles('operator')
   @HttpCode(204)
   @ApiOperation({ summary: 'Abort a process; its open callback token is revoked' })
   @ApiResponse({ status: 204 })
   @ApiResponse({ status: 409, type: ErrorDto, description: 'Already completed or aborted' })
-  async abort(@Param('id') id: string, @Body() body: AbortProcessDto, @Req() req: Request) {
+  async abort(
+    @Param('id') id: string,
+    @Body() body: AbortProcessDto,
+    @Req() req: AuthenticatedRequest,
+  ) {
     const { actor, correlationId, idempotencyKey } = requestContext(req);
     await this.commands.execute(
       new AbortProcessCommand(id, body?.reason ?? '', actor, correlationId, idempotencyKey),
@@ -133,6 +163,7 @@ export class ProcessesController {
   }
 
   @Get(':id/events')
+  @Roles('auditor')
   @ApiOperation({
     summary: 'Full event history with metadata, revisions and global positions (auditors)',
   })
@@ -142,6 +173,7 @@ export class ProcessesController {
   }
 
   @Get(':id/state')
+  @Roles('auditor')
   @ApiOperation({ summary: 'State as it was at a revision (fold of the events up to it)' })
   @ApiResponse({ status: 404, type: ErrorDto })
   stateAt(@Param('id') id: string, @Query() query: StateAtRevisionQueryDto) {
