@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { RecordedEvent } from '../../src/application/ports/event-store';
 import { processStreamId } from '../../src/domain/process/events';
 import { L2VPN_INPUT, SUCCESS, api, call, request } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import { TestApp, startTestApp } from '../support/test-app';
 
 /** Collects what pino writes, line by line. */
@@ -35,8 +36,9 @@ const fixture = JSON.parse(
   readFileSync(path.join(__dirname, '../fixtures/create_l2vpn-v1-completed.events.json'), 'utf8'),
 ) as RecordedEvent[];
 
-const API_KEY = 'sk-live-0123456789abcdef';
-const BEARER = 'Bearer eyJhbGciOiJIUzI1NiJ9.secret-session';
+/** A key the app accepts, and one it refuses: neither may reach the log. */
+const API_KEY = TEST_KEYS.admin;
+const WRONG_KEY = 'sk-live-0123456789abcdef';
 
 let t: TestApp;
 let client: ReturnType<typeof api>;
@@ -62,7 +64,11 @@ describe('structured logs', () => {
   const tokens: string[] = [];
 
   it('logs a callback scenario as JSON lines carrying instance, correlation and process ids', async () => {
-    const secrets = { authorization: BEARER, 'x-api-key': API_KEY };
+    const secrets = { authorization: `Bearer ${API_KEY}` };
+    const refused = await request('GET', `${t.url}/api/workflows`, undefined, {
+      'x-api-key': WRONG_KEY,
+    });
+    expect(refused.status).toBe(401);
     const started = await request('POST', `${t.url}/api/processes/create_l2vpn`, L2VPN_INPUT, {
       'x-request-id': 'req-start-1',
       ...secrets,
@@ -173,6 +179,8 @@ describe('structured logs', () => {
       expect(text).not.toContain(token);
     }
     expect(text).not.toContain(API_KEY);
-    expect(text).not.toContain('secret-session');
+    expect(text).not.toContain(WRONG_KEY);
+    // The refused request itself was logged (at warn), without its key.
+    expect(sink.lines.some((l) => l.res?.statusCode === 401)).toBe(true);
   });
 });

@@ -46,7 +46,9 @@ describe('configuration', () => {
   it('logs JSON except for a person at a terminal outside production, unless told', () => {
     expect(loadConfig({}, false).logFormat).toBe('json');
     expect(loadConfig({}, true).logFormat).toBe('pretty');
-    expect(loadConfig({ NODE_ENV: 'production' }, true).logFormat).toBe('json');
+    expect(
+      loadConfig({ NODE_ENV: 'production', ANSIBLE_PROXY_URL: 'http://lso.test' }, true).logFormat,
+    ).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty');
   });
