@@ -1,5 +1,6 @@
 /**
- * `npm run bench:rebuild`: how fast the process list is rebuilt from the event store. Seeds
+ * `npm run bench:rebuild`: how fast the process list (BENCH_REBUILD_PROJECTIONS: names, or "all")
+ * is rebuilt from the event store. Seeds
  * BENCH_REBUILD_EVENTS (1,000,000) events: copies of a recorded, completed create_l2vpn history
  * (test/fixtures) under fresh ids, appended through Baton's own store API. Then runs
  * `npm run projections:rebuild`'s compiled entry point against that database, as an operator
@@ -51,6 +52,10 @@ runBench(async () => {
       // e.g. BENCH_REBUILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the rebuild
       ...(process.env.BENCH_REBUILD_NODE_ARGS ?? '').split(' ').filter(Boolean),
       path.join(repoRoot, 'dist/interfaces/cli/rebuild-projections.main.js'),
+      // the process list alone by default, comparable with earlier runs; "all" for every one
+      ...(process.env.BENCH_REBUILD_PROJECTIONS === 'all'
+        ? []
+        : (process.env.BENCH_REBUILD_PROJECTIONS ?? 'process-summaries').split(',')),
     ],
     {
       cwd: repoRoot,
@@ -59,9 +64,7 @@ runBench(async () => {
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  const summary = /rebuilt process-summaries: (\d+) events in ([\d.]+) s \((\d+) events\/s\)/.exec(
-    output,
-  );
+  const summary = /rebuilt [^:]+: (\d+) events in ([\d.]+) s \((\d+) events\/s\)/.exec(output);
   if (!summary) throw new Error(`the rebuild did not report its figures:\n${output}`);
   const [, rebuilt, seconds, rate] = summary;
   const result = {

@@ -25,7 +25,9 @@ import {
   SchemaStatus,
   schemaAlwaysCurrent,
 } from './application/ports/schema-status';
+import { CALLBACK_AUDIT_STORE, CallbackAuditStore } from './application/ports/callback-audit';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
+import { STEP_LOG_STORE, StepLogStore } from './application/ports/step-log';
 import { RUNTIME_CONFIG, RuntimeConfig } from './application/ports/runtime-config';
 import { TIMER_STORE, TimerStore } from './application/ports/timer-store';
 import { WORK_OWNERSHIP, WorkOwnership } from './application/ports/work-ownership';
@@ -39,7 +41,12 @@ import {
   PROCESS_CACHE_SIZE,
   ProcessRepository,
 } from './application/process/process-repository';
+import { CallbackAuditProjection } from './application/projections/callback-audit.projection';
+import { OnlineRebuilds } from './application/projections/online-rebuild';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
+import { PROJECTIONS, Projection } from './application/projections/projection';
+import { ProjectionRunner } from './application/projections/projection-runner';
+import { StepLogProjection } from './application/projections/step-log.projection';
 import { EventFeed } from './application/feed/event-feed';
 import { SubscriberLag } from './application/health/subscriber-lag';
 import {
@@ -53,6 +60,12 @@ import {
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
+import {
+  GetCallbacksOfProcessesHandler,
+  GetProcessCallbacksHandler,
+  GetProcessCountsHandler,
+  GetStepLogHandler,
+} from './application/queries/read-model-handlers';
 import { CallbackStepRunner } from './application/runner/callback-step-runner';
 import { ProcessDriver } from './application/runner/process-driver';
 import { ProcessRunner } from './application/runner/process-runner';
@@ -71,12 +84,15 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
+import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
 export interface BatonAdapters {
   eventStore: EventStore;
   checkpoints: CheckpointStore;
   summaries: ProcessSummaryStore;
+  callbackAudit: CallbackAuditStore;
+  stepLog: StepLogStore;
   clock: Clock;
   ids: IdGenerator;
   http: HttpClient;
@@ -108,8 +124,21 @@ const HANDLERS = [
   GetProcessEventsHandler,
   GetStateAtRevisionHandler,
   ListWorkflowsHandler,
+  GetProcessCallbacksHandler,
+  GetCallbacksOfProcessesHandler,
+  GetProcessCountsHandler,
+  GetStepLogHandler,
   VerifyProcessHistoryHandler,
   GetProcessAuditHandler,
+];
+
+/** Every read model the service keeps, in the order they are listed to operators. */
+export const buildProjections = (
+  adapters: Pick<BatonAdapters, 'summaries' | 'callbackAudit' | 'stepLog' | 'registry'>,
+): Projection[] => [
+  new ProcessSummaryProjection(adapters.summaries, adapters.registry),
+  new CallbackAuditProjection(adapters.callbackAudit),
+  new StepLogProjection(adapters.stepLog),
 ];
 
 @Module({})
@@ -124,6 +153,7 @@ export class AppModule {
         CallbacksController,
         HealthController,
         MetricsController,
+        ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
       ],
@@ -131,6 +161,9 @@ export class AppModule {
         { provide: EVENT_STORE, useValue: adapters.eventStore },
         { provide: CHECKPOINT_STORE, useValue: adapters.checkpoints },
         { provide: PROCESS_SUMMARY_STORE, useValue: adapters.summaries },
+        { provide: CALLBACK_AUDIT_STORE, useValue: adapters.callbackAudit },
+        { provide: STEP_LOG_STORE, useValue: adapters.stepLog },
+        { provide: PROJECTIONS, useValue: buildProjections(adapters) },
         { provide: CLOCK, useValue: adapters.clock },
         { provide: ID_GENERATOR, useValue: adapters.ids },
         { provide: HTTP_CLIENT, useValue: adapters.http },
@@ -158,7 +191,7 @@ export class AppModule {
           inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
           useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) =>
             new PrometheusMetrics({
-              statusCounts: () => summaries.countByStatus(),
+              statusCounts: async () => (await summaries.counts()).byStatus,
               lag: () => lag.measure(),
             }),
         },
@@ -171,7 +204,8 @@ export class AppModule {
         StepRunner,
         ProcessDriver,
         ProcessRunner,
-        ProcessSummaryProjection,
+        ProjectionRunner,
+        OnlineRebuilds,
         EventFeed,
         SubscriberLag,
         ...HANDLERS,

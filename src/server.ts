@@ -15,9 +15,11 @@ import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
+import { PgCallbackAuditStore } from './infrastructure/postgres/pg-callback-audit';
+import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
+import { PgStepLogStore } from './infrastructure/postgres/pg-step-log';
 import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
 import { poolSettings } from './infrastructure/postgres/pool-settings';
-import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
 import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
@@ -123,6 +125,8 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       }),
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),
+      callbackAudit: new PgCallbackAuditStore(pool),
+      stepLog: new PgStepLogStore(pool),
       clock: systemClock,
       ids: randomIds,
       http: fetchHttpClient(),

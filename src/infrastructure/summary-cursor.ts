@@ -1,29 +1,40 @@
+import { ProcessSummary, SummarySort } from '../application/ports/process-summaries';
 import { ValidationError } from '../domain/errors';
 
-/** Keyset cursor (newest first): stable under inserts, unlike offsets. */
+/** Keyset cursor: the sort it belongs to and the last row's key. Stable under inserts. */
 export interface SummaryCursor {
-  startedAt: string;
+  at: string;
   processId: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const encodeCursor = (c: SummaryCursor): string =>
-  Buffer.from(JSON.stringify([c.startedAt, c.processId])).toString('base64url');
+export const sortKey = (summary: ProcessSummary, sort: SummarySort): SummaryCursor => ({
+  at: sort.endsWith('updatedAt') ? summary.updatedAt : summary.startedAt,
+  processId: summary.processId,
+});
 
-export const decodeCursor = (cursor: string): SummaryCursor => {
+export const encodeCursor = (sort: SummarySort, c: SummaryCursor): string =>
+  Buffer.from(JSON.stringify([sort, c.at, c.processId])).toString('base64url');
+
+export const decodeCursor = (cursor: string, sort: SummarySort): SummaryCursor => {
+  let issuedFor: unknown;
   try {
-    const [startedAt, processId] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const [cursorSort, at, processId] = parts;
+    issuedFor = cursorSort;
     // Both parts reach SQL as typed parameters: a malformed one must be a 400, not a 500.
-    const validTime = typeof startedAt === 'string' && !Number.isNaN(Date.parse(startedAt));
-    if (validTime && typeof processId === 'string' && UUID.test(processId))
-      return { startedAt, processId };
+    const validTime = typeof at === 'string' && !Number.isNaN(Date.parse(at));
+    if (cursorSort === sort && validTime && typeof processId === 'string' && UUID.test(processId))
+      return { at, processId };
   } catch {
     // fall through to the one error below
   }
+  const message =
+    typeof issuedFor === 'string' && issuedFor !== sort
+      ? `cursor belongs to sort ${issuedFor}, not ${sort}`
+      : 'cursor is not one this API issued';
   throw new ValidationError('Invalid cursor', [
-    { property: 'cursor', constraints: { isCursor: 'cursor is not one this API issued' } },
+    { property: 'cursor', constraints: { isCursor: message } },
   ]);
 };

@@ -95,6 +95,10 @@ export const createL2vpn = workflow({
   target: 'CREATE',
   version: 1,
   initialInput: CreateL2vpnForm,
+  describe: (input) => {
+    const i = input as unknown as L2vpnInput;
+    return `L2VPN for ${i.customer}: ${i.site_a} ${i.interface_a} - ${i.site_b} ${i.interface_b}, VLAN ${i.vlan}`;
+  },
   steps: [
     constructModel,
     storeProcessSubscription('CREATE'),

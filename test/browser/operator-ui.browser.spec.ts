@@ -8,6 +8,7 @@ import { Browser, Page } from 'playwright-core';
 import { simulatedRunEvents } from '../../src/interfaces/cli/simulated-playbook-run';
 import { UI_CSP, serveUi } from '../../src/interfaces/web/serve-ui';
 import { api, call } from '../support/api';
+import { TEST_KEYS } from '../support/auth';
 import {
   buildUi,
   fitsViewport,
@@ -39,8 +40,17 @@ describe('operator UI (Chromium)', () => {
     await browser?.close();
     await t?.close();
   });
+  /** A page signed in as the test admin, as the sign-in form would leave it. */
+  const signedInPage = async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await fresh.addInitScript(
+      (key) => (window as any).sessionStorage.setItem('baton.apiKey', key),
+      TEST_KEYS.admin,
+    );
+    return fresh;
+  };
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await signedInPage();
   });
   afterEach(async () => page?.close());
 
@@ -221,7 +231,10 @@ describe('operator UI (Chromium)', () => {
   });
 
   it('asks for an API key when the API answers 401 and sends it as a Bearer token', async () => {
-    // Stands in for the authentication the security work adds: every API call needs the key.
+    // A page that has not signed in yet. The API accepts alice's key here (sent on to the app
+    // as the test admin's), and nothing else.
+    await page.close();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const seen: string[] = [];
     await page.route('**/api/**', async (route) => {
       const auth = route.request().headers().authorization ?? '';
@@ -237,7 +250,9 @@ describe('operator UI (Chromium)', () => {
           contentType: 'application/json',
           body: '{"name":"alice","roles":["operator"]}',
         });
-      return route.continue();
+      return route.continue({
+        headers: { ...route.request().headers(), authorization: `Bearer ${TEST_KEYS.admin}` },
+      });
     });
     await page.goto(`${t.url}/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);

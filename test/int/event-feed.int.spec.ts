@@ -239,15 +239,15 @@ describe('event feed on PostgreSQL', () => {
       await new Promise((r) => setTimeout(r, 100));
     } while (Date.now() < deadline);
     expect(body).toMatchObject({ status: 'ok', headPosition: expect.any(Number) });
-    expect(body.details.projections).toEqual([
-      {
-        name: 'process-summaries',
+    expect(body.details.projections).toEqual(
+      ['process-summaries', 'callback-audit', 'step-log'].map((name) => ({
+        name,
         checkpoint: body.headPosition,
         head: body.headPosition,
         caughtUp: true,
         behindMs: 0,
-      },
-    ]);
+      })),
+    );
     expect(body.details.runner).toMatchObject({ name: 'runner', head: body.headPosition });
   });
 

@@ -29,10 +29,10 @@ class GatedSummaries {
     const store = this.store;
     return new Proxy(store, {
       get: (target, name, receiver) => {
-        if (name !== 'applyBatch') return Reflect.get(target, name, receiver) as unknown;
-        return async (...args: Parameters<ProcessSummaryStore['applyBatch']>) => {
+        if (name !== 'write') return Reflect.get(target, name, receiver) as unknown;
+        return async (...args: Parameters<ProcessSummaryStore['write']>) => {
           while (this.gate) await this.gate;
-          return store.applyBatch(...args);
+          return store.write(...args);
         };
       },
     });

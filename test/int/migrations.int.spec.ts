@@ -60,12 +60,40 @@ describe('runMigrations', () => {
     await database.pool.query(
       `INSERT INTO checkpoints (name, position) VALUES ('projection:process-summaries', 4)`,
     );
-    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([101, 102]);
+    expect(
+      await runMigrations(
+        database.pool,
+        ALL_MIGRATIONS.filter((m) => m.version <= 101),
+      ),
+    ).toEqual([101]);
     expect((await database.pool.query('SELECT * FROM process_summaries')).rows).toEqual([]);
     const checkpoint = await database.pool.query(
       `SELECT * FROM checkpoints WHERE name = 'projection:process-summaries'`,
     );
     expect(checkpoint.rows).toEqual([]);
+  });
+
+  it('migration 103 keeps the list rows, drops the version-1 checkpoint and adds the read models', async () => {
+    await runMigrations(
+      database.pool,
+      ALL_MIGRATIONS.filter((m) => m.version <= 102),
+    );
+    await database.pool.query(
+      `INSERT INTO process_summaries (process_id, workflow, workflow_version, status, revision,
+         started_at, updated_at, fold)
+       VALUES (gen_random_uuid(), 'create_l2vpn', 1, 'running', 3, now(), now(), '{}')`,
+    );
+    await database.pool.query(
+      `INSERT INTO checkpoints (name, position) VALUES ('projection:process-summaries', 4)`,
+    );
+    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([103]);
+    // Without a checkpoint of version 2, the service resets the list and replays it at start.
+    const checkpoints = await database.pool.query(`SELECT name FROM checkpoints`);
+    expect(checkpoints.rows).toEqual([]);
+    for (const table of ['process_counts', 'callback_audit', 'step_log'])
+      expect(await tableExists(table)).toBe(true);
+    const search = await database.pool.query(`SELECT search::text FROM process_summaries`);
+    expect(search.rows).toEqual([{ search: "'create':1 'l2vpn':2" }]);
   });
 
   it('keeps positions of a database written before migration 2 below every new one', async () => {

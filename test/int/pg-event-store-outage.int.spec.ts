@@ -49,9 +49,12 @@ async function waitForLockWaiter(): Promise<number> {
 
 async function waitUntilGone(pid: number): Promise<void> {
   for (let attempt = 0; attempt < 250; attempt += 1) {
-    const { rows } = await database.pool.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [
-      pid,
-    ]);
+    // The terminated session may be handed back to the shared pool before the pool notices it
+    // is dead; a query on it fails, and the next one gets a live connection.
+    const rows = await database.pool
+      .query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])
+      .then((r) => r.rows)
+      .catch(() => [{ unknown: true }]);
     if (rows.length === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

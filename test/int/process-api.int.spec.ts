@@ -184,6 +184,24 @@ describe('process API', () => {
     expect((await call('GET', `${t.url}/api/processes?cursor=garbage`)).status).toBe(400);
   });
 
+  it('serves the read models on the in-memory store too: search, assignee, counts, callbacks', async () => {
+    const id = await toSuspended();
+    const ended = (await client.start('create_l2vpn', { ...L2VPN_INPUT, customer: 'Other' })).body
+      .id as string;
+    await client.abort(ended);
+    const deadline = Date.now() + 5000;
+    let counts;
+    do {
+      counts = (await call('GET', `${t.url}/api/processes/counts`)).body;
+    } while (counts.byStatus.aborted !== 1 && Date.now() < deadline);
+    expect(counts).toMatchObject({ total: 2, byStatus: { suspended: 1, aborted: 1 } });
+    const search = (await call('GET', `${t.url}/api/processes?q=acme%20ams&assignee=SYSTEM`)).body;
+    expect(search.items.map((p: { processId: string }) => p.processId)).toEqual([id]);
+    const callbacks = await call('GET', `${t.url}/api/processes/${id}/callbacks`);
+    expect(callbacks.body).toMatchObject([{ status: 'received', payload: SUCCESS }]);
+    expect((await call('GET', `${t.url}/api/processes/${ended}/callbacks`)).status).toBe(200);
+  });
+
   it('serves health and the OpenAPI document', async () => {
     expect((await call('GET', `${t.url}/health`)).body).toMatchObject({ status: 'ok' });
     const doc = (await call('GET', `${t.url}/api/openapi.json`)).body;

@@ -3,7 +3,8 @@
  * ETag of the detail follows the revision, and a rebuild from the store yields exactly the rows
  * the live projection wrote.
  */
-import { rebuildProcessSummaries } from '../../src/application/projections/rebuild';
+import { ProcessSummaryProjection } from '../../src/application/projections/process-summary.projection';
+import { rebuild } from '../../src/application/projections/rebuild';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { buildWorkflowRegistry } from '../../src/workflows';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
@@ -66,15 +67,14 @@ describe('process summary projection on PostgreSQL', () => {
     expect(live.find((r) => r.process_id === failedId)?.failed_reason).toBe('Callback failure');
 
     const summaries = new PgProcessSummaryStore(t.pg.db.pool);
-    const result = await rebuildProcessSummaries(
+    const result = await rebuild(
       t.adapters.eventStore,
-      summaries,
-      buildWorkflowRegistry(),
+      [new ProcessSummaryProjection(summaries, buildWorkflowRegistry())],
       { batchSize: 7 }, // several pages, and processes split across them
     );
     expect(result.events).toBeGreaterThan(20);
     expect(await rows()).toEqual(live);
-    expect(await summaries.appliedPosition()).toBe(await t.adapters.eventStore.headPosition());
+    expect(await summaries.position()).toBe(await t.adapters.eventStore.headPosition());
   });
 
   it('tags the detail with its revision and answers 304 while it is unchanged', async () => {

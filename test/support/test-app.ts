@@ -12,13 +12,17 @@ import { AppModule, BatonAdapters } from '../../src/app.module';
 import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
+import { InMemoryCallbackAuditStore } from '../../src/infrastructure/memory/in-memory-callback-audit';
 import { InMemoryProcessSummaryStore } from '../../src/infrastructure/memory/in-memory-process-summaries';
+import { InMemoryStepLogStore } from '../../src/infrastructure/memory/in-memory-step-log';
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { PgCallbackAuditStore } from '../../src/infrastructure/postgres/pg-callback-audit';
 import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-status';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
+import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from '../../src/interfaces/rest/logging';
@@ -77,6 +81,8 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     checkpoints: pool ? new PgCheckpointStore(pool) : new InMemoryCheckpointStore(),
     timers: pool ? new PgTimerStore(pool) : (eventStore as InMemoryEventStore),
     summaries: pool ? new PgProcessSummaryStore(pool) : new InMemoryProcessSummaryStore(),
+    callbackAudit: pool ? new PgCallbackAuditStore(pool) : new InMemoryCallbackAuditStore(),
+    stepLog: pool ? new PgStepLogStore(pool) : new InMemoryStepLogStore(),
     clock: systemClock,
     ids: randomIds,
     http: remote,

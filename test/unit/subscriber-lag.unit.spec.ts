@@ -1,5 +1,7 @@
 /** Projection and runner lag for health answers (issue #6, point 8). */
 import { SubscriberLag } from '../../src/application/health/subscriber-lag';
+import { ProcessSummaryProjection } from '../../src/application/projections/process-summary.projection';
+import { WorkflowRegistry } from '../../src/domain/workflow/registry';
 import { NewEvent } from '../../src/application/ports/event-store';
 import { RUNNER_CHECKPOINT } from '../../src/application/runner/process-runner';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
@@ -19,11 +21,12 @@ describe('SubscriberLag', () => {
     await store.append('process-a', [event('2026-01-01T00:00:10.000Z')], 0);
     await store.append('process-a', [event('2026-01-01T00:00:20.000Z')], 1);
     const summaries = new InMemoryProcessSummaryStore();
-    await summaries.applyBatch([], 1);
+    await summaries.write([], 1);
+    const list = new ProcessSummaryProjection(summaries, new WorkflowRegistry());
     const checkpoints = new InMemoryCheckpointStore();
     await checkpoints.save(RUNNER_CHECKPOINT, 3);
     const clock = { now: () => new Date('2026-01-01T00:00:30.000Z') };
-    const lag = new SubscriberLag(store, clock, summaries, checkpoints);
+    const lag = new SubscriberLag(store, clock, [list], checkpoints);
     lag.track({ name: 'not-started', position: async () => 0 });
 
     expect(await lag.measure()).toEqual({

@@ -9,9 +9,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
-import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
 import { DEFAULT_PARTITIONS } from '../ownership/partitions';
 import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
+import { PROJECTIONS, Projection } from '../projections/projection';
 import { slowestPartitionCheckpoint } from '../runner/partition-checkpoints';
 
 /** Anything that follows the store from a durable checkpoint. */
@@ -44,11 +44,13 @@ export class SubscriberLag {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(PROCESS_SUMMARY_STORE) summaries: ProcessSummaryStore,
+    @Inject(PROJECTIONS) projections: readonly Projection[],
     @Inject(CHECKPOINT_STORE) checkpoints: CheckpointStore,
     @Optional() @Inject(WORK_OWNERSHIP) ownership?: WorkOwnership,
   ) {
-    this.track({ name: 'process-summaries', position: () => summaries.appliedPosition() });
+    // Every read model's durable checkpoint (an online rebuild moves it when it swaps).
+    for (const projection of projections)
+      this.track({ name: projection.name, position: () => projection.position() });
     // The runner keeps a checkpoint per partition; it trails as far as its slowest one.
     const partitions = ownership?.partitionCount ?? DEFAULT_PARTITIONS;
     this.runner = {

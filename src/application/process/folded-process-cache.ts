@@ -59,6 +59,10 @@ export class FoldedProcessCache {
     this.entries.delete(processId);
   }
 
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Forgets the entry if it is behind `revision` (an event it has not folded exists). */
   forgetIfBehind(processId: string, revision: number): void {
     const entry = this.entries.get(processId);

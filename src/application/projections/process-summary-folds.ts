@@ -4,8 +4,9 @@
  * rows and checkpoint together.
  */
 import { Logger } from '@nestjs/common';
-import { processIdOfStream } from '../../domain/process/events';
+import { JsonObject, processIdOfStream } from '../../domain/process/events';
 import {
+  FINAL_STATUSES,
   ProcessState,
   currentFailure,
   currentStepName,
@@ -15,7 +16,13 @@ import {
 import { nextWakeAt } from '../../domain/process/timers';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { RecordedEvent } from '../ports/event-store';
-import { ProcessSummary, ProcessSummaryStore, SummaryChange } from '../ports/process-summaries';
+import {
+  CallbackActivityKind,
+  ProcessSummary,
+  ProcessSummaryStore,
+  SummaryChange,
+} from '../ports/process-summaries';
+import { ListedStatus } from '../queries/read-model-queries';
 import { FoldedProcessCache } from '../process/folded-process-cache';
 import { toProcessEvent } from '../process/process-repository';
 
@@ -35,10 +42,13 @@ export class ProcessSummaryFolds {
   }
 
   /** Applies a batch and moves the checkpoint to its last event, atomically. */
-  async apply(events: readonly RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
+    if (events.length === 0) {
+      if (to !== null) await this.summaries.write([], to);
+      return;
+    }
     const changes = await this.fold(events);
-    await this.summaries.applyBatch(changes, events[events.length - 1].position);
+    await this.summaries.write(changes, to);
     // Only once written: a batch that failed is redelivered and must not find itself remembered.
     this.remember(changes);
   }
@@ -67,9 +77,14 @@ export class ProcessSummaryFolds {
         this.logger.error(`process list: skipped ${processId}: ${(error as Error).message}`);
         continue;
       }
-      if (fold !== before) changes.push({ summary: this.summarise(fold), fold });
+      if (fold !== before)
+        changes.push({ summary: { ...this.summarise(fold), ...this.fromEvents(stream) }, fold });
     }
     return changes;
+  }
+
+  forget(): void {
+    this.remembered.clear();
   }
 
   remember(changes: readonly SummaryChange[]): void {
@@ -82,17 +97,57 @@ export class ProcessSummaryFolds {
       processId: state.processId,
       workflow: state.workflow,
       workflowVersion: state.workflowVersion,
-      status: state.status,
+      status: listedStatus(state),
       currentStep: currentStepName(state, this.stepNames(state)),
       assignee: state.pendingForm?.assignee ?? null,
       failedReason:
         currentFailure(state)?.error.message ??
         (state.parked ? `parked: ${state.parked.reason}` : null),
+      description: null,
+      lastCallbackAt: null,
+      lastCallbackKind: null,
       wakeAt: nextWakeAt(state),
       revision: state.revision,
       startedAt: state.startedAt ?? state.updatedAt ?? '',
       updatedAt: state.updatedAt ?? '',
     };
+  }
+
+  /**
+   * What the fold does not keep: the description (from the start input) and the last callback
+   * activity. Null leaves the stored value as it is.
+   */
+  private fromEvents(
+    stream: readonly RecordedEvent[],
+  ): Pick<ProcessSummary, 'description' | 'lastCallbackAt' | 'lastCallbackKind'> {
+    let description: string | null = null;
+    let lastCallbackAt: string | null = null;
+    let lastCallbackKind: CallbackActivityKind | null = null;
+    for (const event of stream) {
+      const kind = CALLBACK_ACTIVITY[event.type];
+      if (kind) {
+        lastCallbackAt = event.metadata.at;
+        lastCallbackKind = kind;
+      } else if (event.type === 'ProcessStarted' && event.revision === 0) {
+        description = this.describe(
+          event.data as { workflow: string; workflowVersion: number; input: JsonObject },
+        );
+      }
+    }
+    return { description, lastCallbackAt, lastCallbackKind };
+  }
+
+  private describe(start: {
+    workflow: string;
+    workflowVersion: number;
+    input: JsonObject;
+  }): string | null {
+    try {
+      const describe = this.registry.get(start.workflow, start.workflowVersion).describe;
+      return describe ? describe(start.input).slice(0, 1000) : null;
+    } catch {
+      return null; // a retired workflow or a describe that throws: listed without a description
+    }
   }
 
   /**
@@ -126,6 +181,23 @@ export class ProcessSummaryFolds {
     }
   }
 }
+
+const CALLBACK_ACTIVITY: Record<string, CallbackActivityKind | undefined> = {
+  CallbackIssued: 'issued',
+  CallbackActionCompleted: 'action_completed',
+  CallbackProgressReported: 'progress',
+  CallbackReceived: 'received',
+  CallbackRejected: 'rejected',
+  CallbackExpired: 'expired',
+  CallbackRevoked: 'revoked',
+};
+
+/**
+ * A parked process is listed (and counted) as `parked` until an operator retries it: the runner
+ * has given up on it, whatever step it stood at. A finished process stays finished.
+ */
+const listedStatus = (state: ProcessState): ListedStatus =>
+  state.parked && !FINAL_STATUSES.includes(state.status) ? 'parked' : state.status;
 
 const groupByProcess = (events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> => {
   const groups = new Map<string, RecordedEvent[]>();

@@ -1,71 +1,60 @@
 /**
- * Builds the process list read model incrementally: each row keeps the process's fold, and an
- * event is applied to that fold with `evolve` (the one interpreter of events), never by
- * re-reading the stream. A batch's rows and the checkpoint are written in one transaction, and
- * rows move only forward by revision, so redeliveries and replays are harmless and a replay
- * from position 0 rebuilds the table.
+ * The process list read model: each row keeps the process's fold, and an event is applied to
+ * that fold with `evolve` (the one interpreter of events), never by re-reading the stream. The
+ * same write keeps the status counts per workflow (old status out, new status in) and the
+ * checkpoint, so rows, counts and checkpoint never disagree.
  */
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
-import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
-import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from '../ports/process-summaries';
-import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
+import { RecordedEvent } from '../ports/event-store';
+import { ProcessSummaryStore } from '../ports/process-summaries';
 import { ProcessSummaryFolds } from './process-summary-folds';
+import { Projection } from './projection';
 
-export const PROJECTION_ROLE = 'projection:process-summaries';
-
-/** The process list trails the store by at most about this much while it is busy. */
-const PROJECTION_MIN_INTERVAL_MS = 50;
-
-@Injectable()
-export class ProcessSummaryProjection implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ProcessSummaryProjection.name);
+export class ProcessSummaryProjection implements Projection {
+  readonly name = 'process-summaries';
+  /** 2: description, last callback activity and counts (rows of version 1 lack them). */
+  readonly version = 2;
+  readonly lane = 'process-list';
   private readonly folds: ProcessSummaryFolds;
-  private subscription?: Subscription;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PROCESS_SUMMARY_STORE) private readonly summaries: ProcessSummaryStore,
-    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
-    registry: WorkflowRegistry,
+    readonly store: ProcessSummaryStore,
+    private readonly registry: WorkflowRegistry,
+    rememberedFolds?: number,
   ) {
-    this.folds = new ProcessSummaryFolds(summaries, registry);
+    this.folds = new ProcessSummaryFolds(store, registry, rememberedFolds);
   }
 
-  /** One instance keeps the list (a role): several would only write the same rows N times. */
-  onApplicationBootstrap(): void {
-    this.ownership.watchRole(PROJECTION_ROLE, {
-      acquired: () => this.follow(),
-      released: () => this.stop(),
-    });
+  position(): Promise<number> {
+    return this.store.position();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
+  apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
+    return this.folds.apply(events, to);
   }
 
-  private async follow(): Promise<void> {
-    const from = await this.summaries.appliedPosition();
-    this.logger.log(`following events after position ${from}`);
-    // A list may lag a little; batching its writes costs the hot path far less.
-    this.subscription = this.store.subscribeAll(from, (events) => this.apply(events), {
-      minIntervalMs: PROJECTION_MIN_INTERVAL_MS,
-    });
+  reset(): Promise<void> {
+    this.folds.forget();
+    return this.store.reset();
   }
 
-  private async stop(): Promise<void> {
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    await subscription?.close();
+  async shadow(): Promise<Projection> {
+    // A rebuild meets far more processes than the live list keeps in memory.
+    return new ProcessSummaryProjection(await this.store.shadow(), this.registry, 20_000);
   }
 
-  apply(events: RecordedEvent[]): Promise<void> {
-    return this.folds.apply(events);
+  async promote(shadow: Projection): Promise<void> {
+    await this.store.promote(this.storeOf(shadow));
+    this.folds.forget(); // the shadow's folds are now the table's: drop what was remembered
+  }
+
+  discard(shadow: Projection): Promise<void> {
+    return this.store.discard(this.storeOf(shadow));
+  }
+
+  private storeOf(shadow: Projection): ProcessSummaryStore {
+    if (!(shadow instanceof ProcessSummaryProjection))
+      throw new Error(`${shadow.name} is not a shadow of ${this.name}`);
+    return shadow.store;
   }
 }

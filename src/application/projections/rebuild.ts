@@ -1,13 +1,11 @@
 /**
- * Replays the whole event store into an emptied read model. Reading, folding and writing
- * overlap: the next page is read while the current one is folded, and a few batches are written
- * at once. That is only safe because a rebuild writes no checkpoint (reset removed it) until
- * every row is written: a rebuild that stops half way is simply replayed from the start.
+ * Replays the event store into read models. One pass reads each page once and applies it to
+ * every projection being rebuilt, while the next page is already being read. Rows are written
+ * without a checkpoint until the end: a rebuild that stops half way leaves no checkpoint, so it
+ * is simply replayed from the start (the runner resets a projection without one).
  */
-import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { EventStore, RecordedEvent } from '../ports/event-store';
-import { ProcessSummaryStore } from '../ports/process-summaries';
-import { ProcessSummaryFolds } from './process-summary-folds';
+import { Projection } from './projection';
 
 export interface RebuildProgress {
   events: number;
@@ -19,50 +17,61 @@ export interface RebuildProgress {
 export interface RebuildResult {
   events: number;
   seconds: number;
+  /** Checkpoint the projections were left at. */
+  position: number;
 }
 
-/** Batches being written at once. */
-const WRITES_IN_FLIGHT = 3;
-/** Folds a rebuild keeps in memory: processes whose events span pages are rarely read back. */
-const REBUILD_REMEMBERED_FOLDS = 20_000;
+export interface ReplayOptions {
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Stop at this position (default: the head when the replay starts). */
+  until?: number;
+}
 
-export const rebuildProcessSummaries = async (
+const DEFAULT_BATCH = 5000;
+
+/**
+ * Applies every event after `from` up to the head (as it was when called) to the projections,
+ * rows only, then sets their checkpoints. The projections must be at `from`.
+ */
+export const replay = async (
   store: EventStore,
-  summaries: ProcessSummaryStore,
-  registry: WorkflowRegistry,
-  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+  projections: readonly Projection[],
+  from: number,
+  options: ReplayOptions = {},
 ): Promise<RebuildResult> => {
   const started = Date.now();
-  const batchSize = options.batchSize ?? 5000;
-  const head = await store.headPosition();
-  await summaries.reset();
-  const folds = new ProcessSummaryFolds(summaries, registry, REBUILD_REMEMBERED_FOLDS);
-  const writing = new Set<Promise<void>>();
-  const settleWrites = async () => {
-    await Promise.all(writing);
-  };
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const head = options.until ?? (await store.headPosition());
   let events = 0;
-  let last = 0;
-  let page: RecordedEvent[] = await store.readAll({ after: 0, limit: batchSize });
+  let last = from;
+  const read = (after: number) =>
+    after >= head
+      ? Promise.resolve([] as RecordedEvent[])
+      : store
+          .readAll({ after, limit: batchSize })
+          .then((page) => page.filter((e) => e.position <= head));
+  let page = await read(from);
   while (page.length > 0) {
     last = page[page.length - 1].position;
-    const next = store.readAll({ after: last, limit: batchSize });
+    const next = read(last);
     next.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    // A fold not in memory is read from the table, which must then hold every earlier batch.
-    const changes = await folds.fold(page, settleWrites);
-    folds.remember(changes);
-    const write = summaries.applyBatch(changes, null);
-    writing.add(write);
-    void write.then(
-      () => writing.delete(write),
-      () => undefined, // surfaces through settleWrites
-    );
-    if (writing.size >= WRITES_IN_FLIGHT) await Promise.race(writing);
+    await Promise.all(projections.map((p) => p.apply(page, null)));
     events += page.length;
     options.onProgress?.({ events, position: last, head });
     page = await next;
   }
-  await settleWrites();
-  await summaries.applyBatch([], last); // only now is the rebuilt table complete
-  return { events, seconds: (Date.now() - started) / 1000 };
+  // Only now are the rebuilt rows complete; an empty apply sets just the checkpoint.
+  if (last > from) await Promise.all(projections.map((p) => p.apply([], last)));
+  return { events, seconds: (Date.now() - started) / 1000, position: last };
+};
+
+/** Empties the projections and replays the whole store into them (service stopped). */
+export const rebuild = async (
+  store: EventStore,
+  projections: readonly Projection[],
+  options: ReplayOptions = {},
+): Promise<RebuildResult> => {
+  for (const projection of projections) await projection.reset();
+  return replay(store, projections, 0, options);
 };

@@ -46,7 +46,10 @@ export class GetProcessCallbacksQuery extends Query<CallbackAuditEntry[]> {
   }
 }
 
-export type StatusCounts = Partial<Record<ProcessStatus, number>>;
+/** A process's status as the read models show it: parked while the runner has given up on it. */
+export type ListedStatus = ProcessStatus | 'parked';
+
+export type StatusCounts = Partial<Record<ListedStatus, number>>;
 
 export interface ProcessCounts {
   total: number;

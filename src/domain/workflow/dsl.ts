@@ -194,6 +194,12 @@ export interface WorkflowDefinition {
   readonly version: number;
   readonly initialInput?: FormClass;
   readonly steps: readonly Step[];
+  /**
+   * A one-line, customer-visible description of a process from its validated start input
+   * (customer, sites, ...): what the process list shows and its text search matches. It must
+   * not include secrets: it is stored in the read model.
+   */
+  readonly describe?: (input: Readonly<JsonObject>) => string;
 }
 
 export interface WorkflowOptions extends Omit<WorkflowDefinition, 'steps' | 'version'> {

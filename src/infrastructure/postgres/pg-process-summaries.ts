@@ -5,11 +5,21 @@ import {
   SummaryChange,
   SummaryPage,
   SummaryQuery,
+  searchWords,
 } from '../../application/ports/process-summaries';
-import { ProcessState, ProcessStatus } from '../../domain/process/state';
+import { ListedStatus, ProcessCounts } from '../../application/queries/read-model-queries';
+import { ProcessState } from '../../domain/process/state';
+import { decodeCursor, encodeCursor, sortKey } from '../summary-cursor';
 import { PgCheckpointStore } from './pg-checkpoint-store';
-import { inTransaction, withClient } from './pg-client';
-import { decodeCursor, encodeCursor } from '../summary-cursor';
+import {
+  PgTableSet,
+  checkpointSql,
+  createShadow,
+  dropShadow,
+  promoteShadow,
+  resetTables,
+} from './pg-read-model-tables';
+import { countsFromRows } from '../process-counts';
 
 interface Row {
   process_id: string;
@@ -19,6 +29,9 @@ interface Row {
   current_step: string | null;
   assignee: string | null;
   failed_reason: string | null;
+  description: string | null;
+  last_callback_at: Date | null;
+  last_callback_kind: string | null;
   wake_at: Date | null;
   revision: number;
   started_at: Date;
@@ -26,69 +39,109 @@ interface Row {
 }
 
 const LIST_COLUMNS = `process_id, workflow, workflow_version, status, current_step, assignee,
-  failed_reason, wake_at, revision, started_at, updated_at`;
+  failed_reason, description, last_callback_at, last_callback_kind, wake_at, revision, started_at,
+  updated_at`;
 
 const toSummary = (r: Row): ProcessSummary => ({
   processId: r.process_id,
   workflow: r.workflow,
   workflowVersion: r.workflow_version,
-  status: r.status as ProcessStatus,
+  status: r.status as ListedStatus,
   currentStep: r.current_step,
   assignee: r.assignee,
   failedReason: r.failed_reason,
+  description: r.description,
+  lastCallbackAt: r.last_callback_at?.toISOString() ?? null,
+  lastCallbackKind: r.last_callback_kind as ProcessSummary['lastCallbackKind'],
   wakeAt: r.wake_at?.toISOString() ?? null,
   revision: r.revision,
   startedAt: r.started_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
 
-/** The projection's checkpoint, in the shared checkpoints table (name kept from migration 100). */
-export const PROCESS_SUMMARY_CHECKPOINT = 'projection:process-summaries';
+/** The live tables; the checkpoint is version 2's (rows of version 1 lack the new columns). */
+export const PROCESS_SUMMARY_TABLES: PgTableSet = {
+  tables: { rows: 'process_summaries', counts: 'process_counts' },
+  checkpoint: 'projection:process-summaries:v2',
+};
 
-/** The rows arrive as one JSON array; a row only replaces an older revision of itself. */
-const UPSERT_ROWS_SQL = `
-  INSERT INTO process_summaries AS p (process_id, workflow, workflow_version, status,
-    current_step, assignee, failed_reason, wake_at, revision, started_at, updated_at, fold)
-  SELECT process_id, workflow, workflow_version, status, current_step, assignee, failed_reason,
-    wake_at, revision, started_at, updated_at, fold
-  FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, workflow text, workflow_version int,
-    status text, current_step text, assignee text, failed_reason text, wake_at timestamptz,
+/**
+ * One statement per batch: the rows (each only over an older revision of itself), the counts
+ * (the old status of each replaced row out, the new one in; both read in the statement's one
+ * snapshot) and, when given, the checkpoint.
+ */
+const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, workflow text,
+    workflow_version int, status text, current_step text, assignee text, failed_reason text,
+    description text, last_callback_at timestamptz, last_callback_kind text, wake_at timestamptz,
     revision int, started_at timestamptz, updated_at timestamptz, fold jsonb)
+), old AS (
+  SELECT p.process_id, p.workflow, p.status FROM ${t.tables.rows} p JOIN input USING (process_id)
+), upserted AS (
+  INSERT INTO ${t.tables.rows} AS p (process_id, workflow, workflow_version, status, current_step,
+    assignee, failed_reason, description, last_callback_at, last_callback_kind, wake_at, revision,
+    started_at, updated_at, fold)
+  SELECT process_id, workflow, workflow_version, status, current_step, assignee, failed_reason,
+    description, last_callback_at, last_callback_kind, wake_at, revision, started_at, updated_at,
+    fold FROM input
   ON CONFLICT (process_id) DO UPDATE SET workflow = EXCLUDED.workflow,
     workflow_version = EXCLUDED.workflow_version, status = EXCLUDED.status,
     current_step = EXCLUDED.current_step, assignee = EXCLUDED.assignee,
-    failed_reason = EXCLUDED.failed_reason, wake_at = EXCLUDED.wake_at,
-    revision = EXCLUDED.revision, started_at = EXCLUDED.started_at,
+    failed_reason = EXCLUDED.failed_reason,
+    description = COALESCE(EXCLUDED.description, p.description),
+    last_callback_at = COALESCE(EXCLUDED.last_callback_at, p.last_callback_at),
+    last_callback_kind = COALESCE(EXCLUDED.last_callback_kind, p.last_callback_kind),
+    wake_at = EXCLUDED.wake_at, revision = EXCLUDED.revision, started_at = EXCLUDED.started_at,
     updated_at = EXCLUDED.updated_at, fold = EXCLUDED.fold
-  WHERE p.revision < EXCLUDED.revision`;
+  WHERE p.revision < EXCLUDED.revision
+  RETURNING p.process_id, p.workflow, p.status
+), moves AS (
+  SELECT workflow, status, 1 AS n FROM upserted
+  UNION ALL
+  SELECT o.workflow, o.status, -1 FROM old o JOIN upserted USING (process_id)
+), counted AS (
+  INSERT INTO ${t.tables.counts} AS c (workflow, status, n)
+  SELECT workflow, status, sum(n) FROM moves GROUP BY workflow, status HAVING sum(n) <> 0
+  ON CONFLICT (workflow, status) DO UPDATE SET n = c.n + EXCLUDED.n
+  RETURNING c.n
+)
+${withCheckpoint ? `${checkpointSql(2, 3)} RETURNING` : 'SELECT'}
+  (SELECT count(*) FROM counted WHERE n = 0)::int AS emptied`;
 
-/** Rows and checkpoint in one statement, hence one transaction and one round trip per batch. */
-const APPLY_BATCH_SQL = `
-WITH upserted AS (${UPSERT_ROWS_SQL} RETURNING 1)
-INSERT INTO checkpoints (name, position) VALUES ($2, $3)
-ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`;
+/** A count that reached 0 is removed, so the table holds the same rows however it was built. */
+const dropEmptySql = (t: PgTableSet) => `DELETE FROM ${t.tables.counts} WHERE n = 0`;
 
 export class PgProcessSummaryStore implements ProcessSummaryStore {
   private readonly checkpoints: PgCheckpointStore;
+  private readonly statements: { apply: string; rows: string; folds: string };
 
-  constructor(private readonly pool: Pool) {
+  constructor(
+    private readonly pool: Pool,
+    readonly tables: PgTableSet = PROCESS_SUMMARY_TABLES,
+  ) {
     this.checkpoints = new PgCheckpointStore(pool);
+    this.statements = {
+      apply: writeSql(tables, true),
+      rows: writeSql(tables, false),
+      folds: `SELECT process_id, fold FROM ${tables.tables.rows} WHERE process_id = ANY($1::uuid[])`,
+    };
   }
 
-  appliedPosition(): Promise<number> {
-    return this.checkpoints.load(PROCESS_SUMMARY_CHECKPOINT);
+  position(): Promise<number> {
+    return this.checkpoints.load(this.tables.checkpoint);
   }
 
   async loadFolds(processIds: readonly string[]): Promise<Map<string, ProcessState>> {
     const { rows } = await this.pool.query<{ process_id: string; fold: ProcessState }>({
-      name: 'baton_summary_folds',
-      text: 'SELECT process_id, fold FROM process_summaries WHERE process_id = ANY($1::uuid[])',
+      name: `baton_folds_${this.tables.tables.rows}`,
+      text: this.statements.folds,
       values: [processIds],
     });
     return new Map(rows.map((row) => [row.process_id, row.fold]));
   }
 
-  async applyBatch(changes: readonly SummaryChange[], position: number | null): Promise<void> {
+  async write(changes: readonly SummaryChange[], to: number | null): Promise<void> {
     const rows = changes.map(({ summary: s, fold }) => ({
       process_id: s.processId,
       workflow: s.workflow,
@@ -97,34 +150,53 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
       current_step: s.currentStep,
       assignee: s.assignee,
       failed_reason: s.failedReason,
+      description: s.description,
+      last_callback_at: s.lastCallbackAt,
+      last_callback_kind: s.lastCallbackKind,
       wake_at: s.wakeAt,
       revision: s.revision,
       started_at: s.startedAt,
       updated_at: s.updatedAt,
       fold,
     }));
-    // Without a position, writes of one rebuild do not queue behind each other on the checkpoint.
-    await this.pool.query(
-      position === null
-        ? { name: 'baton_summary_rows', text: UPSERT_ROWS_SQL, values: [JSON.stringify(rows)] }
+    const table = this.tables.tables.rows;
+    const { rows: answer } = await this.pool.query<{ emptied: number }>(
+      to === null
+        ? {
+            name: `baton_rows_${table}`,
+            text: this.statements.rows,
+            values: [JSON.stringify(rows)],
+          }
         : {
-            name: 'baton_summary_apply',
-            text: APPLY_BATCH_SQL,
-            values: [JSON.stringify(rows), PROCESS_SUMMARY_CHECKPOINT, position],
+            name: `baton_apply_${table}`,
+            text: this.statements.apply,
+            values: [JSON.stringify(rows), this.tables.checkpoint, to],
           },
     );
+    // Only when a status empties; a zero left by a crash just before this is
+    // removed by the next one and never shown (counts() skips zeros).
+    if (answer.some((r) => r.emptied > 0)) await this.pool.query(dropEmptySql(this.tables));
   }
 
-  async reset(): Promise<void> {
-    await withClient(this.pool, (client) =>
-      inTransaction(client, async () => {
-        await client.query('TRUNCATE process_summaries');
-        await client.query('DELETE FROM checkpoints WHERE name = $1', [PROCESS_SUMMARY_CHECKPOINT]);
-      }),
-    );
+  reset(): Promise<void> {
+    return resetTables(this.pool, this.tables);
+  }
+
+  async shadow(): Promise<this> {
+    return new PgProcessSummaryStore(this.pool, await createShadow(this.pool, this.tables)) as this;
+  }
+
+  promote(shadow: this): Promise<void> {
+    return promoteShadow(this.pool, this.tables, shadow.tables);
+  }
+
+  discard(shadow: this): Promise<void> {
+    return dropShadow(this.pool, shadow.tables);
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {
+    const sort = query.sort ?? '-startedAt';
+    const { column, descending } = SORT_COLUMNS[sort];
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: (n: number) => string, value: unknown) => {
@@ -133,29 +205,51 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
     };
     if (query.status) add((n) => `status = $${n}`, query.status);
     if (query.workflow) add((n) => `workflow = $${n}`, query.workflow);
+    if (query.assignee) add((n) => `assignee = $${n}`, query.assignee);
+    const words = query.q ? searchWords(query.q) : [];
+    if (words.length > 0)
+      add((n) => `search @@ to_tsquery('simple', $${n})`, words.map((w) => `${w}:*`).join(' & '));
     if (query.cursor) {
-      const c = decodeCursor(query.cursor);
-      params.push(c.startedAt, c.processId);
+      const c = decodeCursor(query.cursor, sort);
+      params.push(c.at, c.processId);
       where.push(
-        `(started_at, process_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+        `(${column}, process_id) ${descending ? '<' : '>'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
       );
     }
     params.push(query.limit + 1);
+    const direction = descending ? 'DESC' : 'ASC';
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${LIST_COLUMNS} FROM process_summaries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY started_at DESC, process_id DESC LIMIT $${params.length}`,
+      `SELECT ${LIST_COLUMNS} FROM ${this.tables.tables.rows}
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${column} ${direction}, process_id ${direction} LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, query.limit).map(toSummary);
     const last = items[items.length - 1];
-    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+    return {
+      items,
+      nextCursor:
+        rows.length > query.limit && last ? encodeCursor(sort, sortKey(last, sort)) : null,
+    };
   }
 
-  async countByStatus(): Promise<Partial<Record<ProcessStatus, number>>> {
-    // Grouped by status alone, which the (status, started_at) index can answer without the rows.
-    const { rows } = await this.pool.query<{ status: ProcessStatus; count: string }>(
-      'SELECT status, count(*) AS count FROM process_summaries GROUP BY status',
+  async counts(): Promise<ProcessCounts> {
+    const { rows } = await this.pool.query<{ workflow: string; status: string; n: string }>(
+      `SELECT workflow, status, n FROM ${this.tables.tables.counts} WHERE n <> 0`,
     );
-    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+    return countsFromRows(
+      rows.map((r) => ({
+        workflow: r.workflow,
+        status: r.status as ListedStatus,
+        n: Number(r.n),
+      })),
+    );
   }
 }
+
+const SORT_COLUMNS = {
+  '-startedAt': { column: 'started_at', descending: true },
+  startedAt: { column: 'started_at', descending: false },
+  '-updatedAt': { column: 'updated_at', descending: true },
+  updatedAt: { column: 'updated_at', descending: false },
+} as const;

@@ -59,4 +59,65 @@ export const READ_MODEL_MIGRATIONS: Migration[] = [
       ON CONFLICT (stream_id) DO NOTHING;
     `,
   },
+  {
+    version: 103,
+    name: 'read-models-issue-6',
+    // Why: the process list gains description, callback activity and text search, and keeps the
+    // counts per workflow and status beside it; the callback audit and the step log are new.
+    // The list's projection moves to version 2 (a new checkpoint), so the service replays it.
+    // It runs after 102, which copies the timers out of the list's rows before any replay.
+    sql: `
+      ALTER TABLE process_summaries
+        ADD COLUMN description text,
+        ADD COLUMN last_callback_at timestamptz,
+        ADD COLUMN last_callback_kind text,
+        ADD COLUMN search tsvector GENERATED ALWAYS AS
+          (to_tsvector('simple'::regconfig, workflow || ' ' || coalesce(description, ''))) STORED;
+      CREATE INDEX process_summaries_search ON process_summaries USING gin (search);
+      CREATE INDEX process_summaries_updated ON process_summaries (updated_at DESC, process_id DESC);
+      CREATE INDEX process_summaries_assignee ON process_summaries (assignee, started_at DESC)
+        WHERE assignee IS NOT NULL;
+      DELETE FROM checkpoints WHERE name = 'projection:process-summaries';
+      CREATE TABLE process_counts (
+        workflow text NOT NULL,
+        status text NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (workflow, status)
+      );
+      CREATE TABLE callback_audit (
+        token_id text PRIMARY KEY,
+        process_id uuid NOT NULL,
+        step_index int NOT NULL,
+        step_name text NOT NULL,
+        status text NOT NULL,
+        issued_at timestamptz NOT NULL,
+        expires_at timestamptz,
+        action_completed_at timestamptz,
+        progress jsonb NOT NULL,
+        received_at timestamptz,
+        payload jsonb,
+        rejections jsonb NOT NULL,
+        expired_at timestamptz,
+        revoked_at timestamptz,
+        revoked_reason text,
+        revision int NOT NULL
+      );
+      CREATE INDEX callback_audit_process ON callback_audit (process_id, issued_at);
+      CREATE TABLE step_log (
+        process_id uuid NOT NULL,
+        seq int NOT NULL,
+        step_index int NOT NULL,
+        name text NOT NULL,
+        status text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        duration_ms bigint,
+        delta jsonb,
+        removed_keys jsonb NOT NULL,
+        error jsonb,
+        revision int NOT NULL,
+        PRIMARY KEY (process_id, seq)
+      );
+    `,
+  },
 ];

@@ -1,20 +1,22 @@
 /**
- * `npm run projections:rebuild [-- process-summaries]`: empties read models and replays every
- * event into them, with a progress bar and a closing events/s figure. Run it with the service
- * stopped (the running service's own projection would write into the table meanwhile).
+ * `npm run projections:rebuild [-- name ...]`: empties read models (all, or the ones named) and
+ * replays every event into them in one pass, with a progress bar on stderr and a closing
+ * events/s figure. Run it with the service stopped; a running service rebuilds a projection
+ * itself without stopping (POST /api/admin/projections/{name}/rebuild).
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { rebuildProcessSummaries } from '../../application/projections/rebuild';
+import { buildProjections } from '../../app.module';
+import { rebuild } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
 import { openEventStore } from '../../infrastructure/open-event-store';
 import { runMigrations } from '../../infrastructure/postgres/migrations';
+import { PgCallbackAuditStore } from '../../infrastructure/postgres/pg-callback-audit';
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
+import { PgStepLogStore } from '../../infrastructure/postgres/pg-step-log';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
 import { buildWorkflowRegistry } from '../../workflows';
 import { openCliDatabase } from './cli-database';
-
-const PROJECTIONS = ['process-summaries'];
 
 const bar = (share: number): string => {
   const width = 30;
@@ -24,10 +26,6 @@ const bar = (share: number): string => {
 
 const main = async () => {
   const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((name) => !PROJECTIONS.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(`unknown projection ${unknown.join(', ')}; known: ${PROJECTIONS.join(', ')}`);
-  }
   const config = loadConfig();
   const database = await openCliDatabase(config, 'exclusive');
   const databaseUrl = database.connectionString;
@@ -37,26 +35,33 @@ const main = async () => {
   const store = events.store;
   try {
     await runMigrations(pool, ALL_MIGRATIONS);
-    const interactive = process.stdout.isTTY;
+    const all = buildProjections({
+      summaries: new PgProcessSummaryStore(pool),
+      callbackAudit: new PgCallbackAuditStore(pool),
+      stepLog: new PgStepLogStore(pool),
+      registry: buildWorkflowRegistry(),
+    });
+    const known = all.map((p) => p.name);
+    const unknown = wanted.filter((name) => !known.includes(name));
+    if (unknown.length > 0)
+      throw new Error(`unknown projection ${unknown.join(', ')}; known: ${known.join(', ')}`);
+    const chosen = wanted.length === 0 ? all : all.filter((p) => wanted.includes(p.name));
+    const names = chosen.map((p) => p.name).join(', ');
+    // The bar goes to stderr, the closing figure to stdout (scripts read it there).
+    const interactive = process.stderr.isTTY;
     let lastPrint = 0;
-    const result = await rebuildProcessSummaries(
-      store,
-      new PgProcessSummaryStore(pool),
-      buildWorkflowRegistry(),
-      {
-        onProgress: ({ events, position, head }) => {
-          if (Date.now() - lastPrint < 500) return;
-          lastPrint = Date.now();
-          const line = `process-summaries ${bar(head === 0 ? 1 : position / head)} ${events} events`;
-          if (interactive) process.stdout.write(`\r${line}`);
-          else console.log(line);
-        },
+    const result = await rebuild(store, chosen, {
+      onProgress: ({ events, position, head }) => {
+        if (Date.now() - lastPrint < 500) return;
+        lastPrint = Date.now();
+        const line = `${bar(head === 0 ? 1 : position / head)} ${events} events`;
+        process.stderr.write(interactive ? `\r${line}` : `${line}\n`);
       },
-    );
-    if (interactive) process.stdout.write('\n');
+    });
+    if (interactive) process.stderr.write('\n');
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     console.log(
-      `rebuilt process-summaries: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s)`,
+      `rebuilt ${names}: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s)`,
     );
   } finally {
     await events.close();

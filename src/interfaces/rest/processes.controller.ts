@@ -35,6 +35,11 @@ import {
   GetStateAtRevisionQuery,
   ListProcessesQuery,
 } from '../../application/queries/process-queries';
+import { GetStepLogQuery } from '../../application/queries/read-model-handlers';
+import {
+  GetProcessCallbacksQuery,
+  GetProcessCountsQuery,
+} from '../../application/queries/read-model-queries';
 import {
   AbortProcessDto,
   ErrorDto,
@@ -42,6 +47,7 @@ import {
   StartedProcessDto,
   StateAtRevisionQueryDto,
 } from './dto/process.dto';
+import { sendJsonWithEtag } from './etag-response';
 import { sendDetail } from './process-detail-response';
 import { requestContext } from './request-context';
 import { dtoValidation } from './validation';
@@ -86,16 +92,34 @@ export class ProcessesController {
     summary: 'List processes, newest first',
     description: 'Eventually consistent read model.',
   })
-  @ApiOkResponse({ description: '{items, nextCursor}' })
-  list(@Query() query: ListProcessesQueryDto) {
-    return this.queries.execute(
+  @ApiOkResponse({ description: '{items, nextCursor}; strong ETag' })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
+  @ApiResponse({ status: 400, type: ErrorDto, description: 'Bad filter, sort or cursor' })
+  async list(
+    @Query() query: ListProcessesQueryDto,
+    @Req() req: AuthenticatedRequest,
+    @Res() res: Response,
+  ) {
+    const page = await this.queries.execute(
       new ListProcessesQuery({
         status: query.status,
         workflow: query.workflow,
+        assignee: query.assignee,
+        q: query.q,
+        sort: query.sort,
         limit: query.limit ?? 50,
         cursor: query.cursor,
       }),
     );
+    sendJsonWithEtag(req, res, page);
+  }
+
+  @Get('counts')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Number of processes by status, and by workflow and status' })
+  @ApiOkResponse({ description: '{total, byStatus, byWorkflow: [{workflow, total, byStatus}]}' })
+  async counts(@Req() req: AuthenticatedRequest, @Res() res: Response) {
+    sendJsonWithEtag(req, res, await this.queries.execute(new GetProcessCountsQuery()));
   }
 
   @Get(':id')
@@ -160,6 +184,27 @@ export class ProcessesController {
     await this.commands.execute(
       new AbortProcessCommand(id, body?.reason ?? '', actor, correlationId, idempotencyKey),
     );
+  }
+
+  @Get(':id/callbacks')
+  @Roles('auditor')
+  @ApiOperation({
+    summary:
+      'Callback audit: per token, issue, action return, progress reports, receipt, rejections, expiry or revocation (never the token)',
+  })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  callbacks(@Param('id') id: string) {
+    return this.queries.execute(new GetProcessCallbacksQuery(id));
+  }
+
+  @Get(':id/steps')
+  @Roles('auditor')
+  @ApiOperation({
+    summary: 'Step log: every execution of every step with status, times, state delta and error',
+  })
+  @ApiResponse({ status: 404, type: ErrorDto })
+  steps(@Param('id') id: string) {
+    return this.queries.execute(new GetStepLogQuery(id));
   }
 
   @Get(':id/events')

@@ -16,6 +16,8 @@ const STATUSES = [
   'suspended',
   'waiting',
   'failed',
+  // The runner gave up on these until an operator retries them (the service lists them so).
+  'parked',
   'completed',
   'aborted',
 ];

@@ -1,21 +1,53 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PROCESS_STATUSES, ProcessStatus } from '../../../domain/process/state';
+import { SUMMARY_SORTS, SummarySort } from '../../../application/ports/process-summaries';
+import { ListedStatus } from '../../../application/queries/read-model-queries';
 
-export const STATUSES: ProcessStatus[] = [...PROCESS_STATUSES];
+/** What the list can be filtered by: every status, and `parked` (the runner gave up on it). */
+export const STATUSES: ListedStatus[] = [
+  'created',
+  'running',
+  'awaiting_callback',
+  'suspended',
+  'waiting',
+  'failed',
+  'aborted',
+  'completed',
+  'parked',
+];
 
 export class ListProcessesQueryDto {
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
   @IsIn(STATUSES)
-  status?: ProcessStatus;
+  status?: ListedStatus;
 
   @ApiPropertyOptional({ description: 'Workflow name' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   workflow?: string;
+
+  @ApiPropertyOptional({ description: 'Who must act on the pending form (exact match)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  assignee?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Text search: every word must begin a word of the workflow name or the description',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: SUMMARY_SORTS, default: '-startedAt' })
+  @IsOptional()
+  @IsIn(SUMMARY_SORTS)
+  sort?: SummarySort;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

@@ -1,0 +1,161 @@
+/**
+ * Follows the event store for the projections with one subscription per lane (one read of each
+ * batch, however many read models share the lane), from the oldest checkpoint in the lane. Each
+ * projection gets the part of a batch it has not applied and writes it with its own checkpoint.
+ * A projection can be held (`exclusive`) while an online rebuild swaps its tables.
+ *
+ * One instance at a time runs the projections (the single-owner role the process list had
+ * before): several would only write the same rows N times and race each other's checkpoints.
+ * The others serve reads from the same tables.
+ */
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { KeyedMutex } from '../keyed-mutex';
+import { ConflictError } from '../../domain/errors';
+import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
+import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
+import { PROJECTIONS, Projection } from './projection';
+
+/**
+ * The role's lock name: the process list's, as before the read models joined it, so an
+ * instance of the previous version and one of this version never both write the list.
+ */
+export const PROJECTION_ROLE = 'projection:process-summaries';
+
+/** Read models trail the store by at most about this much while it is busy. */
+const PROJECTION_MIN_INTERVAL_MS = 50;
+const DEFAULT_LANE = 'read-models';
+
+export interface ProjectionPosition {
+  name: string;
+  version: number;
+  position: number;
+}
+
+@Injectable()
+export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ProjectionRunner.name);
+  private readonly positions = new Map<string, number>();
+  private readonly turns = new KeyedMutex();
+  private subscriptions: Subscription[] = [];
+  /** Whether this instance holds the role and follows the store. */
+  private following = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTIONS) readonly projections: readonly Projection[],
+    @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.ownership.watchRole(PROJECTION_ROLE, {
+      acquired: () => this.follow(),
+      released: () => this.stop(),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** True while this instance runs the projections (false on the others of a cluster). */
+  get running(): boolean {
+    return this.following;
+  }
+
+  private async follow(): Promise<void> {
+    // From the durable checkpoints: another instance may have moved them while it held the role.
+    this.positions.clear();
+    for (const projection of this.projections) {
+      const position = await projection.position();
+      // No checkpoint (new projection, new version, interrupted rebuild): start from nothing.
+      if (position === 0) await projection.reset();
+      this.positions.set(projection.name, position);
+    }
+    const lanes = new Map<string, Projection[]>();
+    for (const projection of this.projections) {
+      const lane = projection.lane ?? DEFAULT_LANE;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), projection]);
+    }
+    for (const [lane, members] of lanes) {
+      const from = Math.min(...members.map((p) => this.positions.get(p.name) ?? 0));
+      this.logger.log(`${lane} follows events after position ${from}`);
+      // Read models may lag a little; batching their writes costs the write path far less.
+      this.subscriptions.push(
+        this.store.subscribeAll(from, (events) => this.applyAll(members, events), {
+          minIntervalMs: PROJECTION_MIN_INTERVAL_MS,
+        }),
+      );
+    }
+    this.following = true;
+  }
+
+  private async stop(): Promise<void> {
+    this.following = false;
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((s) => s.close()));
+  }
+
+  get(name: string): Projection | undefined {
+    return this.projections.find((p) => p.name === name);
+  }
+
+  /**
+   * Where each projection stands: its checkpoint as last written by this instance, or, on an
+   * instance that does not run them, as stored.
+   */
+  async where(): Promise<ProjectionPosition[]> {
+    return Promise.all(
+      this.projections.map(async (p) => ({
+        name: p.name,
+        version: p.version,
+        position: this.following ? (this.positions.get(p.name) ?? 0) : await p.position(),
+      })),
+    );
+  }
+
+  /**
+   * Runs `work` while no batch is applied to the projection, then goes on from its checkpoint
+   * as it stands afterwards (an online rebuild moves it).
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const projection = this.get(name);
+    if (!projection) throw new Error(`unknown projection ${name}`);
+    return this.turns.run(name, async () => {
+      // Elsewhere the owner keeps writing the live tables: a swap here would lose its writes.
+      if (!this.following)
+        throw new ConflictError(
+          `This instance does not run the projections now; rebuild ${name} on the one that does`,
+        );
+      try {
+        return await work();
+      } finally {
+        this.positions.set(name, await projection.position());
+      }
+    });
+  }
+
+  /** Delivered by a lane's subscription; a failure makes it redeliver the batch. */
+  private async applyAll(members: readonly Projection[], events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await Promise.all(members.map((p) => this.applyTo(p, events)));
+  }
+
+  private applyTo(projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
+    return this.turns.run(projection.name, async () => {
+      const applied = this.positions.get(projection.name) ?? 0;
+      const last = events[events.length - 1].position;
+      if (last <= applied) return; // applied already (a redelivery, or a rebuild got further)
+      const fresh =
+        events[0].position > applied ? events : events.filter((e) => e.position > applied);
+      await projection.apply(fresh, last);
+      this.positions.set(projection.name, last);
+    });
+  }
+}

@@ -1,0 +1,168 @@
+import { Pool } from 'pg';
+import { CallbackAuditRow, CallbackAuditStore } from '../../application/ports/callback-audit';
+import { PgCheckpointStore } from './pg-checkpoint-store';
+import {
+  PgTableSet,
+  checkpointSql,
+  createShadow,
+  dropShadow,
+  promoteShadow,
+  resetTables,
+} from './pg-read-model-tables';
+
+export const CALLBACK_AUDIT_TABLES: PgTableSet = {
+  tables: { rows: 'callback_audit' },
+  checkpoint: 'projection:callback-audit',
+};
+
+interface Row {
+  token_id: string;
+  process_id: string;
+  step_index: number;
+  step_name: string;
+  status: CallbackAuditRow['status'];
+  issued_at: Date;
+  expires_at: Date | null;
+  action_completed_at: Date | null;
+  progress: CallbackAuditRow['progress'];
+  received_at: Date | null;
+  payload: CallbackAuditRow['payload'];
+  rejections: CallbackAuditRow['rejections'];
+  expired_at: Date | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  revision: number;
+}
+
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+const toEntry = (r: Row): CallbackAuditRow => ({
+  tokenId: r.token_id,
+  processId: r.process_id,
+  stepIndex: r.step_index,
+  stepName: r.step_name,
+  status: r.status,
+  issuedAt: r.issued_at.toISOString(),
+  expiresAt: iso(r.expires_at),
+  actionCompletedAt: iso(r.action_completed_at),
+  progress: r.progress,
+  receivedAt: iso(r.received_at),
+  payload: r.payload,
+  rejections: r.rejections,
+  expiredAt: iso(r.expired_at),
+  revokedAt: iso(r.revoked_at),
+  revokedReason: r.revoked_reason,
+  revision: r.revision,
+});
+
+const COLUMNS = `token_id, process_id, step_index, step_name, status, issued_at, expires_at,
+  action_completed_at, progress, received_at, payload, rejections, expired_at, revoked_at,
+  revoked_reason, revision`;
+
+/** Whole rows arrive as one JSON array; a row only replaces an older revision of itself. */
+const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
+WITH upserted AS (
+  INSERT INTO ${t.tables.rows} AS a (${COLUMNS})
+  SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(token_id text, process_id uuid,
+    step_index int, step_name text, status text, issued_at timestamptz, expires_at timestamptz,
+    action_completed_at timestamptz, progress jsonb, received_at timestamptz, payload jsonb,
+    rejections jsonb, expired_at timestamptz, revoked_at timestamptz, revoked_reason text,
+    revision int)
+  ON CONFLICT (token_id) DO UPDATE SET status = EXCLUDED.status,
+    expires_at = EXCLUDED.expires_at, action_completed_at = EXCLUDED.action_completed_at,
+    progress = EXCLUDED.progress, received_at = EXCLUDED.received_at,
+    payload = EXCLUDED.payload, rejections = EXCLUDED.rejections,
+    expired_at = EXCLUDED.expired_at, revoked_at = EXCLUDED.revoked_at,
+    revoked_reason = EXCLUDED.revoked_reason, revision = EXCLUDED.revision
+  WHERE a.revision < EXCLUDED.revision
+  RETURNING 1
+)
+${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM upserted'}`;
+
+export class PgCallbackAuditStore implements CallbackAuditStore {
+  private readonly checkpoints: PgCheckpointStore;
+  private readonly sql: { apply: string; rows: string };
+
+  constructor(
+    private readonly pool: Pool,
+    readonly tables: PgTableSet = CALLBACK_AUDIT_TABLES,
+  ) {
+    this.checkpoints = new PgCheckpointStore(pool);
+    this.sql = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
+  }
+
+  position(): Promise<number> {
+    return this.checkpoints.load(this.tables.checkpoint);
+  }
+
+  async write(rows: readonly CallbackAuditRow[], to: number | null): Promise<void> {
+    if (rows.length === 0 && to === null) return;
+    const json = JSON.stringify(
+      rows.map((r) => ({
+        token_id: r.tokenId,
+        process_id: r.processId,
+        step_index: r.stepIndex,
+        step_name: r.stepName,
+        status: r.status,
+        issued_at: r.issuedAt,
+        expires_at: r.expiresAt,
+        action_completed_at: r.actionCompletedAt,
+        progress: r.progress,
+        received_at: r.receivedAt,
+        payload: r.payload,
+        rejections: r.rejections,
+        expired_at: r.expiredAt,
+        revoked_at: r.revokedAt,
+        revoked_reason: r.revokedReason,
+        revision: r.revision,
+      })),
+    );
+    const table = this.tables.tables.rows;
+    await this.pool.query(
+      to === null
+        ? { name: `baton_rows_${table}`, text: this.sql.rows, values: [json] }
+        : {
+            name: `baton_apply_${table}`,
+            text: this.sql.apply,
+            values: [json, this.tables.checkpoint, to],
+          },
+    );
+  }
+
+  async load(tokenIds: readonly string[]): Promise<Map<string, CallbackAuditRow>> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.tables.tables.rows} WHERE token_id = ANY($1::text[])`,
+      [tokenIds],
+    );
+    return new Map(rows.map((r) => [r.token_id, toEntry(r)]));
+  }
+
+  /** One statement for any number of processes (a page of a GraphQL list, say). */
+  async ofProcesses(processIds: readonly string[]): Promise<Map<string, CallbackAuditRow[]>> {
+    const found = new Map<string, CallbackAuditRow[]>(processIds.map((id) => [id, []]));
+    if (processIds.length === 0) return found;
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.tables.tables.rows} WHERE process_id = ANY($1::uuid[])
+       ORDER BY process_id, issued_at, token_id`,
+      [processIds],
+    );
+    for (const row of rows) found.get(row.process_id)?.push(toEntry(row));
+    return found;
+  }
+
+  reset(): Promise<void> {
+    return resetTables(this.pool, this.tables);
+  }
+
+  async shadow(): Promise<this> {
+    return new PgCallbackAuditStore(this.pool, await createShadow(this.pool, this.tables)) as this;
+  }
+
+  promote(shadow: this): Promise<void> {
+    return promoteShadow(this.pool, this.tables, shadow.tables);
+  }
+
+  discard(shadow: this): Promise<void> {
+    return dropShadow(this.pool, shadow.tables);
+  }
+}

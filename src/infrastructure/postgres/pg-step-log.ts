@@ -1,0 +1,145 @@
+import { Pool } from 'pg';
+import { StepExecution, StepLogStore } from '../../application/ports/step-log';
+import { PgCheckpointStore } from './pg-checkpoint-store';
+import {
+  PgTableSet,
+  checkpointSql,
+  createShadow,
+  dropShadow,
+  promoteShadow,
+  resetTables,
+} from './pg-read-model-tables';
+
+export const STEP_LOG_TABLES: PgTableSet = {
+  tables: { rows: 'step_log' },
+  checkpoint: 'projection:step-log',
+};
+
+interface Row {
+  process_id: string;
+  seq: number;
+  step_index: number;
+  name: string;
+  status: StepExecution['status'];
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  delta: StepExecution['delta'];
+  removed_keys: string[];
+  error: StepExecution['error'];
+  revision: number;
+}
+
+const COLUMNS = `process_id, seq, step_index, name, status, started_at, finished_at, duration_ms,
+  delta, removed_keys, error, revision`;
+
+const toExecution = (r: Row): StepExecution => ({
+  processId: r.process_id,
+  seq: r.seq,
+  index: r.step_index,
+  name: r.name,
+  status: r.status,
+  startedAt: r.started_at.toISOString(),
+  finishedAt: r.finished_at?.toISOString() ?? null,
+  durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+  delta: r.delta,
+  removedKeys: r.removed_keys,
+  error: r.error,
+  revision: r.revision,
+});
+
+const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
+WITH upserted AS (
+  INSERT INTO ${t.tables.rows} AS s (${COLUMNS})
+  SELECT ${COLUMNS}
+  FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, seq int, step_index int, name text,
+    status text, started_at timestamptz, finished_at timestamptz, duration_ms bigint,
+    delta jsonb, removed_keys jsonb, error jsonb, revision int)
+  ON CONFLICT (process_id, seq) DO UPDATE SET status = EXCLUDED.status,
+    finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
+    delta = EXCLUDED.delta, removed_keys = EXCLUDED.removed_keys, error = EXCLUDED.error,
+    revision = EXCLUDED.revision
+  WHERE s.revision < EXCLUDED.revision
+  RETURNING 1
+)
+${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM upserted'}`;
+
+export class PgStepLogStore implements StepLogStore {
+  private readonly checkpoints: PgCheckpointStore;
+  private readonly sql: { apply: string; rows: string };
+
+  constructor(
+    private readonly pool: Pool,
+    readonly tables: PgTableSet = STEP_LOG_TABLES,
+  ) {
+    this.checkpoints = new PgCheckpointStore(pool);
+    this.sql = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
+  }
+
+  position(): Promise<number> {
+    return this.checkpoints.load(this.tables.checkpoint);
+  }
+
+  async write(rows: readonly StepExecution[], to: number | null): Promise<void> {
+    if (rows.length === 0 && to === null) return;
+    const json = JSON.stringify(
+      rows.map((r) => ({
+        process_id: r.processId,
+        seq: r.seq,
+        step_index: r.index,
+        name: r.name,
+        status: r.status,
+        started_at: r.startedAt,
+        finished_at: r.finishedAt,
+        duration_ms: r.durationMs,
+        delta: r.delta,
+        removed_keys: r.removedKeys,
+        error: r.error,
+        revision: r.revision,
+      })),
+    );
+    const table = this.tables.tables.rows;
+    await this.pool.query(
+      to === null
+        ? { name: `baton_rows_${table}`, text: this.sql.rows, values: [json] }
+        : {
+            name: `baton_apply_${table}`,
+            text: this.sql.apply,
+            values: [json, this.tables.checkpoint, to],
+          },
+    );
+  }
+
+  async latest(processIds: readonly string[]): Promise<Map<string, StepExecution>> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT DISTINCT ON (process_id) ${COLUMNS} FROM ${this.tables.tables.rows}
+       WHERE process_id = ANY($1::uuid[]) ORDER BY process_id, seq DESC`,
+      [processIds],
+    );
+    return new Map(rows.map((r) => [r.process_id, toExecution(r)]));
+  }
+
+  async ofProcess(processId: string): Promise<StepExecution[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.tables.tables.rows} WHERE process_id = $1 ORDER BY seq`,
+      [processId],
+    );
+    return rows.map(toExecution);
+  }
+
+  reset(): Promise<void> {
+    return resetTables(this.pool, this.tables);
+  }
+
+  async shadow(): Promise<this> {
+    return new PgStepLogStore(this.pool, await createShadow(this.pool, this.tables)) as this;
+  }
+
+  promote(shadow: this): Promise<void> {
+    return promoteShadow(this.pool, this.tables, shadow.tables);
+  }
+
+  discard(shadow: this): Promise<void> {
+    return dropShadow(this.pool, shadow.tables);
+  }
+}
