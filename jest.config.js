@@ -2,19 +2,9 @@
  * Four projects so `npm test` runs everything while each layer can run alone, and a fifth,
  * the tests against a live EventStoreDB, only when EVENTSTORE_CONNECTION_STRING says where one
  * is. Without it those files are not collected at all (nothing skipped, nothing passed) and the
- * reporter below says so in one line. `jose` ships as ES modules only: Jest's CommonJS runtime
- * gets it compiled by ts-jest like our own code.
+ * reporter below says so in one line.
  */
-const base = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  rootDir: __dirname,
-  transform: {
-    '^.+\\.ts$': 'ts-jest',
-    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-};
+const base = require('./jest.shared');
 const eventStoreDb = process.env.EVENTSTORE_CONNECTION_STRING
   ? [{ ...base, displayName: 'eventstoredb', testMatch: ['<rootDir>/test/**/*.esdb.spec.ts'] }]
   : [];

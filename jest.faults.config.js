@@ -3,9 +3,7 @@
  * PostgreSQL, SIGKILLs at chosen points, a database outage. Slow, so not part of `npm test`.
  */
 module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  rootDir: __dirname,
+  ...require('./jest.shared'),
   displayName: 'faults',
   testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
   testTimeout: 600_000,

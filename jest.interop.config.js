@@ -3,9 +3,7 @@
  * interop/setup-lso.sh). Kept out of jest.config.js so `npm test` stays fast.
  */
 module.exports = {
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  rootDir: __dirname,
+  ...require('./jest.shared'),
   displayName: 'interop',
   testMatch: ['<rootDir>/test/interop/*.interop.spec.ts'],
   testTimeout: 180_000,

@@ -1,0 +1,14 @@
+/**
+ * Settings every Jest configuration of this repository shares. `jose` ships as ES modules only:
+ * Jest's CommonJS runtime gets it compiled by ts-jest like our own code.
+ */
+module.exports = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  transform: {
+    '^.+\\.ts$': 'ts-jest',
+    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+};
