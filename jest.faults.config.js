@@ -7,10 +7,4 @@ module.exports = {
   displayName: 'faults',
   testMatch: ['<rootDir>/test/faults/**/*.faults.spec.ts'],
   testTimeout: 600_000,
-  // `jose` (auth) ships as ES modules only: compiled by ts-jest, as in jest.config.js.
-  transform: {
-    '^.+\\.ts$': 'ts-jest',
-    '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
 };
