@@ -5,6 +5,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
 import { CallbackRefusalLimiter } from './application/callbacks/refusal-limiter';
 import { ReceiveCallbackHandler } from './application/commands/receive-callback';
 import { ReportProgressHandler } from './application/commands/report-progress';
@@ -18,6 +19,12 @@ import { CHECKPOINT_STORE, CheckpointStore } from './application/ports/checkpoin
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from './application/ports/clock';
 import { EVENT_STORE, EventStore } from './application/ports/event-store';
 import { HTTP_CLIENT, HttpClient } from './application/ports/http-client';
+import { METRICS } from './application/ports/metrics';
+import {
+  SCHEMA_STATUS,
+  SchemaStatus,
+  schemaAlwaysCurrent,
+} from './application/ports/schema-status';
 import { CALLBACK_AUDIT_STORE, CallbackAuditStore } from './application/ports/callback-audit';
 import { PROCESS_SUMMARY_STORE, ProcessSummaryStore } from './application/ports/process-summaries';
 import { STEP_LOG_STORE, StepLogStore } from './application/ports/step-log';
@@ -26,6 +33,7 @@ import { TIMER_STORE, TimerStore } from './application/ports/timer-store';
 import { WORK_OWNERSHIP, WorkOwnership } from './application/ports/work-ownership';
 import { SoleOwnership } from './application/ownership/sole-ownership';
 import { RuntimeEvents } from './application/runtime-events';
+import { RuntimeMetrics } from './application/observability/runtime-metrics';
 import { ProcessParker } from './application/runner/process-parker';
 import { TimerSweep } from './application/runner/timer-sweep';
 import {
@@ -65,6 +73,7 @@ import { ProcessRunner } from './application/runner/process-runner';
 import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
+import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
 import { AuthGuard } from './interfaces/auth/auth.guard';
 import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
@@ -72,6 +81,9 @@ import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
+import { LOGGING, Logging } from './interfaces/rest/logging';
+import { MetricsController } from './interfaces/rest/metrics.controller';
+import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
@@ -96,6 +108,10 @@ export interface BatonAdapters {
   auth: AuthSettings;
   /** Processes whose folded state the repository keeps in memory (default 1000). */
   processCacheSize?: number;
+  /** Whether the store's schema is current (readiness); stores without one leave it out. */
+  schema?: SchemaStatus;
+  /** Structured request and application logs (pino); without it, Nest's logger only. */
+  logging?: Logging;
 }
 
 const HANDLERS = [
@@ -133,12 +149,13 @@ export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), DiscoveryModule, graphqlApiModule()],
+      imports: [CqrsModule.forRoot(), DiscoveryModule, TerminusModule, graphqlApiModule()],
       controllers: [
         WorkflowsController,
         ProcessesController,
         CallbacksController,
         HealthController,
+        MetricsController,
         ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
@@ -170,6 +187,20 @@ export class AppModule {
           provide: PROCESS_CACHE_SIZE,
           useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
         },
+        { provide: LOGGING, useValue: adapters.logging ?? null },
+        { provide: SCHEMA_STATUS, useValue: adapters.schema ?? schemaAlwaysCurrent },
+        {
+          provide: PrometheusMetrics,
+          inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
+          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) =>
+            new PrometheusMetrics({
+              statusCounts: async () => (await summaries.counts()).byStatus,
+              lag: () => lag.measure(),
+            }),
+        },
+        { provide: METRICS, useExisting: PrometheusMetrics },
+        RuntimeMetrics,
+        ReadinessIndicators,
         ProcessRepository,
         StepContextFactory,
         CallbackStepRunner,

@@ -2,13 +2,17 @@
  * The one place environment variables are read (DESIGN §8). Bad values stop start-up with a
  * message naming the variable, rather than surfacing later as a confusing failure.
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
 import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './interfaces/auth/oidc';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+export type LogFormat = 'json' | 'pretty';
+/** Which requests get a log line: failed, aborted or slow ones only, or every one. */
+export type RequestLogMode = 'errors' | 'all';
 
 export interface CallbackRefusalLimits {
   /** Refused callback attempts per process per window before it answers 429. */
@@ -32,6 +36,14 @@ export interface BatonConfig {
   runnerSimulator: boolean;
   simulatorPort: number;
   logLevel: LogLevel;
+  /** `json` (one object per line) or `pretty` (for a terminal). */
+  logFormat: LogFormat;
+  /** `LOG_REQUESTS`: `errors` (default) or `all`. */
+  logRequests: RequestLogMode;
+  /** Names this instance in logs (and to other instances); unique per running process. */
+  instanceId: string;
+  /** Readiness fails when a projection trails the store by more than this many ms. */
+  readyMaxProjectionLagMs: number;
   timerPollMs: number;
   /** Processes whose folded state stays in memory (0 turns the cache off). */
   processCacheSize: number;
@@ -98,6 +110,24 @@ const eventstoreConnectionString = (env: NodeJS.ProcessEnv): string | null => {
       'EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (for example esdb://localhost:2113?tls=false)',
     );
   }
+  return raw;
+};
+
+/**
+ * JSON unless asked otherwise, except for a person at a terminal outside production: that is
+ * `npm start` on a laptop, where a human reads the lines.
+ */
+const logFormat = (env: NodeJS.ProcessEnv, interactive: boolean): LogFormat => {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '')
+    return interactive && env.NODE_ENV !== 'production' ? 'pretty' : 'json';
+  if (raw !== 'json' && raw !== 'pretty') throw new Error('LOG_FORMAT must be "json" or "pretty"');
+  return raw;
+};
+
+const logRequests = (env: NodeJS.ProcessEnv): RequestLogMode => {
+  const raw = env.LOG_REQUESTS || 'errors';
+  if (raw !== 'errors' && raw !== 'all') throw new Error('LOG_REQUESTS must be "errors" or "all"');
   return raw;
 };
 
@@ -178,11 +208,16 @@ const callbackSecrets = (env: NodeJS.ProcessEnv): Record<string, string> => {
   return secrets;
 };
 
-export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig => {
+export const loadConfig = (
+  env: NodeJS.ProcessEnv = process.env,
+  interactive: boolean = process.stdout.isTTY === true,
+): BatonConfig => {
   const port = int(env, 'PORT', 8080);
   const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel))
     throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const instanceId = env.INSTANCE_ID?.trim() || `${hostname()}-${randomUUID().slice(0, 8)}`;
+  if (instanceId.length > 100) throw new Error('INSTANCE_ID must be at most 100 characters');
   const production = env.NODE_ENV === 'production';
   const ansibleProxyUrl = url(env, 'ANSIBLE_PROXY_URL');
   const simulatorSetting = env.RUNNER_SIMULATOR ?? (ansibleProxyUrl || production ? 'off' : 'on');
@@ -217,6 +252,10 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): BatonConfig =>
     runnerSimulator: simulatorSetting === 'on',
     simulatorPort: int(env, 'SIMULATOR_PORT', 8081),
     logLevel,
+    logFormat: logFormat(env, interactive),
+    logRequests: logRequests(env),
+    instanceId,
+    readyMaxProjectionLagMs: int(env, 'READY_MAX_PROJECTION_LAG_MS', 30_000),
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
     ownershipCheckMs: positive(env, 'OWNERSHIP_CHECK_MS', 2000),

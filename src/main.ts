@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { loadConfig } from './config';
 import { startServer } from './server';
 
@@ -8,7 +9,7 @@ const main = async () => {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    console.log(`${signal}: shutting down`);
+    new Logger('Baton').log(`${signal}: shutting down`);
     server.close().then(
       () => process.exit(0),
       () => process.exit(1),

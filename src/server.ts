@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from './app.module';
-import { BatonConfig, logLevels } from './config';
+import { BatonConfig } from './config';
 import { PROCESS_STREAM_PREFIX } from './domain/process/events';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
 import { openEventStore } from './infrastructure/open-event-store';
@@ -20,6 +20,7 @@ import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summ
 import { PgStepLogStore } from './infrastructure/postgres/pg-step-log';
 import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
 import { poolSettings } from './infrastructure/postgres/pool-settings';
+import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
@@ -28,6 +29,7 @@ import { announceLocalAdminKey, ensureLocalAdminKey } from './interfaces/auth/lo
 import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
 import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
+import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
 
@@ -38,8 +40,15 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
-  // Applies LOG_LEVEL to start-up messages too, not only to what Nest logs once created.
-  Logger.overrideLogger(logLevels(config.logLevel));
+  const logging = createLogging({
+    level: config.logLevel,
+    format: config.logFormat,
+    instanceId: config.instanceId,
+    requests: config.logRequests,
+  });
+  // Start-up messages go through the same structured logger as everything after them.
+  const nestLogger = createNestLogger(logging);
+  Logger.overrideLogger(nestLogger);
   const logger = new Logger('Baton');
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -126,6 +135,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         publicUrl: config.publicUrl,
         workflowSettings,
         timerPollMs: config.timerPollMs,
+        maxProjectionLagMs: config.readyMaxProjectionLagMs,
         stepTimeoutMs: config.stepTimeoutMs,
         shutdownGraceMs: config.shutdownGraceMs,
         maxDriveFailures: config.maxDriveFailures,
@@ -136,10 +146,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       },
       auth,
       processCacheSize: config.processCacheSize,
+      schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
+      logging,
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,
-      logger: logLevels(config.logLevel),
+      logger: nestLogger,
     });
     configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
     serveUi(app);
@@ -147,7 +159,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
     logger.log(
-      `Baton listening on ${url} (operator UI ${url}/, API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
+      `Baton ${config.instanceId} listening on ${url} (operator UI ${url}/, API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,
     );
     return { app, url, close };
   } catch (error) {

@@ -7,8 +7,12 @@ import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
 
 export type RuntimeEvent =
-  /** This instance now drives these partitions; `ms`: loading their checkpoints. */
-  | { type: 'partitions-acquired'; partitions: number[]; ms: number }
+  /**
+   * This instance now drives these partitions; `ms`: loading their checkpoints. `takeover`:
+   * taken after this instance's start-up round, so another instance held them before (it died,
+   * stopped, or handed them back to rebalance).
+   */
+  | { type: 'partitions-acquired'; partitions: number[]; ms: number; takeover: boolean }
   /** Taken away without a hand-back (connection to PostgreSQL lost). */
   | { type: 'partitions-lost'; partitions: number[]; ms: number }
   /** An append lost the race for its expected revision (it is decided again). */

@@ -218,6 +218,9 @@ describe('fuzzing every endpoint', () => {
     'GET /api/events',
     'GET /api/events/schema',
     'GET /health',
+    'GET /health/live',
+    'GET /health/ready',
+    'GET /metrics',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

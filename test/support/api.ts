@@ -27,13 +27,14 @@ export const L2VPN_INPUT = {
   interface_b: 'xe-0/0/2',
 };
 
-export const call = async (
+/** The raw answer, for tests that look at headers or non-JSON bodies (authenticated like `call`). */
+export const request = (
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
   options: CallOptions = {},
-): Promise<Answer> => {
+): Promise<Response> => {
   const raw =
     typeof body === 'string' || body === undefined || Buffer.isBuffer(body)
       ? body
@@ -41,11 +42,21 @@ export const call = async (
   const key = options.key === undefined ? TEST_KEYS.admin : options.key;
   const credential: Record<string, string> =
     key === null || hasCredential(headers) ? {} : { authorization: `Bearer ${key}` };
-  const response = await fetch(url, {
+  return fetch(url, {
     method,
     headers: { 'content-type': 'application/json', ...credential, ...headers },
     body: raw as string | Buffer | undefined,
   });
+};
+
+export const call = async (
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  options: CallOptions = {},
+): Promise<Answer> => {
+  const response = await request(method, url, body, headers, options);
   const text = await response.text();
   let parsed: unknown = text;
   try {

@@ -7,6 +7,7 @@ import { INestApplication, LoggerService, Module, Provider } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
+import { DestinationStream } from 'pino';
 import { AppModule, BatonAdapters } from '../../src/app.module';
 import { RuntimeConfig } from '../../src/application/ports/runtime-config';
 import { InMemoryCheckpointStore } from '../../src/infrastructure/memory/in-memory-checkpoint-store';
@@ -19,9 +20,12 @@ import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { PgCallbackAuditStore } from '../../src/infrastructure/postgres/pg-callback-audit';
 import { PgTimerStore } from '../../src/infrastructure/postgres/pg-timer-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
+import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-status';
+import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
+import { createLogging, createNestLogger } from '../../src/interfaces/rest/logging';
 import { buildWorkflowRegistry } from '../../src/workflows';
 import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
@@ -54,6 +58,12 @@ export interface TestAppOptions {
   adapters?: Partial<BatonAdapters>;
   /** Extra providers next to the app (for example query handlers a test supplies). */
   providers?: Provider[];
+  /**
+   * Log through the production's structured (pino, JSON) logger into this stream, at the most
+   * verbose level and with every request, instead of the CapturingLogger. One such app per test
+   * file: nestjs-pino keeps its (Nest) logger per process.
+   */
+  jsonLogs?: DestinationStream;
   /** Runs after the HTTP set-up, before the app listens (serving the UI, middleware first in line). */
   configure?: (app: INestApplication) => void;
   /** Merged into the default runtime settings (limits, callback secrets, …). */
@@ -85,6 +95,16 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
       timerPollMs: 50,
       ...options.runtime,
     },
+    schema: pool ? new PgSchemaStatus(pool, ALL_MIGRATIONS) : undefined,
+    logging: options.jsonLogs
+      ? createLogging({
+          level: 'verbose',
+          format: 'json',
+          instanceId: 'test-instance',
+          requests: 'all',
+          destination: options.jsonLogs,
+        })
+      : undefined,
     auth: { apiKeys: TEST_API_KEYS, oidc: null },
     ...options.adapters,
   };
@@ -94,7 +114,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
     options.providers ? TestRootModule : AppModule.forRoot(adapters),
     {
       bodyParser: false,
-      logger: logs,
+      logger: adapters.logging ? createNestLogger(adapters.logging) : logs,
     },
   );
   configureHttp(app, options.http);

@@ -35,6 +35,7 @@ describe('step deadlines', () => {
     expect(outcome).toEqual({
       ok: false,
       error: { message: 'Step exceeded its deadline of 50 ms', details: null, retryable: true },
+      durationMs: expect.any(Number), // for the step duration metric
     });
     expect(seen?.aborted).toBe(true);
   });

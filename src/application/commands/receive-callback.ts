@@ -3,9 +3,9 @@
  * read), matches the token by hash in constant time and appends CallbackReceived at that fold's
  * revision; a delivery that loses a race re-reads, and is answered as duplicate or rejected.
  */
+import { Inject, Optional } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Inject } from '@nestjs/common';
-import { ValidationError } from '../../domain/errors';
+import { NotFoundError, ValidationError } from '../../domain/errors';
 import { CallbackAnswer } from '../../domain/process/decide';
 import { CallbackStep } from '../../domain/workflow/dsl';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
@@ -15,6 +15,7 @@ import { sha256Hex } from '../callbacks/tokens';
 import { validateForm } from '../forms/forms';
 import { CALLBACK_JSON_LIMITS, jsonLimitProblem } from '../forms/json-limits';
 import { containsNul, NUL_REFUSAL } from '../forms/nul-characters';
+import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { ProcessRepository } from '../process/process-repository';
 
@@ -43,9 +44,21 @@ export class ReceiveCallbackHandler implements ICommandHandler<
     private readonly repository: ProcessRepository,
     private readonly registry: WorkflowRegistry,
     @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = noopMetrics,
   ) {}
 
   async execute(cmd: ReceiveCallbackCommand): Promise<CallbackAnswer> {
+    const answer = await this.receive(cmd).catch((error: unknown) => {
+      // Recorded nowhere else: no process issued the token, so there is no stream to write to.
+      if (error instanceof NotFoundError) this.metrics.callback('rejected', 'unknown_token');
+      throw error;
+    });
+    // Outcomes that append events are counted where they are appended; a re-delivery is not.
+    if (answer === 'duplicate') this.metrics.callback('duplicate');
+    return answer;
+  }
+
+  private async receive(cmd: ReceiveCallbackCommand): Promise<CallbackAnswer> {
     const { state, token, step } = await loadCallbackOrLimit(
       this.repository,
       this.registry,

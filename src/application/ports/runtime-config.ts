@@ -6,6 +6,8 @@ export interface RuntimeConfig {
   workflowSettings: Record<string, string | undefined>;
   /** How often the runner looks for due timers (retry backoff, callback timeouts). */
   timerPollMs: number;
+  /** Readiness fails when a projection trails the store by more than this (ms; default 30 s). */
+  maxProjectionLagMs?: number;
   /** Longest a unit of workflow code may run before it fails (retryable) and its signal aborts. */
   stepTimeoutMs?: number;
   /** Failed drives (or timer firings) of one process, other than outages, before it is parked. */

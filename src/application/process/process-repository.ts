@@ -31,6 +31,8 @@ import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event
 import { ConcurrencyError } from '../ports/store-errors';
 import { chainEvents, hashOf } from '../history/event-chain';
 import { KeyedMutex } from '../keyed-mutex';
+import { countCallbackEvents } from '../observability/callback-metrics';
+import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { RuntimeEvents } from '../runtime-events';
 import { FoldedProcess, FoldedProcessCache } from './folded-process-cache';
 
@@ -83,6 +85,7 @@ export const foldRecorded = (events: RecordedEvent[]): ProcessState =>
 export class ProcessRepository {
   private readonly cache: FoldedProcessCache;
   private readonly writers = new KeyedMutex();
+  private readonly metrics: Metrics;
   /**
    * Hash of the last event folded into each state this repository produced (null: that event
    * has none, or there is none). Folds are immutable and replaced on every change, so identity
@@ -94,9 +97,11 @@ export class ProcessRepository {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
+    @Optional() @Inject(METRICS) metrics?: Metrics,
     @Optional() private readonly events?: RuntimeEvents,
   ) {
     this.cache = new FoldedProcessCache(cacheSize ?? DEFAULT_PROCESS_CACHE_SIZE);
+    this.metrics = metrics ?? noopMetrics;
   }
 
   /** The process as the store has it now: the cached fold plus whatever was appended since. */
@@ -244,6 +249,7 @@ export class ProcessRepository {
       const dueAt = nextWakeAt(next);
       const timer = dueAt === nextWakeAt(state) ? undefined : { dueAt, shard: shardOf(processId) };
       let recorded: RecordedEvent[] | undefined;
+      const appendStarted = performance.now();
       try {
         const result = await this.store.append(
           processStreamId(processId),
@@ -252,7 +258,10 @@ export class ProcessRepository {
           timer && { timer },
         );
         recorded = result.recorded;
+        this.metrics.appendFinished('ok', performance.now() - appendStarted);
       } catch (error) {
+        const outcome = error instanceof ConcurrencyError ? 'conflict' : 'error';
+        this.metrics.appendFinished(outcome, performance.now() - appendStarted);
         // The append may have committed although the answer was lost: the fold may be behind.
         if (!(error instanceof ConcurrencyError)) this.cache.forget(processId);
         if (error instanceof ConcurrencyError)
@@ -264,6 +273,7 @@ export class ProcessRepository {
         }
         throw error;
       }
+      countCallbackEvents(this.metrics, decision.events);
       this.chainHeads.set(next, hashOf(toAppend[toAppend.length - 1]));
       this.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;

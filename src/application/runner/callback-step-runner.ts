@@ -2,17 +2,18 @@
  * The callback step's units of work: issue a token and run the action, validate the received
  * payload, and re-issue when a crash left the action's outcome unknown.
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JsonObject } from '../../domain/process/events';
 import { ProcessState, tokenInDoubt } from '../../domain/process/state';
 import { callbackExpiry } from '../../domain/workflow/callback-expiry';
 import { CallbackStep, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { callbackRoute, newCallbackToken, redactToken } from '../callbacks/tokens';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
+import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { StepContextFactory } from './step-context';
-import { asDelta, completeStep } from './step-outcome';
+import { asDelta, completeStep, recordStep } from './step-outcome';
 
 @Injectable()
 export class CallbackStepRunner {
@@ -24,6 +25,7 @@ export class CallbackStepRunner {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = noopMetrics,
   ) {}
 
   async run(
@@ -62,6 +64,7 @@ export class CallbackStepRunner {
       (ctx) => current.action.fn(state.state, ctx),
       { callbackRoute: route, callbackUrl, progressUrl: `${callbackUrl}/progress` },
     );
+    recordStep(this.metrics, definition.name, current.name, 'callback_action', outcome);
     // No `known` state: the callback may well have arrived while the action ran.
     return this.repository.execute(
       state.processId,
@@ -111,6 +114,7 @@ export class CallbackStepRunner {
       ...result,
       ...(validate ? asDelta(await validate.fn({ ...state.state, ...result }, ctx)) : {}),
     }));
+    recordStep(this.metrics, definition.name, current.name, 'callback_validation', outcome);
     return this.repository.execute(
       state.processId,
       outcome.ok

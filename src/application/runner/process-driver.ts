@@ -19,7 +19,11 @@ import { CommandContext, ExecutionResult, ProcessRepository } from '../process/p
 import { CallbackStepRunner } from './callback-step-runner';
 import { DriveCause } from './drive-scheduler';
 import { KeyedMutex } from '../keyed-mutex';
+import { withLogContext } from '../observability/log-context';
 import { StepRunner } from './step-runner';
+
+/** The runner's events carry the process id as correlation id; so do its log lines. */
+const runnerLogContext = (processId: string) => ({ processId, correlationId: processId });
 
 /** Units one drive runs before leaving the rest to the drives its own events trigger. */
 const MAX_UNITS_PER_DRIVE = 50;
@@ -55,9 +59,11 @@ export class ProcessDriver {
 
   /** Runs the process's work, if it has any, as of the event that triggered the drive. */
   drive(processId: string, cause: DriveCause): Promise<void> {
-    return this.locks.run(processId, async () => {
-      await this.guard(processId, () => this.advance(processId, cause));
-    });
+    return withLogContext(runnerLogContext(processId), () =>
+      this.locks.run(processId, async () => {
+        await this.guard(processId, () => this.advance(processId, cause));
+      }),
+    );
   }
 
   /**
@@ -65,11 +71,13 @@ export class ProcessDriver {
    * this instance does not hold the process's partition (any more).
    */
   wake(processId: string): Promise<WakeOutcome | undefined> {
-    return this.locks.run(processId, async () => {
-      if (!this.owns(processId)) return undefined;
-      const outcome = await this.guard(processId, () => this.fireTimers(processId));
-      return outcome ?? { appended: false, wakeAt: null };
-    });
+    return withLogContext(runnerLogContext(processId), () =>
+      this.locks.run(processId, async () => {
+        if (!this.owns(processId)) return undefined;
+        const outcome = await this.guard(processId, () => this.fireTimers(processId));
+        return outcome ?? { appended: false, wakeAt: null };
+      }),
+    );
   }
 
   private owns(processId: string): boolean {

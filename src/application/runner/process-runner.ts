@@ -48,6 +48,8 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
   /** Acquiring and releasing take turns. */
   private changes: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** The start-up round is over: partitions acquired from now on are taken over. */
+  private startedUp = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -70,6 +72,7 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
       releasing: (partitions) => this.inTurn(() => this.release(partitions)),
       lost: (partitions) => this.lose(partitions),
     });
+    this.startedUp = true;
     this.timers.start(() => [...this.schedulers.keys()]);
   }
 
@@ -116,7 +119,12 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
     const from = Math.min(this.subscription ? this.delivered : Infinity, ...starts);
     this.delivered = from;
     this.subscription = this.store.subscribeAll(from, (events) => this.deliver(events));
-    this.events.emit({ type: 'partitions-acquired', partitions, ms: Date.now() - started });
+    this.events.emit({
+      type: 'partitions-acquired',
+      partitions,
+      ms: Date.now() - started,
+      takeover: this.startedUp,
+    });
   }
 
   private async release(partitions: number[]): Promise<void> {

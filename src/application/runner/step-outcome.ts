@@ -7,9 +7,11 @@ import { ProcessCommand } from '../../domain/process/commands';
 import { ProcessFailureError } from '../../domain/errors';
 import { JsonObject, StepError } from '../../domain/process/events';
 import { Clock } from '../ports/clock';
+import { Metrics, StepKind } from '../ports/metrics';
 
 export type Outcome<T> =
-  { ok: true; value: T; startedAt: string; durationMs: number } | { ok: false; error: StepError };
+  | { ok: true; value: T; startedAt: string; durationMs: number }
+  | { ok: false; error: StepError; durationMs: number };
 
 export const attempt = async <T>(clock: Clock, work: () => T | Promise<T>): Promise<Outcome<T>> => {
   const started = clock.now();
@@ -22,7 +24,8 @@ export const attempt = async <T>(clock: Clock, work: () => T | Promise<T>): Prom
       durationMs: clock.now().getTime() - started.getTime(),
     };
   } catch (thrown) {
-    return { ok: false, error: toStepError(thrown) };
+    const durationMs = clock.now().getTime() - started.getTime();
+    return { ok: false, error: toStepError(thrown), durationMs };
   }
 };
 
@@ -59,3 +62,19 @@ export const toStepError = (error: unknown): StepError => {
   const message = error instanceof Error ? error.message : String(error);
   return { message, details: null, retryable: true };
 };
+
+/** Times a unit of workflow code for the step duration metric. */
+export const recordStep = (
+  metrics: Metrics,
+  workflow: string,
+  step: string,
+  kind: StepKind,
+  outcome: Outcome<unknown>,
+): void =>
+  metrics.stepFinished({
+    workflow,
+    step,
+    kind,
+    outcome: outcome.ok ? 'completed' : 'failed',
+    durationMs: outcome.durationMs,
+  });

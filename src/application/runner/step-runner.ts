@@ -1,14 +1,15 @@
 /** Runs the current step of a running process: one unit of work, its outcome recorded. */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessState } from '../../domain/process/state';
 import { ActionStep, InputStep, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { nextRetryAt } from '../../domain/workflow/retry';
 import { formToJsonSchema } from '../forms/forms';
 import { CLOCK, Clock } from '../ports/clock';
+import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { CommandContext, ExecutionResult, ProcessRepository } from '../process/process-repository';
 import { CallbackStepRunner } from './callback-step-runner';
 import { StepContextFactory } from './step-context';
-import { asDelta, attempt, completeStep } from './step-outcome';
+import { asDelta, attempt, completeStep, recordStep } from './step-outcome';
 
 @Injectable()
 export class StepRunner {
@@ -17,6 +18,7 @@ export class StepRunner {
     private readonly contexts: StepContextFactory,
     private readonly callbacks: CallbackStepRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(METRICS) private readonly metrics: Metrics = noopMetrics,
   ) {}
 
   /** Runs the step and records its outcome; resolves with the process after that record. */
@@ -59,6 +61,7 @@ export class StepRunner {
     const outcome = await this.contexts.run(definition, state, async (ctx) =>
       asDelta(await current.fn(state.state, ctx)),
     );
+    recordStep(this.metrics, definition.name, current.name, 'step', outcome);
     if (outcome.ok) {
       return this.repository.execute(
         state.processId,

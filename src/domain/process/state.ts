@@ -15,6 +15,18 @@ export type ProcessStatus =
   | 'aborted'
   | 'completed';
 
+/** Every status, in lifecycle order (for validation, docs and per-status metrics). */
+export const PROCESS_STATUSES: readonly ProcessStatus[] = [
+  'created',
+  'running',
+  'awaiting_callback',
+  'suspended',
+  'waiting',
+  'failed',
+  'aborted',
+  'completed',
+];
+
 export const FINAL_STATUSES: readonly ProcessStatus[] = ['completed', 'aborted'];
 
 export type TokenStatus = 'open' | 'received' | 'revoked' | 'expired';

@@ -14,7 +14,7 @@ import { Public } from '../auth/access';
 import { CallbackAnswerDto, ErrorDto } from './dto/process.dto';
 import { CALLBACK_BODY_LIMIT_BYTES } from './input-limits';
 import { readRawBody } from './raw-body';
-import { correlationIdOf } from './request-context';
+import { correlationIdOf } from './correlation-id';
 
 const header = (req: Request, name: string): string | undefined => {
   const value = req.headers[name];

@@ -1,7 +1,16 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Response } from 'express';
 import { SubscriberLag } from '../../application/health/subscriber-lag';
-import { EVENT_STORE, EventStore } from '../../application/ports/event-store';
+import { ReadinessIndicators } from './readiness-indicators';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../../application/ports/runtime-config';
 import { Public } from '../auth/access';
 
@@ -13,14 +22,15 @@ export const SIMULATOR_WARNING =
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly lag: SubscriberLag,
+    private readonly checks: HealthCheckService,
+    private readonly readiness: ReadinessIndicators,
     @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
   ) {}
 
   @Get()
   @ApiOperation({
-    summary: 'Liveness and readiness: the event store answers; lag of projections and runner',
+    summary: 'The event store answers; lag of projections and runner (see also live/ready)',
   })
   @ApiResponse({
     status: 200,
@@ -43,5 +53,41 @@ export class HealthController {
       details: { projections, runner },
       ...(simulator ? { runnerSimulator: { url: simulator, warning: SIMULATOR_WARNING } } : {}),
     };
+  }
+
+  /** Touches nothing outside the process: a restart cannot fix a database outage. */
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers HTTP' })
+  @ApiResponse({ status: 200, description: '{status: "ok", info: {}, error: {}, details: {}}' })
+  live() {
+    return this.checks.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary:
+      'Readiness: event store reachable, migrations applied, projections within the lag bound',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Terminus result: {status: "ok", info, error, details}',
+  })
+  @ApiResponse({ status: 503, description: 'Terminus result naming the failing checks' })
+  async ready(@Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.checks.check([
+        () => this.readiness.eventStore(),
+        () => this.readiness.migrations(),
+        () => this.readiness.projections(),
+      ]);
+    } catch (error) {
+      // Terminus reports a failed check as a 503 carrying the full result: answer that result
+      // itself, not the generic error body, so a probe's log says which check failed.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse();
+    }
   }
 }

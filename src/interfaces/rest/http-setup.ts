@@ -11,7 +11,10 @@ import helmet from 'helmet';
 import { CALLBACK_JSON_LIMITS, jsonLimitProblem } from '../../application/forms/json-limits';
 import { containsNul, NUL_REFUSAL } from '../../application/forms/nul-characters';
 import { ValidationError } from '../../domain/errors';
+import { correlationIdOf } from './correlation-id';
 import { ErrorFilter, toErrorBody } from './error.filter';
+import { LOGGING, Logging } from './logging';
+import { requestLogging } from './request-logging';
 import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
 
 const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
@@ -34,6 +37,17 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
   // of their own (the process detail: its revision) at no cost.
   server.set('etag', false);
   if (options.trustProxy) server.set('trust proxy', trustProxyValue(options.trustProxy));
+  // First of all: every answer, errors included, carries X-Request-Id, and with structured logs
+  // whatever is logged while a request is handled names it (and the process it is about).
+  const logging = app.get<symbol, Logging | null>(LOGGING);
+  app.use(
+    logging
+      ? requestLogging(logging)
+      : (req: Request, res: Response, next: NextFunction) => {
+          correlationIdOf(req, res);
+          next();
+        },
+  );
   app.use(helmet());
   if (options.corsOrigins?.length) {
     app.enableCors({
@@ -43,11 +57,12 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
         'Authorization',
         'X-API-Key',
         'Content-Type',
+        'X-Request-Id',
         'X-Correlation-Id',
         'If-None-Match',
         'Last-Event-ID',
       ],
-      exposedHeaders: ['ETag'],
+      exposedHeaders: ['ETag', 'X-Request-Id'],
     });
   }
   const json = express.json({

@@ -1,7 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Actor } from '../../domain/access/roles';
 import { AuthenticatedRequest } from '../auth/access';
+import { correlationIdOf, header } from './correlation-id';
 
 /**
  * Who acts and which request this is. The actor is the identity the auth guard verified; no
@@ -13,14 +13,6 @@ export interface RequestContext {
   /** `Idempotency-Key`: a retried request with the same key gets the first one's answer. */
   idempotencyKey?: string;
 }
-
-const header = (req: AuthenticatedRequest, name: string): string | undefined => {
-  const value = req.headers[name];
-  return typeof value === 'string' && value.trim() ? value.trim().slice(0, 100) : undefined;
-};
-
-export const correlationIdOf = (req: AuthenticatedRequest): string =>
-  header(req, 'x-correlation-id') ?? randomUUID();
 
 export const requestContext = (req: AuthenticatedRequest): RequestContext => {
   // Only a route declared public has no actor, and such a route must not act as anyone.
