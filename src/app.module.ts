@@ -81,6 +81,7 @@ import { CallbacksController } from './interfaces/rest/callbacks.controller';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
+import { MeController } from './interfaces/rest/me.controller';
 import { LOGGING, Logging } from './interfaces/rest/logging';
 import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
@@ -155,6 +156,7 @@ export class AppModule {
         ProcessesController,
         CallbacksController,
         HealthController,
+        MeController,
         MetricsController,
         ProjectionsController,
         EventsFeedController,

@@ -135,6 +135,14 @@ describe('authentication with API keys', () => {
     expect(aborted).toMatchObject({ type: 'ProcessAborted', data: { by: 'test-operator' } });
   });
 
+  it('tells the caller who it is authenticated as (GET /api/me, for the UI header)', async () => {
+    const asNoc = await call('GET', `${t.url}/api/me`, undefined, {}, { key: TEST_KEYS.noc });
+    expect(asNoc).toEqual({ status: 200, body: { name: 'test-noc', roles: ['operator', 'noc'] } });
+    const anonymous = await call('GET', `${t.url}/api/me`, undefined, {}, { key: null });
+    expect(anonymous.status).toBe(401);
+    expect(JSON.stringify(asNoc.body)).not.toContain(TEST_KEYS.noc);
+  });
+
   it('lets only the step roles (or an admin) confirm a restricted step; others get 403 and nothing is appended', async () => {
     const operator = api(t.url, TEST_KEYS.operator);
     const { body } = await operator.start('noc_confirm', {});

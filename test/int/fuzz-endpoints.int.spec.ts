@@ -221,6 +221,7 @@ describe('fuzzing every endpoint', () => {
     'GET /health/live',
     'GET /health/ready',
     'GET /metrics',
+    'GET /api/me',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

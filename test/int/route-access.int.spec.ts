@@ -57,6 +57,10 @@ describe('route access declarations', () => {
       'GET /api/events': 'auditor',
       'GET /api/events/schema': 'auditor',
       'GET /health': 'public',
+      'GET /health/live': 'public',
+      'GET /health/ready': 'public',
+      'GET /metrics': 'auditor',
+      'GET /api/me': 'auditor',
     });
   });
 
