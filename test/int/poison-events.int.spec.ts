@@ -51,12 +51,12 @@ describe('an unknown event in one stream (PostgreSQL)', () => {
     const others: string[] = [];
     for (let i = 0; i < 3; i++)
       others.push((await client.start('create_l2vpn', L2VPN_INPUT)).body.id);
-    for (const [n, id] of others.entries()) {
+    for (const id of others) {
       await client.awaitingCallback(id);
-      await client.callback(await t.remote.callbackUrl(n + 2), SUCCESS);
-      await client.waitFor(id, (d) => d.status === 'suspended');
+      await client.callback(await t.remote.callbackUrlOf(id), SUCCESS);
+      await client.waitFor(id, (d) => d.status === 'suspended', 30_000);
       expect((await client.resume(id)).status).toBe(204);
-      await client.waitFor(id, (d) => d.status === 'completed');
+      await client.waitFor(id, (d) => d.status === 'completed', 30_000);
     }
     const deadline = Date.now() + 20_000;
     let listed: string[] = [];

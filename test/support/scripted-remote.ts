@@ -35,4 +35,21 @@ export class ScriptedRemote implements HttpClient {
     }
     return String(this.requests[n - 1].body.callback);
   }
+
+  /**
+   * The latest callback URL handed out for one process, waiting until it is sent. Processes run
+   * concurrently, so the order of their requests is not the order they were started in.
+   */
+  async callbackUrlOf(processId: string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mine = this.requests
+        .map((r) => String(r.body.callback))
+        .filter((url) => url.includes(`/processes/${processId}/callback/`));
+      if (mine.length > 0) return mine[mine.length - 1];
+      if (Date.now() > deadline)
+        throw new Error(`no callback URL for process ${processId} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
 }
