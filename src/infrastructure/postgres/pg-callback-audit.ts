@@ -1,14 +1,7 @@
 import { Pool } from 'pg';
 import { CallbackAuditRow, CallbackAuditStore } from '../../application/ports/callback-audit';
-import { PgCheckpointStore } from './pg-checkpoint-store';
-import {
-  PgTableSet,
-  checkpointSql,
-  createShadow,
-  dropShadow,
-  promoteShadow,
-  resetTables,
-} from './pg-read-model-tables';
+import { PgReadModelStore } from './pg-read-model-store';
+import { PgTableSet, checkpointSql } from './pg-read-model-tables';
 
 export const CALLBACK_AUDIT_TABLES: PgTableSet = {
   tables: { rows: 'callback_audit' },
@@ -79,20 +72,13 @@ WITH upserted AS (
 )
 ${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM upserted'}`;
 
-export class PgCallbackAuditStore implements CallbackAuditStore {
-  private readonly checkpoints: PgCheckpointStore;
-  private readonly sql: { apply: string; rows: string };
-
-  constructor(
-    private readonly pool: Pool,
-    readonly tables: PgTableSet = CALLBACK_AUDIT_TABLES,
-  ) {
-    this.checkpoints = new PgCheckpointStore(pool);
-    this.sql = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
+export class PgCallbackAuditStore extends PgReadModelStore implements CallbackAuditStore {
+  constructor(pool: Pool, tables: PgTableSet = CALLBACK_AUDIT_TABLES) {
+    super(pool, tables, writeSql);
   }
 
-  position(): Promise<number> {
-    return this.checkpoints.load(this.tables.checkpoint);
+  protected onTables(tables: PgTableSet): this {
+    return new PgCallbackAuditStore(this.pool, tables) as this;
   }
 
   async write(rows: readonly CallbackAuditRow[], to: number | null): Promise<void> {
@@ -117,16 +103,7 @@ export class PgCallbackAuditStore implements CallbackAuditStore {
         revision: r.revision,
       })),
     );
-    const table = this.tables.tables.rows;
-    await this.pool.query(
-      to === null
-        ? { name: `baton_rows_${table}`, text: this.sql.rows, values: [json] }
-        : {
-            name: `baton_apply_${table}`,
-            text: this.sql.apply,
-            values: [json, this.tables.checkpoint, to],
-          },
-    );
+    await this.writeRows(json, to);
   }
 
   async load(tokenIds: readonly string[]): Promise<Map<string, CallbackAuditRow>> {
@@ -148,21 +125,5 @@ export class PgCallbackAuditStore implements CallbackAuditStore {
     );
     for (const row of rows) found.get(row.process_id)?.push(toEntry(row));
     return found;
-  }
-
-  reset(): Promise<void> {
-    return resetTables(this.pool, this.tables);
-  }
-
-  async shadow(): Promise<this> {
-    return new PgCallbackAuditStore(this.pool, await createShadow(this.pool, this.tables)) as this;
-  }
-
-  promote(shadow: this): Promise<void> {
-    return promoteShadow(this.pool, this.tables, shadow.tables);
-  }
-
-  discard(shadow: this): Promise<void> {
-    return dropShadow(this.pool, shadow.tables);
   }
 }

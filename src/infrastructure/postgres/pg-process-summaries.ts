@@ -10,15 +10,8 @@ import {
 import { ListedStatus, ProcessCounts } from '../../application/queries/read-model-queries';
 import { ProcessState } from '../../domain/process/state';
 import { decodeCursor, encodeCursor, sortKey } from '../summary-cursor';
-import { PgCheckpointStore } from './pg-checkpoint-store';
-import {
-  PgTableSet,
-  checkpointSql,
-  createShadow,
-  dropShadow,
-  promoteShadow,
-  resetTables,
-} from './pg-read-model-tables';
+import { PgReadModelStore } from './pg-read-model-store';
+import { PgTableSet, checkpointSql } from './pg-read-model-tables';
 import { countsFromRows } from '../process-counts';
 
 interface Row {
@@ -112,30 +105,22 @@ ${withCheckpoint ? `${checkpointSql(2, 3)} RETURNING` : 'SELECT'}
 /** A count that reached 0 is removed, so the table holds the same rows however it was built. */
 const dropEmptySql = (t: PgTableSet) => `DELETE FROM ${t.tables.counts} WHERE n = 0`;
 
-export class PgProcessSummaryStore implements ProcessSummaryStore {
-  private readonly checkpoints: PgCheckpointStore;
-  private readonly statements: { apply: string; rows: string; folds: string };
+export class PgProcessSummaryStore extends PgReadModelStore implements ProcessSummaryStore {
+  private readonly foldsSql: string;
 
-  constructor(
-    private readonly pool: Pool,
-    readonly tables: PgTableSet = PROCESS_SUMMARY_TABLES,
-  ) {
-    this.checkpoints = new PgCheckpointStore(pool);
-    this.statements = {
-      apply: writeSql(tables, true),
-      rows: writeSql(tables, false),
-      folds: `SELECT process_id, fold FROM ${tables.tables.rows} WHERE process_id = ANY($1::uuid[])`,
-    };
+  constructor(pool: Pool, tables: PgTableSet = PROCESS_SUMMARY_TABLES) {
+    super(pool, tables, writeSql);
+    this.foldsSql = `SELECT process_id, fold FROM ${tables.tables.rows} WHERE process_id = ANY($1::uuid[])`;
   }
 
-  position(): Promise<number> {
-    return this.checkpoints.load(this.tables.checkpoint);
+  protected onTables(tables: PgTableSet): this {
+    return new PgProcessSummaryStore(this.pool, tables) as this;
   }
 
   async loadFolds(processIds: readonly string[]): Promise<Map<string, ProcessState>> {
     const { rows } = await this.pool.query<{ process_id: string; fold: ProcessState }>({
       name: `baton_folds_${this.tables.tables.rows}`,
-      text: this.statements.folds,
+      text: this.foldsSql,
       values: [processIds],
     });
     return new Map(rows.map((row) => [row.process_id, row.fold]));
@@ -159,39 +144,10 @@ export class PgProcessSummaryStore implements ProcessSummaryStore {
       updated_at: s.updatedAt,
       fold,
     }));
-    const table = this.tables.tables.rows;
-    const { rows: answer } = await this.pool.query<{ emptied: number }>(
-      to === null
-        ? {
-            name: `baton_rows_${table}`,
-            text: this.statements.rows,
-            values: [JSON.stringify(rows)],
-          }
-        : {
-            name: `baton_apply_${table}`,
-            text: this.statements.apply,
-            values: [JSON.stringify(rows), this.tables.checkpoint, to],
-          },
-    );
+    const { rows: answer } = await this.writeRows<{ emptied: number }>(JSON.stringify(rows), to);
     // Only when a status empties; a zero left by a crash just before this is
     // removed by the next one and never shown (counts() skips zeros).
     if (answer.some((r) => r.emptied > 0)) await this.pool.query(dropEmptySql(this.tables));
-  }
-
-  reset(): Promise<void> {
-    return resetTables(this.pool, this.tables);
-  }
-
-  async shadow(): Promise<this> {
-    return new PgProcessSummaryStore(this.pool, await createShadow(this.pool, this.tables)) as this;
-  }
-
-  promote(shadow: this): Promise<void> {
-    return promoteShadow(this.pool, this.tables, shadow.tables);
-  }
-
-  discard(shadow: this): Promise<void> {
-    return dropShadow(this.pool, shadow.tables);
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {

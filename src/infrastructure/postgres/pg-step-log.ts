@@ -1,14 +1,7 @@
 import { Pool } from 'pg';
 import { StepExecution, StepLogStore } from '../../application/ports/step-log';
-import { PgCheckpointStore } from './pg-checkpoint-store';
-import {
-  PgTableSet,
-  checkpointSql,
-  createShadow,
-  dropShadow,
-  promoteShadow,
-  resetTables,
-} from './pg-read-model-tables';
+import { PgReadModelStore } from './pg-read-model-store';
+import { PgTableSet, checkpointSql } from './pg-read-model-tables';
 
 export const STEP_LOG_TABLES: PgTableSet = {
   tables: { rows: 'step_log' },
@@ -64,20 +57,13 @@ WITH upserted AS (
 )
 ${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM upserted'}`;
 
-export class PgStepLogStore implements StepLogStore {
-  private readonly checkpoints: PgCheckpointStore;
-  private readonly sql: { apply: string; rows: string };
-
-  constructor(
-    private readonly pool: Pool,
-    readonly tables: PgTableSet = STEP_LOG_TABLES,
-  ) {
-    this.checkpoints = new PgCheckpointStore(pool);
-    this.sql = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
+export class PgStepLogStore extends PgReadModelStore implements StepLogStore {
+  constructor(pool: Pool, tables: PgTableSet = STEP_LOG_TABLES) {
+    super(pool, tables, writeSql);
   }
 
-  position(): Promise<number> {
-    return this.checkpoints.load(this.tables.checkpoint);
+  protected onTables(tables: PgTableSet): this {
+    return new PgStepLogStore(this.pool, tables) as this;
   }
 
   async write(rows: readonly StepExecution[], to: number | null): Promise<void> {
@@ -98,16 +84,7 @@ export class PgStepLogStore implements StepLogStore {
         revision: r.revision,
       })),
     );
-    const table = this.tables.tables.rows;
-    await this.pool.query(
-      to === null
-        ? { name: `baton_rows_${table}`, text: this.sql.rows, values: [json] }
-        : {
-            name: `baton_apply_${table}`,
-            text: this.sql.apply,
-            values: [json, this.tables.checkpoint, to],
-          },
-    );
+    await this.writeRows(json, to);
   }
 
   async latest(processIds: readonly string[]): Promise<Map<string, StepExecution>> {
@@ -125,21 +102,5 @@ export class PgStepLogStore implements StepLogStore {
       [processId],
     );
     return rows.map(toExecution);
-  }
-
-  reset(): Promise<void> {
-    return resetTables(this.pool, this.tables);
-  }
-
-  async shadow(): Promise<this> {
-    return new PgStepLogStore(this.pool, await createShadow(this.pool, this.tables)) as this;
-  }
-
-  promote(shadow: this): Promise<void> {
-    return promoteShadow(this.pool, this.tables, shadow.tables);
-  }
-
-  discard(shadow: this): Promise<void> {
-    return dropShadow(this.pool, shadow.tables);
   }
 }

@@ -1,0 +1,68 @@
+/**
+ * What every PostgreSQL read model store shares: its checkpoint, its two prepared write
+ * statements (rows with the checkpoint, or rows alone during a rebuild), and the shadow
+ * life cycle of an online rebuild. A store adds its row mapping and its reads.
+ */
+import { Pool, QueryResultRow } from 'pg';
+import { PgCheckpointStore } from './pg-checkpoint-store';
+import {
+  PgTableSet,
+  createShadow,
+  dropShadow,
+  promoteShadow,
+  resetTables,
+} from './pg-read-model-tables';
+
+/** Builds a store's write statement, with the checkpoint upsert as its last part or without. */
+export type WriteSql = (tables: PgTableSet, withCheckpoint: boolean) => string;
+
+export abstract class PgReadModelStore {
+  private readonly checkpoints: PgCheckpointStore;
+  private readonly writeStatements: { apply: string; rows: string };
+
+  protected constructor(
+    protected readonly pool: Pool,
+    readonly tables: PgTableSet,
+    writeSql: WriteSql,
+  ) {
+    this.checkpoints = new PgCheckpointStore(pool);
+    this.writeStatements = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
+  }
+
+  /** The same store on other tables (its shadow). */
+  protected abstract onTables(tables: PgTableSet): this;
+
+  position(): Promise<number> {
+    return this.checkpoints.load(this.tables.checkpoint);
+  }
+
+  /** Writes the rows (JSON for `$1`) and, with a position, the checkpoint in one statement. */
+  protected writeRows<R extends QueryResultRow>(json: string, to: number | null) {
+    const table = this.tables.tables.rows;
+    return this.pool.query<R>(
+      to === null
+        ? { name: `baton_rows_${table}`, text: this.writeStatements.rows, values: [json] }
+        : {
+            name: `baton_apply_${table}`,
+            text: this.writeStatements.apply,
+            values: [json, this.tables.checkpoint, to],
+          },
+    );
+  }
+
+  reset(): Promise<void> {
+    return resetTables(this.pool, this.tables);
+  }
+
+  async shadow(): Promise<this> {
+    return this.onTables(await createShadow(this.pool, this.tables));
+  }
+
+  promote(shadow: this): Promise<void> {
+    return promoteShadow(this.pool, this.tables, shadow.tables);
+  }
+
+  discard(shadow: this): Promise<void> {
+    return dropShadow(this.pool, shadow.tables);
+  }
+}
