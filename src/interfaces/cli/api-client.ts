@@ -106,20 +106,31 @@ export class ApiClient {
   /** The JSON answer of a 2xx; anything else is a CliFailure with the service's message. */
   async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
+    if (!response.ok) throw await this.refusal(method, path, response);
     const text = await response.text();
+    try {
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } catch {
+      throw new CliFailure(
+        ExitCode.Refused,
+        `${method} ${path}: the answer is not JSON (is ${this.baseUrl.origin} a Baton service?)`,
+      );
+    }
+  }
+
+  /** The exit-code-1 failure for a non-2xx answer, with the service's own message. */
+  async refusal(method: string, path: string, response: Response): Promise<CliFailure> {
+    const text = await response.text().catch(() => '');
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
-    if (!response.ok) {
-      throw new CliFailure(
-        ExitCode.Refused,
-        `${method} ${path}: ${this.scrub(describeRefusal(response.status, body, text))}`,
-      );
-    }
-    return body as T;
+    return new CliFailure(
+      ExitCode.Refused,
+      `${method} ${path}: ${this.scrub(describeRefusal(response.status, body, text))}`,
+    );
   }
 
   get<T>(path: string, query?: RequestOptions['query']): Promise<T> {
