@@ -47,8 +47,9 @@ const describeRefusal = (status: number, body: unknown, text: string): string =>
 /** What went wrong on the wire, without the key (fetch errors never carry headers, but be sure). */
 const describeNetworkFailure = (error: unknown): string => {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  if (name === 'TimeoutError') return 'no answer in time';
+  return cause?.code ?? cause?.message ?? message ?? String(error);
 };
 
 export class ApiClient {

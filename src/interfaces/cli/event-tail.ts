@@ -45,6 +45,12 @@ const pause = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/** fetch's errors may come from another realm (a test sandbox): no instanceof Error. */
+const messageOf = (error: unknown): string => {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+};
+
 const parseEvent = (data: string): FeedEventJson => {
   try {
     return JSON.parse(data) as FeedEventJson;
@@ -129,12 +135,13 @@ export const followUntilStopped = async (
       }
       reason = 'the service closed the stream';
     } catch (error) {
-      if (options.signal?.aborted) return;
+      // Interrupted, or our own hang-up after the last wanted event (closing the body throws).
+      if (options.signal?.aborted || connection.signal.aborted) return;
       const unreachable = error instanceof CliFailure && error.exitCode === ExitCode.Unreachable;
       // A refusal, a broken event, or no service at all on the first try: nothing to resume.
       if (error instanceof CliFailure && (!unreachable || !connectedOnce)) throw error;
       if (unreachable) failures += 1;
-      reason = error instanceof Error ? client.scrub(error.message) : String(error);
+      reason = client.scrub(messageOf(error));
       if (failures > options.maxReconnects) {
         throw new CliFailure(
           ExitCode.Unreachable,
