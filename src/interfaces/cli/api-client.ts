@@ -49,6 +49,9 @@ const describeNetworkFailure = (error: unknown): string => {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const { name, message } = (error ?? {}) as { name?: string; message?: string };
   if (name === 'TimeoutError') return 'no answer in time';
+  // fetch refuses ports of other protocols (6000, 9, 25, …) before connecting at all.
+  if (message === 'bad port' || cause?.message === 'bad port')
+    return 'fetch refuses this port (reserved for another protocol); use another one';
   return cause?.code ?? cause?.message ?? message ?? String(error);
 };
 
