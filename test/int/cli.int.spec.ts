@@ -252,16 +252,22 @@ describe('baton CLI: processes and operator actions', () => {
     for (const key of [secret, ...Object.values(TEST_KEYS)]) expect(everything).not.toContain(key);
   });
 
-  it('as a real child process: --help, a process shown, and the exit codes a shell sees', async () => {
+  it('as a real child process: --help, a process shown, input from stdin, and the exit codes a shell sees', async () => {
     const env = { BATON_URL: t.url, BATON_API_KEY: TEST_KEYS.auditor };
     const id = (await client.start('create_l2vpn', L2VPN_INPUT)).body.id as string;
     const port = await freePort();
-    const [help, shown, missing, usage, down] = await Promise.all([
+    const operator = { ...env, BATON_API_KEY: TEST_KEYS.operator };
+    const [help, shown, missing, usage, down, piped] = await Promise.all([
       spawnBaton(['processes', 'list', '--help'], env).exited,
       spawnBaton(['processes', 'show', id, '--json'], env).exited,
       spawnBaton(['processes', 'show', UNKNOWN_ID], env).exited,
       spawnBaton(['confirm'], env).exited,
       spawnBaton(['events', 'tail'], { ...env, BATON_URL: `http://127.0.0.1:${port}` }).exited,
+      spawnBaton(
+        ['processes', 'start', 'create_l2vpn', '--input', '@-'],
+        operator,
+        JSON.stringify({ ...L2VPN_INPUT, vlan: 333 }),
+      ).exited,
     ]);
     expect(help.code).toBe(0);
     expect(help.out).toContain('Usage: baton processes list [options]');
@@ -274,8 +280,12 @@ describe('baton CLI: processes and operator actions', () => {
     expect(usage.err).toContain("missing required argument 'id'");
     expect(down).toMatchObject({ code: 4, out: '' });
     expect(down.err).toContain('cannot reach Baton');
-    for (const run of [help, shown, missing, usage, down]) {
+    expect(piped).toMatchObject({ code: 0, err: '' });
+    const pipedDetail = await client.waitFor(piped.out.trim(), (d) => d.status !== 'created');
+    expect(pipedDetail.state.vlan).toBe(333);
+    for (const run of [help, shown, missing, usage, down, piped]) {
       expect(run.out + run.err).not.toContain(TEST_KEYS.auditor);
+      expect(run.out + run.err).not.toContain(TEST_KEYS.operator);
     }
   });
 });

@@ -41,17 +41,18 @@ export interface BatonChild {
   kill(signal: NodeJS.Signals): void;
 }
 
-export const spawnBaton = (args: string[], env: NodeJS.ProcessEnv): BatonChild => {
+export const spawnBaton = (args: string[], env: NodeJS.ProcessEnv, stdin?: string): BatonChild => {
   let out = '';
   let err = '';
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ENTRY, ...args], {
     cwd: ROOT,
     // Only what the CLI reads, so a BATON_* variable of the developer's shell cannot leak in.
     env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  if (stdin !== undefined) child.stdin!.end(stdin);
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<CliRun>((resolve) =>
     child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), out, err })),
   );
