@@ -13,13 +13,13 @@ const commandPaths = (command: Command, prefix: string[] = []): string[][] =>
     return [path, ...commandPaths(sub, path)];
   });
 
-const capture = async (args: string[]) => {
+const capture = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
   let out = '';
   let err = '';
   const code = await runCli(args, {
     out: (text) => (out += text),
     err: (text) => (err += text),
-    env: {},
+    env,
     fetch: () => Promise.reject(new Error('no request expected')),
   });
   return { code, out, err };
@@ -73,6 +73,27 @@ describe('baton program', () => {
       const run = await capture(args);
       expect({ args, code: run.code, out: run.out }).toEqual({ args, code: 2, out: '' });
       expect(run.err).toContain('Usage: baton');
+    }
+  });
+
+  it('masks the key on stderr even where commander echoes a value back', async () => {
+    const fromEnv = await capture(['processes', 'list', '--limit', 'env-key-0123456789'], {
+      BATON_API_KEY: 'env-key-0123456789',
+    });
+    const fromFlag = await capture([
+      'events',
+      'tail',
+      '--key=flag-key-98765',
+      '--after',
+      'flag-key-98765',
+    ]);
+    for (const [run, key] of [
+      [fromEnv, 'env-key-0123456789'],
+      [fromFlag, 'flag-key-98765'],
+    ] as const) {
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/argument '\*\*\*' is invalid/);
+      expect(run.err).not.toContain(key);
     }
   });
 });
