@@ -96,4 +96,23 @@ describe('baton program', () => {
       expect(run.err).not.toContain(key);
     }
   });
+
+  it('Ctrl-C during a request ends it at once with exit code 130', async () => {
+    const hanging = ((_url: URL, init: RequestInit) =>
+      new Promise((_resolve, reject) =>
+        init.signal!.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as unknown as typeof fetch;
+    const interrupt = new AbortController();
+    let err = '';
+    const run = runCli(['processes', 'list'], {
+      out: () => undefined,
+      err: (text) => (err += text),
+      env: {},
+      fetch: hanging,
+      signal: interrupt.signal,
+    });
+    setTimeout(() => interrupt.abort(), 20);
+    expect(await run).toBe(130);
+    expect(err).toBe('baton: interrupted');
+  });
 });

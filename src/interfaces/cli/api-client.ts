@@ -61,6 +61,8 @@ export class ApiClient {
   constructor(
     private readonly connection: Connection,
     private readonly fetcher: typeof fetch,
+    /** Ctrl-C: aborts whatever request is in flight. */
+    private readonly interrupt?: AbortSignal,
   ) {
     let parsed: URL;
     try {
@@ -87,9 +89,11 @@ export class ApiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const timeout =
       options.timeoutMs === null ? undefined : (options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    const signals = [options.signal, timeout ? AbortSignal.timeout(timeout) : undefined].filter(
-      (s): s is AbortSignal => s !== undefined,
-    );
+    const signals = [
+      this.interrupt,
+      options.signal,
+      timeout ? AbortSignal.timeout(timeout) : undefined,
+    ].filter((s): s is AbortSignal => s !== undefined);
     const target = this.url(path, options.query);
     try {
       return await this.fetcher(target, {
@@ -99,7 +103,7 @@ export class ApiClient {
         signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
       });
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted || this.interrupt?.aborted) throw error;
       throw new CliFailure(
         ExitCode.Unreachable,
         `cannot reach Baton at ${this.baseUrl.origin}: ${this.scrub(describeNetworkFailure(error))}`,

@@ -39,6 +39,11 @@ export const runCli = async (
       // because the command line was incomplete (`baton audit`) ends like any usage error.
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
+    // `events tail --follow` ends normally on Ctrl-C; anything else was cut short.
+    if (given.signal?.aborted) {
+      context.err('baton: interrupted');
+      return ExitCode.Interrupted;
+    }
     if (error instanceof CliFailure) {
       context.err(`baton: ${error.message}`);
       return error.exitCode;
