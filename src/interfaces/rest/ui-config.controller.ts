@@ -2,14 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access';
 import { AUTH_SETTINGS, AuthSettings } from '../auth/authenticator';
+import { UiConfig } from './ui-config.contract';
 
-/** The sign-in settings of the operator UI, as its sign-in page reads them. */
-export interface UiConfig {
-  /** Set when people sign in to the UI through the organisation's OpenID provider. */
-  oidc: { issuer: string; clientId: string; scopes: string[]; audience: string } | null;
-  /** Whether an API key can be entered instead (keys are configured). */
-  apiKeys: boolean;
-}
 
 /**
  * Public on purpose: the page needs it before anyone has signed in. It holds only what the
