@@ -6,9 +6,13 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
-import { DEFAULT_OIDC_ALGORITHMS, OidcSettings, OidcUiSettings } from './interfaces/auth/oidc';
-import { parseRoleMap } from './interfaces/auth/role-map';
+import { ApiKeyEntry, parseApiKeyLines } from './domain/access/api-key-entries';
+import {
+  DEFAULT_OIDC_ALGORITHMS,
+  OidcSettings,
+  OidcUiSettings,
+} from './domain/access/oidc-settings';
+import { parseRoleMap } from './domain/access/role-map';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';

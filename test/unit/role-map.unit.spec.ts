@@ -1,4 +1,4 @@
-import { parseRoleMap, rolesFor } from '../../src/interfaces/auth/role-map';
+import { parseRoleMap, rolesFor } from '../../src/domain/access/role-map';
 
 describe('mapping provider groups to Baton roles', () => {
   const map = parseRoleMap('/ops/noc=operator+noc,/audit=auditor,/a=b=admin', 'OIDC_ROLE_MAP');

@@ -8,7 +8,7 @@
  * With a map, only mapped values grant anything: a group that happens to be called `admin` in
  * the directory does not make its members Baton admins unless the map says so.
  */
-import { ROLE_NAME } from '../../domain/access/roles';
+import { ROLE_NAME } from './roles';
 
 export type RoleMap = ReadonlyMap<string, readonly string[]>;
 
