@@ -81,13 +81,20 @@ const configure = (setup: ProviderSetup) => {
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
       const { session, client, params } = ctx.oidc;
       if (!session?.accountId || !client) return undefined;
-      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: client.clientId,
+        accountId: session.accountId,
+      });
       grant.addOIDCScope(String(params?.scope ?? 'openid'));
       grant.addResourceScope(setup.audience, 'openid profile');
       await grant.save();
       return grant;
     },
-    async issueRefreshToken(_ctx: KoaContextWithOIDC, _client: unknown, code: { accountId?: string }) {
+    async issueRefreshToken(
+      _ctx: KoaContextWithOIDC,
+      _client: unknown,
+      code: { accountId?: string },
+    ) {
       return account(code.accountId)?.refreshTokens === true;
     },
     ttl: {
@@ -127,8 +134,13 @@ const main = async () => {
   const lines = createInterface({ input: process.stdin });
   const first: string = await new Promise((resolve) => lines.once('line', resolve));
   const setup = JSON.parse(first) as ProviderSetup;
-  const provider = new Provider(issuer, configure(setup) as ConstructorParameters<typeof Provider>[1]);
-  provider.on('server_error', (_ctx, error) => process.stderr.write(`server_error ${String(error)}\n`));
+  const provider = new Provider(
+    issuer,
+    configure(setup) as ConstructorParameters<typeof Provider>[1],
+  );
+  provider.on('server_error', (_ctx, error) =>
+    process.stderr.write(`server_error ${String(error)}\n`),
+  );
   server.on('request', provider.callback());
   say({ ready: true });
   // The parent closing our stdin (or dying) ends the provider.
