@@ -170,6 +170,7 @@ describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
     await page.goto(`${t.url}/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor(WAIT);
     await signInAtProvider(page, 'olivia', 'oidc-provider-login-page');
+    apiAuth.length = 0; // before signing in, the page learnt from a 401 that it must
     await page.getByRole('heading', { name: 'Processes' }).waitFor(WAIT);
     const header = page.locator('header .identity');
     await header.getByText('Signed in as olivia').waitFor(WAIT);
@@ -177,7 +178,7 @@ describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
     for (const id of [teamA, teamB, toAbort])
       await page.locator(`tr[data-process-id="${id}"]`).waitFor(WAIT);
     await screenshot(page, 'oidc-signed-in-header');
-    // The API was called with the provider's access token (a JWT), never without a credential.
+    // Signed in, the API is called with the provider's access token (a JWT), never without.
     expect(apiAuth.length).toBeGreaterThan(0);
     for (const auth of apiAuth) expect(auth).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 
