@@ -193,6 +193,7 @@ describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
       )
       .waitFor(WAIT);
     expect(await seriousA11yViolations(page)).toEqual([]);
+    await screenshot(page, 'oidc-step-of-another-team');
 
     // Team A's step: confirmed through the page.
     await page.goto(`${t.url}/processes/${teamA}`);
