@@ -4,7 +4,6 @@ import { Public } from '../auth/access';
 import { AUTH_SETTINGS, AuthSettings } from '../auth/authenticator';
 import { UiConfig } from './ui-config.contract';
 
-
 /**
  * Public on purpose: the page needs it before anyone has signed in. It holds only what the
  * provider's discovery document and the UI's own redirect already show (issuer, a public client

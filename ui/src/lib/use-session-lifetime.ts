@@ -35,9 +35,12 @@ export const useSessionLifetime = (signedInAt: number) => {
       clearTimeout(timer);
       const credential = readCredential();
       if (stopped || credential?.kind !== 'oidc') return;
-      timer = setTimeout(async () => {
-        if ((await renewOrEnd()) === 'renewed') schedule();
-      }, renewalDelay(credential, Date.now()));
+      timer = setTimeout(
+        async () => {
+          if ((await renewOrEnd()) === 'renewed') schedule();
+        },
+        renewalDelay(credential, Date.now()),
+      );
     };
     schedule();
     // A tab in the background gets its timers slowed down: look again when it comes back.

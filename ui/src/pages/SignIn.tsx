@@ -94,13 +94,7 @@ const ProviderSignIn = ({ oidc }: { oidc: OidcUiConfig }) => {
   );
 };
 
-export const SignIn = ({
-  reason,
-  onSignedIn,
-}: {
-  reason: EndReason;
-  onSignedIn: () => void;
-}) => {
+export const SignIn = ({ reason, onSignedIn }: { reason: EndReason; onSignedIn: () => void }) => {
   const config = useResource(loadUiConfig, []);
   return (
     <section className="card narrow">
