@@ -21,7 +21,7 @@ import { PgFixture, startPgTestApp } from '../support/pg-app';
 import { TestApp } from '../support/test-app';
 
 // Runs inside the page (page.evaluate); the test's own TypeScript has no DOM library.
-declare const window: any;
+declare const window: any, document: any;
 
 jest.setTimeout(300_000);
 const WAIT = { timeout: 30_000 };
@@ -270,8 +270,13 @@ describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
     expect(session?.refreshToken).toBeUndefined();
 
     // Before the token runs out the page asks for a new sign-in instead of failing requests.
-    await page.getByText('Your sign-in has expired.').waitFor({ timeout: EXPIRING_TTL_S * 3000 });
-    expect(Date.now()).toBeLessThan(session!.expiresAt);
+    // (The time is taken inside the page, when the message appears, not when the test polls.)
+    const shownAt = await page.waitForFunction(
+      (text) => (document.body.innerText.includes(text) ? Date.now() : 0),
+      'Your sign-in has expired.',
+      { timeout: EXPIRING_TTL_S * 3000 },
+    );
+    expect(await shownAt.jsonValue()).toBeLessThan(session!.expiresAt);
     expect(page.url()).toBe(`${t.url}/processes/${teamB}`);
     expect(await storedSession(page)).toBeNull();
     // …and the API indeed refuses the token once it has expired.
