@@ -351,6 +351,7 @@ describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
       (key) => window.sessionStorage.setItem('baton.apiKey', key),
       TEST_KEYS.auditor,
     );
+    await startAndSuspend('confirm_team_a'); // a list with a row, should this test run alone
     let listFetches = 0;
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/processes') listFetches++;
