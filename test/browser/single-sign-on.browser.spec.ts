@@ -6,111 +6,38 @@
  * Groups in the provider's tokens become Baton roles through the app's role map, as a Keycloak
  * group mapper and OIDC_ROLE_MAP would do it.
  */
-import { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEFAULT_OIDC_ALGORITHMS } from '../../src/domain/access/oidc-settings';
-import { parseRoleMap } from '../../src/domain/access/role-map';
-import { inputStep, step, workflow } from '../../src/domain/workflow/dsl';
-import { providerOrigins, serveUi } from '../../src/interfaces/web/serve-ui';
-import { buildWorkflowRegistry } from '../../src/workflows';
-import { ConfirmRunPage } from '../../src/workflows/create-l2vpn.forms';
+import { Page } from 'playwright-core';
 import { api, call } from '../support/api';
-import { TEST_API_KEYS, TEST_KEYS } from '../support/auth';
-import { buildUi, launchChromium, screenshot, seriousA11yViolations } from '../support/browser';
-import { startTestProvider, TestProvider } from '../support/oidc-provider';
-import { PgFixture, startPgTestApp } from '../support/pg-app';
-import { TestApp } from '../support/test-app';
+import { TEST_KEYS } from '../support/auth';
+import { screenshot, seriousA11yViolations } from '../support/browser';
+import { SsoApp, startSsoApp } from '../support/sso-app';
 
 // Runs inside the page (page.evaluate); the test's own TypeScript has no DOM library.
 declare const window: any, document: any;
 
 jest.setTimeout(300_000);
 const WAIT = { timeout: 30_000 };
-const CLIENT_ID = 'baton-ui';
-const AUDIENCE = 'urn:baton:api';
-const ROLE_MAP =
-  '/baton/operators=operator, /baton/auditors=auditor, /teams/a=team-a, /teams/b=team-b';
 const EXPIRING_TTL_S = 10;
 
-/** A confirmation only one team (or an admin) may give. */
-const teamConfirm = (team: 'a' | 'b') =>
-  workflow({
-    name: `confirm_team_${team}`,
-    description: `Change confirmed by team ${team.toUpperCase()}`,
-    target: 'SYSTEM',
-    steps: [
-      step('prepare', () => ({ run_status: 'ok', run_results: `prepared for team ${team}` })),
-      inputStep(
-        `Team ${team.toUpperCase()} confirms`,
-        { assignee: `Team ${team.toUpperCase()}`, roles: [`team-${team}`] },
-        (state) => ({
-          title: `Confirm the change for team ${team.toUpperCase()}`,
-          form: ConfirmRunPage,
-          values: { run_status: String(state.run_status), run_results: String(state.run_results) },
-        }),
-      ),
-    ],
-  });
-
 describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
-  let provider: TestProvider;
-  let t: TestApp & { pg: PgFixture };
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
+  let sso: SsoApp;
+  let t: SsoApp['t'];
   beforeAll(async () => {
-    provider = await startTestProvider();
-    const uiDir = buildUi();
-    t = await startPgTestApp({
-      configure: (app) => serveUi(app, uiDir, { connectSources: providerOrigins(provider.issuer) }),
-      adapters: {
-        registry: buildWorkflowRegistry().register(teamConfirm('a')).register(teamConfirm('b')),
-        auth: {
-          apiKeys: TEST_API_KEYS,
-          oidc: {
-            issuer: provider.issuer,
-            audience: AUDIENCE,
-            jwksUrl: provider.jwksUrl,
-            publicKeyPem: null,
-            clockSkewSeconds: 0, // so the test sees the API refuse an expired token at once
-            rolesClaim: 'groups',
-            userClaim: 'preferred_username',
-            algorithms: DEFAULT_OIDC_ALGORITHMS,
-            roleMap: parseRoleMap(ROLE_MAP, 'OIDC_ROLE_MAP'),
-            ui: { clientId: CLIENT_ID, scopes: ['openid', 'profile'] },
-          },
-        },
-      },
+    sso = await startSsoApp({
+      olivia: { groups: ['/baton/operators', '/teams/a'] },
+      audrey: { groups: ['/baton/auditors'] },
+      eve: { groups: ['/baton/operators', '/teams/b'], accessTokenTtl: EXPIRING_TTL_S },
+      rita: { groups: ['/baton/operators'], accessTokenTtl: EXPIRING_TTL_S, refreshTokens: true },
     });
-    await provider.configure({
-      clientId: CLIENT_ID,
-      audience: AUDIENCE,
-      appOrigin: t.url,
-      accounts: {
-        olivia: { groups: ['/baton/operators', '/teams/a'] },
-        audrey: { groups: ['/baton/auditors'] },
-        eve: { groups: ['/baton/operators', '/teams/b'], accessTokenTtl: EXPIRING_TTL_S },
-        rita: { groups: ['/baton/operators'], accessTokenTtl: EXPIRING_TTL_S, refreshTokens: true },
-      },
-    });
-    browser = await launchChromium();
+    t = sso.t;
   });
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await t?.close();
-    await provider?.close();
-  });
+  afterAll(() => sso?.close());
 
-  /** A fresh browser profile (no provider session) that may reach this machine only. */
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    await context.route(
-      (url) => !['127.0.0.1', 'localhost'].includes(url.hostname),
-      (route) => route.abort('blockedbyclient'),
-    );
-    return context.newPage();
-  };
+  const newPage = () => sso.newPage();
+  const providerButton = (page: Page) => sso.providerButton(page);
+  const signInAtProvider = (page: Page, login: string, shot?: string) =>
+    sso.signInAtProvider(page, login, shot);
+  const storedSession = (page: Page) => sso.storedSession(page);
 
   const startAndSuspend = async (workflowName: string) => {
     const { status, body } = await api(t.url).start(workflowName, {});
@@ -118,34 +45,6 @@ describe('operator UI single sign-on (Chromium, oidc-provider)', () => {
     await api(t.url).waitFor(body.id, (d) => d.status === 'suspended');
     return body.id as string;
   };
-
-  const providerButton = (page: Page) =>
-    page.getByRole('button', { name: 'Sign in with your organisation account', exact: true });
-
-  /** Through the provider's own login form (any password: it is the provider's dev form). */
-  const signInAtProvider = async (page: Page, login: string, shot?: string) => {
-    await providerButton(page).click();
-    await page.waitForURL((url) => url.origin === provider.issuer, WAIT);
-    const loginField = page.locator('input[name="login"]');
-    await loginField.waitFor(WAIT);
-    if (shot) await screenshot(page, shot);
-    await loginField.fill(login);
-    await page.locator('input[name="password"]').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
-    await page.waitForURL(
-      (url) => url.origin === t.url && !url.pathname.startsWith('/auth/'),
-      WAIT,
-    );
-  };
-
-  const storedSession = (page: Page) =>
-    page.evaluate(() =>
-      JSON.parse(window.sessionStorage.getItem('baton.oidc') ?? 'null'),
-    ) as Promise<{
-      accessToken: string;
-      expiresAt: number;
-      refreshToken?: string;
-    } | null>;
 
   const status = (page: Page, text: string) =>
     page.locator('.head-status .badge', { hasText: new RegExp(`^${text}$`) }).waitFor(WAIT);
