@@ -7,6 +7,10 @@ export interface FakeLso {
   requests: Array<{ callback: string; body: Record<string, unknown> }>;
   /** While true, playbook requests get no answer: the caller's action stays in flight. */
   hang: boolean;
+  /** When set, each answered playbook request is followed by this callback (as LSO does). */
+  callBackWith?: Record<string, unknown>;
+  /** Callback POSTs that failed or were refused. */
+  callbackFailures: string[];
   waitForRequests(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -17,6 +21,7 @@ export const startFakeLso = async (): Promise<FakeLso> => {
     url: '',
     requests: [],
     hang: false,
+    callbackFailures: [],
     async waitForRequests(count, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (fake.requests.length < count) {
@@ -42,10 +47,24 @@ export const startFakeLso = async (): Promise<FakeLso> => {
         held.push(res);
         return;
       }
+      const payload = fake.callBackWith;
+      if (payload) res.once('finish', () => void callBack(String(body.callback), payload));
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ job_id: `job-${fake.requests.length}` }));
     });
   });
+  const callBack = async (url: string, payload: Record<string, unknown>): Promise<void> => {
+    try {
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+      if (answer.status >= 300) fake.callbackFailures.push(`${answer.status} ${await answer.text()}`);
+    } catch (error) {
+      fake.callbackFailures.push((error as Error).message);
+    }
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
