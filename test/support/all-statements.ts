@@ -23,24 +23,23 @@ export class AllStatements {
   install(): void {
     const original = Client.prototype.query as unknown as Query;
     this.original = original;
-    const counter = this;
+    const record = (client: object, first: unknown): void => {
+      if (this.ignored.has(client)) return;
+      const text = typeof first === 'string' ? first : String((first as { text?: string })?.text);
+      this.all.push(text);
+      this.current.getStore()?.statements.push(text);
+    };
     (Client.prototype as unknown as { query: Query }).query = function (
       this: object,
       ...args: unknown[]
     ) {
-      if (!counter.ignored.has(this)) {
-        const first = args[0] as string | { text?: string };
-        const text = typeof first === 'string' ? first : String(first?.text);
-        counter.all.push(text);
-        counter.current.getStore()?.statements.push(text);
-      }
+      record(this, args[0]);
       return original.apply(this, args);
     };
   }
 
   uninstall(): void {
-    if (this.original)
-      (Client.prototype as unknown as { query: Query }).query = this.original;
+    if (this.original) (Client.prototype as unknown as { query: Query }).query = this.original;
   }
 
   ignore(client: Client): Client {

@@ -60,7 +60,8 @@ export const startFakeLso = async (): Promise<FakeLso> => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload),
       });
-      if (answer.status >= 300) fake.callbackFailures.push(`${answer.status} ${await answer.text()}`);
+      if (answer.status >= 300)
+        fake.callbackFailures.push(`${answer.status} ${await answer.text()}`);
     } catch (error) {
       fake.callbackFailures.push((error as Error).message);
     }
