@@ -1,13 +1,14 @@
 /**
- * `npm run bench`: the seed workload on Baton, DBOS and Restate one after another, plus the
- * PostgreSQL commit floor, printed side by side and written to bench/results/.
+ * `npm run bench`: the seed workload on Baton, DBOS, Restate and orchestrator-core one after
+ * another, plus the PostgreSQL commit floor, printed side by side and written to bench/results/.
  * Settings: BENCH_N (300), BENCH_WARMUP (20), BENCH_CLIENTS (16), BENCH_POLL_MS (5),
- * BENCH_ENGINES (baton,dbos,restate), BENCH_FLOOR_MS (5000).
+ * BENCH_ENGINES (baton,dbos,restate,orchestrator-core), BENCH_FLOOR_MS (5000).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ALL_ENGINES } from './engines/launchers';
+import { ALL_ENGINES } from './engines/all-engines';
+import { prepareOrchestratorCore } from './engines/orchestrator-core-launcher';
 import { onCleanup, runBench } from './lib/cleanup';
 import { measureCommitFloor } from './lib/commit-floor';
 import { startBenchPostgres } from './lib/postgres-server';
@@ -31,9 +32,13 @@ async function main(): Promise<void> {
     clients: intSetting('BENCH_CLIENTS', 16),
     pollMs: intSetting('BENCH_POLL_MS', 5),
   };
-  const wanted = (process.env.BENCH_ENGINES ?? 'baton,dbos,restate').split(',');
+  const wanted = (process.env.BENCH_ENGINES ?? ALL_ENGINES.map((e) => e.kind).join(',')).split(',');
   const launchers = ALL_ENGINES.filter((e) => wanted.includes(e.kind));
-  const pg = await startBenchPostgres();
+  const unknown = wanted.filter((kind) => !ALL_ENGINES.some((e) => e.kind === kind));
+  if (unknown.length > 0) throw new Error(`BENCH_ENGINES: unknown engine ${unknown.join(', ')}`);
+  // Its venv (built once, then reused) also carries the pgvector its migrations need.
+  const extensions = wanted.includes('orchestrator-core') ? [prepareOrchestratorCore()] : [];
+  const pg = await startBenchPostgres(extensions);
   onCleanup(() => pg.stop());
   const engines: EngineResult[] = [];
   for (const launcher of launchers) engines.push(await measureEngine(launcher, pg, settings));

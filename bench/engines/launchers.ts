@@ -27,7 +27,7 @@ export interface EngineLauncher {
   start(pg: BenchPostgres, lsoUrl: string): Promise<RunningEngine>;
 }
 
-async function waitHealthy(
+export async function waitHealthy(
   name: string,
   url: string,
   child: StartedChild,
@@ -198,5 +198,3 @@ export const restateLauncher: EngineLauncher = {
     return { baseUrl: ingressUrl, serverPids: [server.pid, service.pid], stop };
   },
 };
-
-export const ALL_ENGINES: EngineLauncher[] = [batonLauncher, dbosLauncher, restateLauncher];

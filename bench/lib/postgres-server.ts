@@ -27,6 +27,14 @@ export interface BenchPostgres {
   stop(): Promise<void>;
 }
 
+/** Where to load extensions from that the npm build lacks (pgvector, for orchestrator-core). */
+export interface ExtensionPaths {
+  /** The directory above `extension/` holding `<name>.control` and its SQL scripts. */
+  controlDir: string;
+  /** The directory holding the extension's shared library. */
+  libraryDir: string;
+}
+
 const USER = 'postgres';
 const PASSWORD = 'bench';
 
@@ -39,7 +47,9 @@ interface EmbeddedPostgresServer {
 
 const nodeRequire = createRequire(__filename);
 
-export async function startBenchPostgres(): Promise<BenchPostgres> {
+export async function startBenchPostgres(
+  extensions: ExtensionPaths[] = [],
+): Promise<BenchPostgres> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-pg-'));
   const dataDir = path.join(root, 'data');
   const socketDir = path.join(root, 'sock');
@@ -68,6 +78,16 @@ export async function startBenchPostgres(): Promise<BenchPostgres> {
       // Counts every engine's statements inside PostgreSQL, with nothing in the connection path.
       ['shared_preload_libraries', 'pg_stat_statements'],
       ['pg_stat_statements.track', 'all'],
+      // PostgreSQL 18 looks for extensions in these paths too ($system/$libdir: its own first).
+      ...(extensions.length > 0
+        ? [
+            [
+              'extension_control_path',
+              ['$system', ...extensions.map((e) => e.controlDir)].join(':'),
+            ],
+            ['dynamic_library_path', ['$libdir', ...extensions.map((e) => e.libraryDir)].join(':')],
+          ]
+        : []),
     ].flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => undefined,
   });

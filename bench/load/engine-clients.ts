@@ -11,7 +11,7 @@ export interface EngineClient {
   historyLength(id: string): Promise<number | undefined>;
 }
 
-export type EngineKind = 'baton' | 'dbos' | 'restate';
+export type EngineKind = 'baton' | 'dbos' | 'restate' | 'orchestrator-core';
 
 function expect(status: number, wanted: number[], what: string, body: unknown): void {
   if (!wanted.includes(status)) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
@@ -65,6 +65,36 @@ export function restateClient(ingressUrl: string): EngineClient {
   };
 }
 
+/**
+ * orchestrator-core's REST API: a start takes the filled form pages, the status is `last_status`
+ * (the same vocabulary as Baton's), the confirmation is the input step's page, the history its
+ * recorded steps.
+ */
+export function orchestratorCoreClient(baseUrl: string): EngineClient {
+  return {
+    async start(input) {
+      const r = await requestJson('POST', `${baseUrl}/api/processes/create_l2vpn`, [input]);
+      expect(r.status, [201], 'start', r.body);
+      return (r.body as { id: string }).id;
+    },
+    async status(id) {
+      const r = await requestJson('GET', `${baseUrl}/api/processes/${id}`);
+      expect(r.status, [200], 'status', r.body);
+      return (r.body as { last_status?: string }).last_status;
+    },
+    async confirm(id) {
+      const r = await requestJson('PUT', `${baseUrl}/api/processes/${id}/resume`, [{}]);
+      expect(r.status, [204], 'confirm', r.body);
+    },
+    async historyLength(id) {
+      const r = await requestJson('GET', `${baseUrl}/api/processes/${id}`);
+      return r.status === 200 ? (r.body as { steps?: unknown[] }).steps?.length : undefined;
+    },
+  };
+}
+
 export function engineClient(kind: EngineKind, baseUrl: string): EngineClient {
-  return kind === 'restate' ? restateClient(baseUrl) : batonShapedClient(baseUrl);
+  if (kind === 'restate') return restateClient(baseUrl);
+  if (kind === 'orchestrator-core') return orchestratorCoreClient(baseUrl);
+  return batonShapedClient(baseUrl);
 }

@@ -27,7 +27,11 @@ const ROWS: Row[] = [
   ['callback POST p99 ms', (r) => p99(r.callbackPostMs), 'lower'],
   ['callback answered → suspended seen p50 ms', (r) => p50(r.callbackToSuspendedMs), 'lower'],
   ['callback answered → suspended seen p99 ms', (r) => p99(r.callbackToSuspendedMs), 'lower'],
-  ['history records/process (Baton: events, DBOS: steps)', (r) => r.historyRecordsPerProcess, null],
+  [
+    'history records/process (Baton: events, DBOS and orchestrator-core: steps)',
+    (r) => r.historyRecordsPerProcess,
+    null,
+  ],
   ['history records/s', (r) => r.historyRecordsPerSecond, null],
   ['status polls/process', (r) => r.pollsPerProcess, null],
   ['SQL statements/process (Q+E messages)', (r) => r.sqlStatementsPerProcess, null],
