@@ -64,8 +64,12 @@ export const orchestratorCoreLauncher: EngineLauncher = {
   kind: 'orchestrator-core',
   async start(pg, lsoUrl) {
     await pg.createDatabase('bench_oc');
-    // SQLAlchemy's psycopg 3 dialect, over the Unix socket like every other engine.
-    const databaseUri = pg.socketUrl('bench_oc').replace(/^postgresql:/, 'postgresql+psycopg:');
+    // SQLAlchemy's psycopg 3 dialect, over the Unix socket like every other engine. The socket
+    // directory stays unescaped: alembic reads the URI through configparser, which takes '%'
+    // for interpolation.
+    const socket = new URL(pg.socketUrl('bench_oc'));
+    socket.search = '';
+    const databaseUri = `${socket.toString().replace(/^postgresql:/, 'postgresql+psycopg:')}?host=${new URL(pg.socketUrl('bench_oc')).searchParams.get('host')}`;
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env = ocEnvironment(databaseUri, baseUrl, lsoUrl);

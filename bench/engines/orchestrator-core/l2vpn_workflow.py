@@ -12,7 +12,7 @@ import httpx
 from orchestrator.core.config.assignee import Assignee
 from orchestrator.core.forms import FormPage
 from orchestrator.core.targets import Target
-from orchestrator.core.types import FormGenerator, State
+from pydantic_forms.types import FormGenerator, State
 from orchestrator.core.utils.errors import ProcessFailureError
 from orchestrator.core.workflow import begin, callback_step, done, inputstep, step, workflow
 from pydantic_forms.validators import LongText
@@ -23,7 +23,7 @@ PUBLIC_URL = os.environ["PUBLIC_URL"]
 lso = httpx.Client(timeout=10)
 
 
-def l2vpn_input_form(_state: State) -> FormGenerator:
+def l2vpn_input_form() -> FormGenerator:
     class L2vpnInput(FormPage):
         customer: str
         vlan: int
