@@ -15,7 +15,8 @@ import {
 import { EventStore, RecordedEvent } from '../ports/event-store';
 import { toProcessEvent } from '../process/process-repository';
 import { canonicalJson } from './canonical-json';
-import { ChainVerdict, hashOf, verifyChain } from './event-chain';
+import { ChainVerdict, verifyChain } from './chain-verdict';
+import { hashOf } from './event-chain';
 
 export interface StateDelta {
   /** Top-level state keys this event set, with their new values. */

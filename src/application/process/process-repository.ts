@@ -29,7 +29,7 @@ import { shardOf } from '../ownership/partitions';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 import { ConcurrencyError } from '../ports/store-errors';
-import { chainEvents, hashOf } from '../history/event-chain';
+import { chainEvents, chainHeadOf, hashOf } from '../history/event-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { countCallbackEvents } from '../observability/callback-metrics';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
@@ -117,14 +117,12 @@ export class ProcessRepository {
     }
     const fromRevision = cached.state.revision + 1;
     const tail = await this.store.readStream(streamId, { fromRevision });
-    const loaded =
-      tail.length === 0
-        ? { ...cached, checkedAt }
-        : {
-            state: this.folded(foldOnto(cached.state, tail), tail),
-            events: [...cached.events, ...tail],
-            checkedAt,
-          };
+    let loaded: FoldedProcess;
+    if (tail.length === 0) loaded = { ...cached, checkedAt };
+    else {
+      const events = [...cached.events, ...tail];
+      loaded = { state: this.folded(foldOnto(cached.state, tail), events), events, checkedAt };
+    }
     this.cache.offer(processId, loaded);
     return loaded;
   }
@@ -241,6 +239,8 @@ export class ProcessRepository {
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       };
       const toAppend: NewEvent[] = chainEvents(
+        processStreamId(processId),
+        state.revision + 1,
         await this.chainHead(processId, state),
         decision.events.map((e) => ({ type: e.type, data: e.data, metadata })),
       );
@@ -286,9 +286,9 @@ export class ProcessRepository {
     }
   }
 
-  /** Records the chain head of a fold of `events` (the stream, or the tail just folded on). */
+  /** Records the chain head of a fold of `events` (the whole stream, from revision 0). */
   private folded(state: ProcessState, events: readonly RecordedEvent[]): ProcessState {
-    if (events.length > 0) this.chainHeads.set(state, hashOf(events[events.length - 1]));
+    if (events.length > 0) this.chainHeads.set(state, chainHeadOf(events));
     return state;
   }
 
@@ -301,10 +301,13 @@ export class ProcessRepository {
     if (state.revision < 0) return null;
     const known = this.chainHeads.get(state);
     if (known !== undefined) return known;
-    const [atRevision] = await this.store.readStream(processStreamId(processId), {
-      fromRevision: state.revision,
-    });
-    return atRevision === undefined ? null : hashOf(atRevision);
+    const stream = processStreamId(processId);
+    const [atRevision] = await this.store.readStream(stream, { fromRevision: state.revision });
+    if (atRevision === undefined) return null;
+    if (atRevision.metadata.hashVersion !== undefined) return hashOf(atRevision);
+    // A stream written before events were hashed in place: sealed by the hash of its content.
+    const events = await this.store.readStream(stream);
+    return chainHeadOf(events.filter((event) => event.revision <= state.revision));
   }
 
   /** Extends the cached fold with an append the store confirmed, if it continues that fold. */

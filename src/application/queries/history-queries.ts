@@ -2,7 +2,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { AuditReport, auditProcess, verifyProcess } from '../history/audit-report';
-import { ChainVerdict } from '../history/event-chain';
+import { ChainVerdict } from '../history/chain-verdict';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
 
 export type ProcessVerdict = ChainVerdict & { processId: string };
