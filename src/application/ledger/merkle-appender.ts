@@ -40,6 +40,11 @@ export class MerkleAppender {
     return this.treeSize;
   }
 
+  /** An independent copy (to grow a batch that may still fail to be written). */
+  clone(): MerkleAppender {
+    return new MerkleAppender(this.treeSize, this.frontier);
+  }
+
   /** Adds a leaf; returns the complete nodes it finishes, the leaf itself first. */
   append(leaf: Hash): TreeNode[] {
     const created: TreeNode[] = [{ level: 0, index: this.treeSize, hash: leaf }];
