@@ -79,13 +79,14 @@ export const verifyBundle = (input: VerifyInput): AuditVerdict => {
   const sorted = [...bundle.events].sort((a, b) => a.event.position - b.event.position);
   const proven = sorted.filter((line) => line.event.position <= digest.lastPosition);
   const events = proven.map((line) => line.event);
-  findings.push(...chainFindings(sorted.map((line) => line.event)));
   const leaves = computeLeaves(events, new Map());
+  // What the ledger shows first: at the same event it says more than the stream's own chain.
   if (bundle.header.process === null) {
     findings.push(...wholeStoreFindings(bundle, events, leaves, kept));
   } else {
     findings.push(...processFindings(bundle, proven, leaves, kept));
   }
+  findings.push(...chainFindings(sorted.map((line) => line.event)));
   return verdict({
     provenEvents: events.length,
     unprovenEvents: sorted.length - proven.length,
