@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseDigestEvery } from './application/ledger/ledger-settings';
-import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
-import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './interfaces/auth/oidc';
+import { ApiKeyEntry, parseApiKeyLines } from './domain/access/api-key-entries';
+import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './domain/access/oidc-settings';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
