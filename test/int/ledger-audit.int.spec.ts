@@ -13,7 +13,7 @@ import { RecordedEvent } from '../../src/application/ports/event-store';
 import { signDigest } from '../../src/application/ledger/signed-digest';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { PgLedgerStore } from '../../src/infrastructure/postgres/pg-ledger-store';
-import { runLedgerAudit } from '../../src/interfaces/cli/ledger-audit/ledger-audit-command';
+import { runCli } from '../../src/interfaces/cli/run-cli';
 import { TEST_LEDGER_KEY } from '../support/ledger';
 import {
   FIXTURES,
@@ -41,7 +41,8 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
 
   const audit = async (...argv: string[]) => {
     const out: string[] = [];
-    const code = await runLedgerAudit(argv, env(), {
+    const code = await runCli(['audit', ...argv], {
+      env: env(),
       out: (t) => out.push(t),
       err: (t) => out.push(t),
     });
@@ -51,7 +52,7 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
   /** Export as the server has it now, then verify against the kept digest. */
   const exportAndVerify = async (...exportArgs: string[]) => {
     const bundle = path.join(dir, `bundle-${randomUUID()}.ndjson`);
-    expect((await audit('export', '--out', bundle, ...exportArgs)).code).toBe(0);
+    expect((await audit('export', '--from-database', '--out', bundle, ...exportArgs)).code).toBe(0);
     return audit('verify', '--digest', keptFile, bundle);
   };
 
@@ -258,7 +259,7 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
 
   it('refuses a digest signed by another key', async () => {
     const bundleFile = path.join(dir, 'other-key.ndjson');
-    expect((await audit('export', '--out', bundleFile)).code).toBe(0);
+    expect((await audit('export', '--from-database', '--out', bundleFile)).code).toBe(0);
     const lines = (await readFile(bundleFile, 'utf8')).split('\n');
     const header = JSON.parse(lines[0]);
     const other = generateKeyPairSync('ed25519').privateKey;
@@ -276,7 +277,14 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
     await writeFile(otherKept, JSON.stringify(signDigest(kept, other)));
     const pinned = path.join(dir, 'pinned.pem');
     await writeFile(pinned, kept.publicKey);
-    const refused = await audit('verify', '--digest', otherKept, '--key', pinned, bundleFile);
+    const refused = await audit(
+      'verify',
+      '--digest',
+      otherKept,
+      '--public-key',
+      pinned,
+      bundleFile,
+    );
     expect(refused.text).toMatch(/not signed by the key you trust/);
     expect(refused.code).toBe(3);
   });
@@ -285,7 +293,7 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
     expect((await audit('verify', 'bundle.ndjson')).code).toBe(2);
     expect((await audit('verify', '--digest', keptFile)).code).toBe(2);
     expect((await audit('verify', '--digest', path.join(dir, 'nope.json'), 'x')).code).toBe(2);
-    expect((await audit('export', '--process', 'not-an-id')).code).toBe(2);
+    expect((await audit('export', '--from-database', '--process', 'not-an-id')).code).toBe(2);
     expect((await audit('frobnicate')).code).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * `audit export` and `audit verify` (issue #17). Export writes a self-contained bundle from the
- * database (or from a running service with --url). Verify needs no database and trusts no
- * server: only the bundle, the digest the auditor kept and, optionally, the key they pinned.
+ * `audit export` and `audit verify` (issue #17), without commander (commands/ledger-audit.ts
+ * wires them into `baton audit`). Export writes a self-contained bundle from a running service
+ * (its API) or straight from the database. Verify needs no database and trusts no server: only
+ * the bundle, the digest the auditor kept and, optionally, the public key they pinned.
  * Exit codes: 0 proven, 3 tampered (the first bad event named), 2 usage error, 1 other failure.
  */
 import { createPublicKey } from 'node:crypto';
@@ -19,15 +20,6 @@ import { loadConfig } from '../../../config';
 import { PgEventStore } from '../../../infrastructure/postgres/pg-event-store';
 import { PgLedgerStore } from '../../../infrastructure/postgres/pg-ledger-store';
 import { openCliDatabase } from '../cli-database';
-import {
-  EXPORT_USAGE,
-  ExportOptions,
-  UsageError,
-  VERIFY_USAGE,
-  VerifyOptions,
-  parseExportOptions,
-  parseVerifyOptions,
-} from './options';
 import { renderVerdict } from './verdict-text';
 
 export interface CliIo {
@@ -37,25 +29,35 @@ export interface CliIo {
 
 export const EXIT = { proven: 0, failed: 1, usage: 2, tampered: 3 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The command line is wrong: exit 2. */
+export class UsageError extends Error {}
 
-export const runLedgerAudit = async (
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-  io: CliIo,
-): Promise<number> => {
-  const [command, ...rest] = argv;
-  try {
-    if (command === 'export') return await runExport(parseExportOptions(rest), env, io);
-    if (command === 'verify') return await runVerify(parseVerifyOptions(rest), env, io);
-    throw new UsageError(command === undefined ? 'no command' : `unknown command ${command}`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n${command === 'verify' ? VERIFY_USAGE : EXPORT_USAGE}`);
-    if (command !== 'verify' && command !== 'export') io.err(VERIFY_USAGE);
-    return EXIT.usage;
-  }
-};
+export interface ExportOptions {
+  process?: string;
+  /** A tree size, or a digest file whose tree size it is. */
+  until?: string;
+  /** File to write; absent: `io.out`, one line at a time. */
+  out?: string;
+  /** Read straight from the database (DATABASE_URL, else the embedded one under DATA_DIR). */
+  fromDatabase: boolean;
+  /** The service, when not from the database. */
+  url: string;
+  apiKey?: string;
+}
+
+export interface VerifyOptions {
+  digest: string;
+  publicKey?: string;
+  json: boolean;
+  states: boolean;
+  bundle?: string;
+  /** Fetch the bundle from this service instead of a file. */
+  url?: string;
+  apiKey?: string;
+  process?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const readJsonFile = async (file: string, what: string): Promise<unknown> => {
   let text: string;
@@ -82,24 +84,26 @@ const checkProcess = (id: string | undefined): string | undefined => {
   return id;
 };
 
-/** GET a bundle from a running service, with BATON_API_KEY as the bearer credential. */
+/** GET a bundle from a running service, with the API key as the bearer credential. */
 const fetchBundle = async (
   base: string,
   query: Record<string, string | undefined>,
-  env: NodeJS.ProcessEnv,
+  apiKey: string | undefined,
 ): Promise<string> => {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, v);
   const url = `${base.replace(/\/$/, '')}/api/ledger/bundle${params.size > 0 ? `?${params}` : ''}`;
-  const headers: Record<string, string> = env.BATON_API_KEY
-    ? { authorization: `Bearer ${env.BATON_API_KEY}` }
-    : {};
+  const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const answer = await fetch(url, { headers });
   if (!answer.ok) throw new Error(`${url} answered ${answer.status}: ${await answer.text()}`);
   return answer.text();
 };
 
-const runExport = async (options: ExportOptions, env: NodeJS.ProcessEnv, io: CliIo) => {
+export const runExport = async (
+  options: ExportOptions,
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+): Promise<number> => {
   const processId = checkProcess(options.process);
   let until: number | undefined;
   if (options.until !== undefined) {
@@ -113,11 +117,11 @@ const runExport = async (options: ExportOptions, env: NodeJS.ProcessEnv, io: Cli
     else if (!file.write(`${line}\n`)) await once(file, 'drain');
   };
   try {
-    if (options.url) {
+    if (!options.fromDatabase) {
       const text = await fetchBundle(
         options.url,
         { process: processId, until: until === undefined ? undefined : String(until) },
-        env,
+        options.apiKey,
       );
       for (const line of text.split('\n')) if (line !== '') await write(line);
       return EXIT.proven;
@@ -151,20 +155,26 @@ const runExport = async (options: ExportOptions, env: NodeJS.ProcessEnv, io: Cli
   }
 };
 
-const runVerify = async (options: VerifyOptions, env: NodeJS.ProcessEnv, io: CliIo) => {
+export const runVerify = async (options: VerifyOptions, io: CliIo): Promise<number> => {
+  if ((options.bundle === undefined) === (options.url === undefined))
+    throw new UsageError('give either a bundle file or --url, not both or neither');
   const kept = await readDigestFile(options.digest);
   let trustedKey: string | undefined;
-  if (options.key) {
+  if (options.publicKey) {
     try {
-      trustedKey = await readFile(options.key, 'utf8');
+      trustedKey = await readFile(options.publicKey, 'utf8');
       if (createPublicKey(trustedKey).asymmetricKeyType !== 'ed25519') throw new Error();
     } catch {
-      throw new UsageError(`${options.key} is not an Ed25519 public key (PEM)`);
+      throw new UsageError(`${options.publicKey} is not an Ed25519 public key (PEM)`);
     }
   }
   let text: string;
   if (options.url) {
-    text = await fetchBundle(options.url, { process: checkProcess(options.process) }, env);
+    text = await fetchBundle(
+      options.url,
+      { process: checkProcess(options.process) },
+      options.apiKey,
+    );
   } else {
     try {
       text = await readFile(options.bundle as string, 'utf8');
