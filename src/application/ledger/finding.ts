@@ -20,5 +20,4 @@ export const describeEvent = (f: Omit<Finding, 'what'>): string => {
 };
 
 /** Earliest in the global order first; findings without a place first (they concern all). */
-export const byPlace = (a: Finding, b: Finding): number =>
-  (a.position ?? -1) - (b.position ?? -1);
+export const byPlace = (a: Finding, b: Finding): number => (a.position ?? -1) - (b.position ?? -1);

@@ -94,7 +94,8 @@ export class LedgerQueries {
   async consistency(from: number, to: number): Promise<ConsistencyAnswer> {
     if (from > to) throw new ValidationError('"from" must not be greater than "to"');
     const { treeSize } = await this.ledger.state();
-    if (to > treeSize) throw new NotFoundError(`The ledger holds ${treeSize} events, fewer than ${to}`);
+    if (to > treeSize)
+      throw new NotFoundError(`The ledger holds ${treeSize} events, fewer than ${to}`);
     const proof = await storedConsistencyProof(this.ledger, from, to);
     return {
       from,
@@ -106,9 +107,10 @@ export class LedgerQueries {
   }
 
   /** Checks the digest exists before the first line, so a 404 is still an answer, not a cut. */
-  async bundle(
-    options: { streamId?: string; until?: number },
-  ): Promise<AsyncGenerator<BundleLine>> {
+  async bundle(options: {
+    streamId?: string;
+    until?: number;
+  }): Promise<AsyncGenerator<BundleLine>> {
     await this.digest(options.until);
     return exportBundle(this.store, this.ledger, { ...options, now: this.clock.now() });
   }

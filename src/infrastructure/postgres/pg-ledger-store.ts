@@ -160,9 +160,7 @@ export class PgLedgerStore implements LedgerStore {
     return rows.map(toDigest);
   }
 
-  async nodes(
-    keys: ReadonlyArray<{ level: number; index: number }>,
-  ): Promise<Map<string, Buffer>> {
+  async nodes(keys: ReadonlyArray<{ level: number; index: number }>): Promise<Map<string, Buffer>> {
     if (keys.length === 0) return new Map();
     const { rows } = await query<{ level: number; node_index: string; hash: Buffer }>(this.pool, {
       text: `SELECT n.level, n.node_index, n.hash
