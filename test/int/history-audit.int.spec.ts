@@ -72,6 +72,7 @@ describe('process history: hash chain, verification and audit', () => {
       sealedAt: null,
       verified: events.length,
       headHash: events[events.length - 1].metadata.hash,
+      ledger: expect.objectContaining({ intact: true }),
     });
   });
 

@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { verifyProcess } from '../../src/application/history/audit-report';
 import { hashEvent } from '../../src/application/history/event-chain';
 import { RecordedEvent } from '../../src/application/ports/event-store';
 import { signDigest } from '../../src/application/ledger/signed-digest';
@@ -241,6 +242,33 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
     expect(first).toContain(eventId);
     expect(first).toMatch(reason);
     expect(code).toBe(3);
+  });
+
+  it('makes GET /api/processes/{id}/verify see what the chain alone cannot (the ledger left alone)', async () => {
+    const processId = stream().replace('process-', '');
+    const check = () => verifyProcess(store, processId, ledgerStore);
+    expect(await check()).toMatchObject({ intact: true, ledger: { intact: true } });
+    const restore = async () => {
+      await sql('TRUNCATE events');
+      await sql('INSERT INTO events SELECT * FROM events_untouched');
+    };
+    await sql(
+      `UPDATE events SET metadata = metadata - 'hash' - 'hashVersion' WHERE stream_id = $1`,
+      [stream()],
+    );
+    expect(await check()).toMatchObject({
+      intact: false,
+      ledger: {
+        firstBadRevision: 0,
+        problems: expect.arrayContaining([{ revision: 0, problem: 'differs_from_ledger' }]),
+      },
+    });
+    await restore();
+    await sql('DELETE FROM events WHERE event_id = $1', [target[target.length - 1].eventId]);
+    expect(await check()).toMatchObject({
+      intact: false,
+      ledger: { problems: [{ revision: target.length - 1, problem: 'deleted' }] },
+    });
   });
 
   it('proves one process with inclusion proofs, and names an edited event of it', async () => {

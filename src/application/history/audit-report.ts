@@ -13,6 +13,8 @@ import {
   initialProcessState,
 } from '../../domain/process/state';
 import { EventStore, RecordedEvent } from '../ports/event-store';
+import { LedgerStore } from '../ports/ledger-store';
+import { StreamLedgerCheck, checkStreamAgainstLedger } from '../ledger/stream-ledger-check';
 import { toProcessEvent } from '../folding/recorded-events';
 import { canonicalJson } from './canonical-json';
 import { ChainVerdict, verifyChain } from './chain-verdict';
@@ -66,14 +68,24 @@ export const auditProcess = async (store: EventStore, processId: string): Promis
   return buildAuditReport(processId, events);
 };
 
-/** The chain verdict alone, from the store (`GET /api/processes/{id}/verify`). */
+/**
+ * The chain verdict alone, from the store (`GET /api/processes/{id}/verify`), and, when the
+ * service keeps a ledger, the stream compared with what the ledger recorded for it.
+ */
 export const verifyProcess = async (
   store: EventStore,
   processId: string,
-): Promise<ChainVerdict & { processId: string }> => {
-  const events = await store.readStream(processStreamId(processId));
-  if (events.length === 0) throw new NotFoundError('Process not found');
-  return { processId, ...verifyChain(events) };
+  ledger?: LedgerStore,
+): Promise<ChainVerdict & { processId: string; ledger?: StreamLedgerCheck }> => {
+  const streamId = processStreamId(processId);
+  const events = await store.readStream(streamId);
+  const leaves = ledger ? await ledger.leavesOfStream(streamId, Number.MAX_SAFE_INTEGER) : [];
+  if (events.length === 0 && leaves.length === 0) throw new NotFoundError('Process not found');
+  const chain = verifyChain(events);
+  if (!ledger) return { processId, ...chain };
+  const { position } = await ledger.state();
+  const check = checkStreamAgainstLedger(events, leaves, position);
+  return { processId, ...chain, intact: chain.intact && check.intact, ledger: check };
 };
 
 export const buildAuditReport = (processId: string, events: RecordedEvent[]): AuditReport => {
