@@ -78,12 +78,18 @@ export const verifyProcess = async (
   ledger?: LedgerStore,
 ): Promise<ChainVerdict & { processId: string; ledger?: StreamLedgerCheck }> => {
   const streamId = processStreamId(processId);
+  // The ledger first, then the stream: every event at or below the ledger's position is then
+  // in what we read, and what the ledger takes in meanwhile is left out on both sides.
+  const position = ledger ? (await ledger.state()).position : 0;
+  const leaves = ledger
+    ? (await ledger.leavesOfStream(streamId, Number.MAX_SAFE_INTEGER)).filter(
+        (leaf) => leaf.position <= position,
+      )
+    : [];
   const events = await store.readStream(streamId);
-  const leaves = ledger ? await ledger.leavesOfStream(streamId, Number.MAX_SAFE_INTEGER) : [];
   if (events.length === 0 && leaves.length === 0) throw new NotFoundError('Process not found');
   const chain = verifyChain(events);
   if (!ledger) return { processId, ...chain };
-  const { position } = await ledger.state();
   const check = checkStreamAgainstLedger(events, leaves, position);
   return { processId, ...chain, intact: chain.intact && check.intact, ledger: check };
 };
