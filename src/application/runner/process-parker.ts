@@ -51,7 +51,7 @@ export class ProcessParker {
       };
       await this.store.append(
         stream,
-        chainEvents(stream, events.length, chainHeadOf(events), [parked]),
+        chainEvents(stream, last ? last.revision + 1 : 0, chainHeadOf(events), [parked]),
         last ? last.revision : 'no_stream',
       );
     }
