@@ -317,6 +317,21 @@ describe('audit verify against a digest kept before tampering (real PostgreSQL)'
     expect(refused.code).toBe(3);
   });
 
+  it('exports against an older digest with --until, and proves it', async () => {
+    const kept = JSON.parse(await readFile(keptFile, 'utf8'));
+    const bundle = path.join(dir, 'until.ndjson');
+    const exported = await audit('export', '--from-database', '--until', keptFile, '--out', bundle);
+    expect(exported.code).toBe(0);
+    const header = JSON.parse((await readFile(bundle, 'utf8')).split('\n')[0]);
+    expect(header.digest.treeSize).toBe(kept.treeSize);
+    const verified = await audit('verify', '--digest', keptFile, bundle);
+    expect(verified.text).toMatch(new RegExp(`^PROVEN: ${kept.treeSize} events`));
+    expect(verified.code).toBe(0);
+    const unknown = await audit('export', '--from-database', '--until', '7', '--out', bundle);
+    expect(unknown.text).toMatch(/No digest of tree size 7/);
+    expect(unknown.code).toBe(2);
+  });
+
   it('answers usage errors with exit 2', async () => {
     expect((await audit('verify', 'bundle.ndjson')).code).toBe(2);
     expect((await audit('verify', '--digest', keptFile)).code).toBe(2);
