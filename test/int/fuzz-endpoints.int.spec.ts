@@ -227,6 +227,7 @@ describe('fuzzing every endpoint', () => {
     'GET /api/ledger/proof',
     'GET /api/ledger/consistency',
     'GET /api/ledger/bundle',
+    'GET /api/ui/config',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

@@ -66,6 +66,7 @@ describe('route access declarations', () => {
       'GET /api/ledger/proof': 'auditor',
       'GET /api/ledger/consistency': 'auditor',
       'GET /api/ledger/bundle': 'auditor',
+      'GET /api/ui/config': 'public',
     });
   });
 
