@@ -153,7 +153,7 @@ runBench(async () => {
     bundleMegabytes: Math.round(statSync(bundle).size / 1e5) / 10,
     exportSeconds: Math.round(exportSeconds * 10) / 10,
     verifySeconds: Math.round(verifySeconds * 10) / 10,
-    verdict: lines[0],
+    verdict: lines.join(' ').replace(/\n/g, ' '),
   };
   const table = [
     `| figure | value |`,
