@@ -50,6 +50,8 @@ function ocEnvironment(databaseUri: string, publicUrl: string, lsoUrl: string): 
     OAUTH2_ACTIVE: 'False',
     // Its default DEBUG logs every step's state, callback tokens included.
     LOG_LEVEL: 'WARNING',
+    // Its logging set-up keeps uvicorn at INFO, whose access log has the callback URL (token).
+    LOG_LEVEL_UVICORN: 'WARNING',
     // Else litellm downloads a model price list when the first process ends.
     LITELLM_LOCAL_MODEL_COST_MAP: 'True',
     ENVIRONMENT: 'local',

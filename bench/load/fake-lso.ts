@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { readJsonBody, requestJson, sendJson } from '../lib/http-json';
+import { readJsonBody, requestJson, sendJson, sleep } from '../lib/http-json';
 
 /**
  * The remote service every engine calls: LSO's API (`POST /api/playbook/`), answering 201
@@ -13,6 +13,9 @@ export interface CallbackTiming {
   answeredAt: number;
   status: number;
 }
+
+const CALLBACK_RETRY_MS = 10_000;
+const CALLBACK_RETRY_EVERY_MS = 10;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -29,6 +32,8 @@ function processIdOf(request: PlaybookRequest): string | undefined {
 export class FakeLso {
   readonly callbacks = new Map<string, CallbackTiming>();
   readonly failures: string[] = [];
+  /** Callback POSTs refused with 409 (not awaiting yet) and sent again. */
+  callbackRetries = 0;
   private server?: http.Server;
 
   async listen(port: number): Promise<void> {
@@ -60,9 +65,19 @@ export class FakeLso {
       return_code: 0,
       status: 'successful',
     };
-    const postedAt = performance.now();
     try {
-      const answer = await requestJson('POST', request.callback, payload);
+      let postedAt = performance.now();
+      let answer = await requestJson('POST', request.callback, payload);
+      // orchestrator-core refuses (409) a callback that arrives before its action step has been
+      // stored, which a runner answering at once always does: try again, as a real runner would
+      // have to, and time the attempt that was taken.
+      const giveUpAt = postedAt + CALLBACK_RETRY_MS;
+      while (answer.status === 409 && performance.now() < giveUpAt) {
+        this.callbackRetries += 1;
+        await sleep(CALLBACK_RETRY_EVERY_MS);
+        postedAt = performance.now();
+        answer = await requestJson('POST', request.callback, payload);
+      }
       this.callbacks.set(processId, {
         postedAt,
         answeredAt: performance.now(),

@@ -37,6 +37,8 @@ export interface RunSummary {
   callbackToSuspendedMs: ReturnType<typeof spread>;
   ids: string[];
   pollsPerProcess: number;
+  /** Callbacks refused as early (409) and sent again, per process. */
+  callbackRetriesPerProcess: number;
 }
 
 export type LoadGeneratorMessage =
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   async function run(command: RunCommand): Promise<RunSummary> {
     lso.callbacks.clear();
     lso.failures.length = 0;
+    lso.callbackRetries = 0;
     let lastReport = 0;
     const result = await runWorkload(engine, {
       count: command.count,
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
       callbackPostMs: spread(latencies.callbackPostMs),
       callbackToSuspendedMs: spread(latencies.callbackToSuspendedMs),
       ids: result.processes.map((p) => p.id),
+      callbackRetriesPerProcess: lso.callbackRetries / Math.max(1, result.processes.length),
       pollsPerProcess:
         result.processes.reduce((sum, p) => sum + p.polls, 0) /
         Math.max(1, result.processes.length),

@@ -33,6 +33,8 @@ export interface EngineResult {
   historyRecordsPerSecond: number | null;
   /** Status polls per process: slower engines get polled more, which adds to their SQL count. */
   pollsPerProcess: number;
+  /** Callback POSTs refused as early (409) and repeated by the fake runner, per process. */
+  callbackRetriesPerProcess: number;
   /** Q + E protocol messages per process, null for an engine without PostgreSQL. */
   sqlStatementsPerProcess: number | null;
   serverCpuSecondsPerProcess: number;
@@ -115,6 +117,7 @@ export async function measureEngine(
       historyRecordsPerProcess: records === null ? null : records / n,
       historyRecordsPerSecond: records === null ? null : records / wallSeconds,
       pollsPerProcess: run.pollsPerProcess,
+      callbackRetriesPerProcess: run.callbackRetriesPerProcess,
       sqlStatementsPerProcess: engine.database ? sql / n : null,
       serverCpuSecondsPerProcess: serverCpu / n,
       postgresCpuSecondsPerProcess: engine.database ? pgCpu / n : null,

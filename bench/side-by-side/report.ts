@@ -34,6 +34,11 @@ const ROWS: Row[] = [
   ],
   ['history records/s', (r) => r.historyRecordsPerSecond, null],
   ['status polls/process', (r) => r.pollsPerProcess, null],
+  [
+    'callbacks refused as early (409) and repeated/process',
+    (r) => r.callbackRetriesPerProcess,
+    null,
+  ],
   ['SQL statements/process (Q+E messages)', (r) => r.sqlStatementsPerProcess, null],
   ['server CPU ms/process', (r) => r.serverCpuSecondsPerProcess * 1000, null],
   [
