@@ -26,7 +26,7 @@ find_python() {
 }
 
 wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && "$venv/bin/python" -c "import $probe" 2>/dev/null; then
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && "$venv/bin/python" -c "import $probe" >/dev/null 2>&1; then
   echo "== venv up to date ($venv)"
   exit 0
 fi
