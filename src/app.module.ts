@@ -89,6 +89,8 @@ import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
+import { WebhooksController } from './interfaces/rest/webhooks.controller';
+import { WebhookAdapters, webhookProviders } from './webhook-wiring';
 
 export interface BatonAdapters {
   eventStore: EventStore;
@@ -113,6 +115,8 @@ export interface BatonAdapters {
   schema?: SchemaStatus;
   /** Structured request and application logs (pino); without it, Nest's logger only. */
   logging?: Logging;
+  /** Webhook subscriptions: store, sealed secrets, transport (default: in memory). */
+  webhooks?: WebhookAdapters;
 }
 
 const HANDLERS = [
@@ -161,6 +165,7 @@ export class AppModule {
         ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
+        WebhooksController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -216,6 +221,7 @@ export class AppModule {
         SubscriberLag,
         ...HANDLERS,
         ...GRAPHQL_RESOLVERS,
+        ...webhookProviders(adapters.webhooks),
       ],
     };
   }
