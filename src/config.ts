@@ -8,6 +8,12 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
 import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './interfaces/auth/oidc';
+import {
+  TracingConfig,
+  WebhookConfig,
+  tracingConfig,
+  webhookConfig,
+} from './integrations-config';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
@@ -70,11 +76,15 @@ export interface BatonConfig {
   callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
+  /** Webhook deliveries (WEBHOOK_*), see docs/webhooks.md. */
+  webhooks: WebhookConfig;
+  /** OpenTelemetry (OTEL_*), off unless an exporter is configured; see docs/tracing.md. */
+  tracing: TracingConfig;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
-const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -83,7 +93,7 @@ const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => 
   return value;
 };
 
-const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const value = int(env, name, fallback);
   if (value === 0) throw new Error(`${name} must be at least 1`);
   return value;
@@ -131,7 +141,7 @@ const logRequests = (env: NodeJS.ProcessEnv): RequestLogMode => {
   return raw;
 };
 
-const fileText = (name: string, file: string): string => {
+export const fileText = (name: string, file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -277,6 +287,8 @@ export const loadConfig = (
       windowMs: 60_000,
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
+    webhooks: webhookConfig(env),
+    tracing: tracingConfig(env, instanceId),
   };
 };
 

@@ -22,6 +22,8 @@ import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-owner
 import { poolSettings } from './infrastructure/postgres/pool-settings';
 import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
+import { PgWebhookStore } from './infrastructure/postgres/pg-webhook-store';
+import { webhookSecretBox } from './infrastructure/webhooks/webhook-secret-key';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { AuthSettings } from './interfaces/auth/authenticator';
@@ -116,6 +118,8 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger.warn('*'.repeat(80));
     }
 
+    const webhookKey = await webhookSecretBox(config.webhooks.secretKey, config.dataDir);
+    logger.log(`webhook secrets sealed with the key from ${webhookKey.source}`);
     const adapters: BatonAdapters = {
       eventStore,
       timers: new PgTimerStore(pool),
@@ -148,6 +152,18 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
       logging,
+      webhooks: {
+        store: new PgWebhookStore(pool),
+        secrets: webhookKey.box,
+        allowLinkLocal: config.webhooks.allowLinkLocal,
+        settings: {
+          maxAttempts: config.webhooks.maxAttempts,
+          timeoutMs: config.webhooks.timeoutMs,
+          backoffBaseMs: config.webhooks.backoffBaseMs,
+          backoffMaxMs: config.webhooks.backoffMaxMs,
+          pollMs: config.webhooks.pollMs,
+        },
+      },
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,

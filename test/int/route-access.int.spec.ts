@@ -61,6 +61,13 @@ describe('route access declarations', () => {
       'GET /health/ready': 'public',
       'GET /metrics': 'auditor',
       'GET /api/me': 'auditor',
+      'POST /api/webhooks': 'admin',
+      'GET /api/webhooks': 'admin',
+      'GET /api/webhooks/:id': 'admin',
+      'PUT /api/webhooks/:id/pause': 'admin',
+      'PUT /api/webhooks/:id/resume': 'admin',
+      'POST /api/webhooks/:id/replay': 'admin',
+      'DELETE /api/webhooks/:id': 'admin',
     });
   });
 

@@ -55,9 +55,9 @@ export class SubscriptionWorker {
   }
 
   /** (Re)starts from the stored subscription: its checkpoint, filters and status. */
-  async start(): Promise<void> {
+  async start(snapshot?: WebhookSubscription): Promise<void> {
     await this.stop();
-    const current = await this.deps.store.get(this.id);
+    const current = snapshot ?? (await this.deps.store.get(this.id));
     if (!current) return;
     this.halt = new AbortController();
     this.running = current;

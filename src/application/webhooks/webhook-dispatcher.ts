@@ -88,8 +88,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   /** Looks at the stored subscriptions now (after an operator change on this instance). */
   refresh(): Promise<void> {
+    return this.serially(() => this.reconcile());
+  }
+
+  /** Reconciling and starting or stopping workers never overlap, so each sees the last's result. */
+  private serially(work: () => Promise<void>): Promise<void> {
     this.round = this.round
-      .then(() => this.reconcile())
+      .then(work)
       .catch((error: Error) =>
         this.logger.warn(`webhook subscriptions not refreshed, will try again: ${error.message}`),
       );
@@ -113,13 +118,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       if (!this.watched.has(subscription.id)) {
         this.watched.add(subscription.id);
         this.ownership.watchRole(webhookRole(subscription.id), {
-          acquired: () => this.run(subscription.id),
-          released: () => this.release(subscription.id),
+          acquired: () => this.serially(() => this.run(subscription.id)),
+          released: () => this.serially(() => this.release(subscription.id)),
         });
         continue;
       }
       const worker = this.workers.get(subscription.id);
-      if (worker && worker.generation !== subscription.generation) await worker.start();
+      if (worker && worker.generation !== subscription.generation) await worker.start(subscription);
     }
     // Deleted: stop delivering. The role stays registered (the port has no way to give one
     // up); holding it costs nothing and nothing runs under it.

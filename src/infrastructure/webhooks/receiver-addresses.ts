@@ -11,10 +11,14 @@ const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'me
 /** Metadata endpoints outside 169.254/16 (Alibaba Cloud, AWS over IPv6). */
 const METADATA_ADDRESSES = new Set(['100.100.100.200', 'fd00:ec2::254']);
 
+/** An IPv4 address, also when written as IPv4-mapped IPv6 (`::ffff:a9fe:a9fe` is 169.254.169.254). */
 const ipv4Parts = (address: string): number[] | null => {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  const v4 = mapped ? mapped[1] : address;
-  return isIP(v4) === 4 ? v4.split('.').map(Number) : null;
+  const dotted = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return isIP(dotted[1]) === 4 ? dotted[1].split('.').map(Number) : null;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return null;
+  const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff];
 };
 
 /** Why an address is refused, or null when it may be called. */
