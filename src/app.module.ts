@@ -2,7 +2,7 @@
  * Wiring only. Adapters are built outside (main.ts, tests) and handed in, so the same module
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -91,6 +91,9 @@ import { ProjectionsController } from './interfaces/rest/projections.controller'
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 import { WebhooksController } from './interfaces/rest/webhooks.controller';
 import { WebhookAdapters, webhookProviders } from './webhook-wiring';
+import { TRACING, Tracing, noTracing } from './application/ports/tracing';
+import { CommandTracing } from './application/observability/command-tracing';
+import { requestTracing } from './interfaces/rest/request-tracing';
 
 export interface BatonAdapters {
   eventStore: EventStore;
@@ -117,6 +120,8 @@ export interface BatonAdapters {
   logging?: Logging;
   /** Webhook subscriptions: store, sealed secrets, transport (default: in memory). */
   webhooks?: WebhookAdapters;
+  /** OpenTelemetry spans (default: off, nothing wrapped). */
+  tracing?: Tracing;
 }
 
 const HANDLERS = [
@@ -150,7 +155,13 @@ export const buildProjections = (
 ];
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.tracing.enabled) consumer.apply(requestTracing(this.tracing)).forRoutes('{*splat}');
+  }
+
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
@@ -222,6 +233,8 @@ export class AppModule {
         ...HANDLERS,
         ...GRAPHQL_RESOLVERS,
         ...webhookProviders(adapters.webhooks),
+        { provide: TRACING, useValue: adapters.tracing ?? noTracing },
+        CommandTracing,
       ],
     };
   }

@@ -8,12 +8,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { ApiKeyEntry, parseApiKeyLines } from './domain/access/api-key-entries';
 import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './domain/access/oidc-settings';
-import {
-  TracingConfig,
-  WebhookConfig,
-  tracingConfig,
-  webhookConfig,
-} from './integrations-config';
+import { TracingConfig, WebhookConfig, tracingConfig, webhookConfig } from './integrations-config';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';

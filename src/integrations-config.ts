@@ -57,7 +57,8 @@ export const webhookConfig = (env: NodeJS.ProcessEnv): WebhookConfig => {
 export const tracingConfig = (env: NodeJS.ProcessEnv, instanceId: string): TracingConfig => {
   const mode = env.TRACING ?? '';
   if (!['', 'otlp', 'off'].includes(mode)) throw new Error('TRACING must be "otlp" or "off"');
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || null;
+  const endpoint =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || null;
   const enabled =
     !flag(env, 'OTEL_SDK_DISABLED') && (mode === 'otlp' || (mode === '' && endpoint !== null));
   return {
@@ -67,4 +68,3 @@ export const tracingConfig = (env: NodeJS.ProcessEnv, instanceId: string): Traci
     instanceId,
   };
 };
-

@@ -24,6 +24,7 @@ import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { PgWebhookStore } from './infrastructure/postgres/pg-webhook-store';
 import { webhookSecretBox } from './infrastructure/webhooks/webhook-secret-key';
+import { startTracing } from './infrastructure/tracing/otel-tracing';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { AuthSettings } from './interfaces/auth/authenticator';
@@ -42,7 +43,16 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+  // First, so that everything after runs with the SDK's context manager in place.
+  const tracing = config.tracing.enabled
+    ? startTracing({
+        serviceName: config.tracing.serviceName,
+        instanceId: config.instanceId,
+        endpoint: config.tracing.endpoint ?? undefined,
+      })
+    : null;
   const logging = createLogging({
+    traceFields: tracing ? () => tracing.tracing.logFields() : undefined,
     level: config.logLevel,
     format: config.logFormat,
     instanceId: config.instanceId,
@@ -53,6 +63,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
   Logger.overrideLogger(nestLogger);
   const logger = new Logger('Baton');
   const closers: Array<() => Promise<unknown>> = [];
+  if (tracing) {
+    closers.push(() => tracing.shutdown());
+    logger.log(
+      `tracing: OpenTelemetry spans to ${config.tracing.endpoint ?? 'the OTLP endpoint of OTEL_EXPORTER_OTLP_*'}`,
+    );
+  }
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((e: Error) => logger.error(e.message));
@@ -152,6 +168,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
       logging,
+      tracing: tracing?.tracing,
       webhooks: {
         store: new PgWebhookStore(pool),
         secrets: webhookKey.box,

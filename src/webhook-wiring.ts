@@ -29,6 +29,10 @@ import { AesSecretBox, SECRET_KEY_BYTES } from './infrastructure/webhooks/aes-se
 import { httpWebhookTransport } from './infrastructure/webhooks/http-webhook-transport';
 import { receiverPolicy } from './infrastructure/webhooks/receiver-policy';
 
+/** The receiver joins the process's trace: the traceparent stored with the event, if any. */
+const processTraceHeaders: TraceHeaders = (event): Record<string, string> =>
+  event.metadata.traceparent ? { traceparent: event.metadata.traceparent } : {};
+
 export interface WebhookAdapters {
   store?: WebhookStore;
   secrets?: SecretBox;
@@ -55,7 +59,7 @@ export const webhookProviders = (adapters: WebhookAdapters = {}): Provider[] => 
     },
     { provide: RECEIVER_POLICY, useValue: adapters.policy ?? receiverPolicy(allowLinkLocal) },
     { provide: WEBHOOK_SETTINGS, useValue: { ...DEFAULT_WEBHOOK_SETTINGS, ...adapters.settings } },
-    { provide: WEBHOOK_TRACE_HEADERS, useValue: adapters.traceHeaders ?? (() => ({})) },
+    { provide: WEBHOOK_TRACE_HEADERS, useValue: adapters.traceHeaders ?? processTraceHeaders },
     WebhookDispatcher,
     WebhookAdmin,
   ];
