@@ -134,7 +134,11 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger.warn('*'.repeat(80));
     }
 
-    const webhookKey = await webhookSecretBox(config.webhooks.secretKey, config.dataDir);
+    const webhookKey = await webhookSecretBox(
+      config.webhooks.secretKey,
+      config.dataDir,
+      config.databaseUrl !== null,
+    );
     logger.log(`webhook secrets sealed with the key from ${webhookKey.source}`);
     const adapters: BatonAdapters = {
       eventStore,

@@ -7,7 +7,8 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyDelivery } from '../../src/application/webhooks/webhook-signature';
 
-export type Answer = { status: number } | 'hang';
+/** A status (after `delayMs`, a slow receiver), or no answer at all. */
+export type Answer = { status: number; delayMs?: number } | 'hang';
 
 export interface Delivery {
   id: string;
@@ -81,9 +82,13 @@ export const startWebhookReceiver = async (secret: string): Promise<WebhookRecei
         res.on('close', () => hanging.delete(res));
         return;
       }
-      delivery.answered = answer.status;
-      res.writeHead(answer.status, { 'content-type': 'text/plain' });
-      res.end('receiver text that must never show up in Baton');
+      const respond = () => {
+        delivery.answered = answer.status;
+        res.writeHead(answer.status, { 'content-type': 'text/plain' });
+        res.end('receiver text that must never show up in Baton');
+      };
+      if (answer.delayMs) setTimeout(respond, answer.delayMs);
+      else respond();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
