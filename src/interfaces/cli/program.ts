@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { attachContext, CliContext, defaultContext } from './cli-context';
 import { registerAuditCommands } from './commands/audit';
+import { registerWebhookCommands } from './commands/webhooks';
 
 export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   const context: CliContext = { ...defaultContext(), ...overrides };
@@ -20,5 +21,6 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
     .exitOverride();
   attachContext(program, context);
   registerAuditCommands(program);
+  registerWebhookCommands(program);
   return program;
 };
