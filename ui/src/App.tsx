@@ -8,6 +8,7 @@ import { ProcessList } from './pages/ProcessList';
 import { ProcessPage } from './pages/ProcessPage';
 import { SignIn } from './pages/SignIn';
 import { StartPage } from './pages/StartPage';
+import { WebhooksPage } from './pages/webhooks/WebhooksPage';
 
 interface Identity {
   name?: string;
@@ -30,6 +31,7 @@ const Page = ({ path, search }: { path: string; search: string }) => {
   if (process) return <ProcessPage id={decodeURIComponent(process[1])} />;
   const start = /^\/start(?:\/([^/]+))?$/.exec(path);
   if (start) return <StartPage workflow={start[1] ? decodeURIComponent(start[1]) : undefined} />;
+  if (path === '/webhooks') return <WebhooksPage />;
   return <ProcessList search={search} />;
 };
 
@@ -67,6 +69,15 @@ export const App = () => {
             }}
           >
             Start a workflow
+          </a>
+          <a
+            href="/webhooks"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/webhooks');
+            }}
+          >
+            Webhooks
           </a>
         </nav>
         <div className="identity" aria-live="polite">
