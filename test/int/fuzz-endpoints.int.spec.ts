@@ -222,6 +222,13 @@ describe('fuzzing every endpoint', () => {
     'GET /health/ready',
     'GET /metrics',
     'GET /api/me',
+    'POST /api/webhooks',
+    'GET /api/webhooks',
+    'GET /api/webhooks/:id',
+    'PUT /api/webhooks/:id/pause',
+    'PUT /api/webhooks/:id/resume',
+    'POST /api/webhooks/:id/replay',
+    'DELETE /api/webhooks/:id',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,
