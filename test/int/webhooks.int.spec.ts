@@ -187,4 +187,36 @@ describe('webhook subscriptions', () => {
     expect((await call('DELETE', `${t.url}/api/webhooks/${made.body.id}`)).status).toBe(204);
     expect((await call('GET', `${t.url}/api/webhooks/${made.body.id}`)).status).toBe(404);
   });
+
+  it('pauses a subscription whose secret this instance cannot open, saying why', async () => {
+    const keyless = await startTestApp({
+      adapters: {
+        webhooks: {
+          settings: { pollMs: 50 },
+          secrets: {
+            seal: (plain) => `sealed:${plain.length}`,
+            open: () => {
+              throw new Error('webhook secret cannot be opened with this WEBHOOK_SECRET_KEY');
+            },
+          },
+        },
+      },
+    });
+    try {
+      const created = await call('POST', `${keyless.url}/api/webhooks`, {
+        url: 'http://127.0.0.1:9/x',
+        secret: SECRET,
+      });
+      expect(created.status).toBe(201);
+      let detail = created.body;
+      for (let i = 0; i < 100 && detail.status !== 'paused'; i++) {
+        await new Promise((done) => setTimeout(done, 20));
+        detail = (await call('GET', `${keyless.url}/api/webhooks/${created.body.id}`)).body;
+      }
+      expect(detail).toMatchObject({ status: 'paused' });
+      expect(detail.pausedReason).toMatch(/^cannot sign: .*WEBHOOK_SECRET_KEY/);
+    } finally {
+      await keyless.close();
+    }
+  });
 });

@@ -63,7 +63,15 @@ export class SubscriptionWorker {
     this.running = current;
     this.passed = current.position;
     if (current.status !== 'active') return;
-    this.secret = this.deps.secrets.open(current.sealedSecret);
+    try {
+      this.secret = this.deps.secrets.open(current.sealedSecret);
+    } catch (error) {
+      // A key that changed, or none configured: say so on the subscription, not only in a log.
+      const reason = `cannot sign: ${(error as Error).message}`;
+      this.logger.error(`webhook ${current.id} paused: ${reason}`);
+      await this.deps.store.pause(current.id, reason);
+      return;
+    }
     const types = new Set(current.eventTypes);
     const workflows = new Set(current.workflows);
     const halt = this.halt.signal;
