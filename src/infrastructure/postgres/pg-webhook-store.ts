@@ -131,6 +131,7 @@ export class PgWebhookStore implements WebhookStore {
     return rows.length > 0;
   }
 
+  /** One statement; its DELETE does not see the row it inserts, hence keep − 1 older ones. */
   async recordAttempt(a: WebhookAttempt, keep: number): Promise<void> {
     await this.query(
       `WITH added AS (
@@ -145,7 +146,7 @@ export class PgWebhookStore implements WebhookStore {
        )
        DELETE FROM webhook_attempts WHERE subscription_id = $1 AND id <= (
          SELECT id FROM webhook_attempts WHERE subscription_id = $1
-         ORDER BY id DESC OFFSET $10 LIMIT 1)`,
+         ORDER BY id DESC OFFSET GREATEST($10::int - 1, 0) LIMIT 1)`,
       [
         a.subscriptionId,
         a.at,
