@@ -229,6 +229,7 @@ describe('fuzzing every endpoint', () => {
     'PUT /api/webhooks/:id/resume',
     'POST /api/webhooks/:id/replay',
     'DELETE /api/webhooks/:id',
+    'GET /api/ui/config',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

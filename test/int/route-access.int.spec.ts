@@ -68,6 +68,7 @@ describe('route access declarations', () => {
       'PUT /api/webhooks/:id/resume': 'admin',
       'POST /api/webhooks/:id/replay': 'admin',
       'DELETE /api/webhooks/:id': 'admin',
+      'GET /api/ui/config': 'public',
     });
   });
 
