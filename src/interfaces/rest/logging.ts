@@ -61,6 +61,9 @@ const SECRET_PATHS = [
   '*.progressUrl',
   'apiKey',
   '*.apiKey',
+  // Webhook signing secrets (never logged on purpose; this catches an accident).
+  'secret',
+  '*.secret',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
