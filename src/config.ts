@@ -14,6 +14,7 @@ import {
   OidcUiSettings,
 } from './domain/access/oidc-settings';
 import { parseRoleMap } from './domain/access/role-map';
+import { TracingConfig, WebhookConfig, tracingConfig, webhookConfig } from './integrations-config';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
@@ -80,11 +81,15 @@ export interface BatonConfig {
   ledgerSigningKey: { pem: string; source: string } | null;
   /** LEDGER_DIGEST_EVERY: a digest every this many events and/or seconds. */
   ledgerDigestEvery: { digestEveryEvents: number; digestEverySeconds: number };
+  /** Webhook deliveries (WEBHOOK_*), see docs/webhooks.md. */
+  webhooks: WebhookConfig;
+  /** OpenTelemetry (OTEL_*), off unless an exporter is configured; see docs/tracing.md. */
+  tracing: TracingConfig;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
-const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -93,7 +98,7 @@ const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => 
   return value;
 };
 
-const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const value = int(env, name, fallback);
   if (value === 0) throw new Error(`${name} must be at least 1`);
   return value;
@@ -141,7 +146,7 @@ const logRequests = (env: NodeJS.ProcessEnv): RequestLogMode => {
   return raw;
 };
 
-const fileText = (name: string, file: string): string => {
+export const fileText = (name: string, file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -328,6 +333,8 @@ export const loadConfig = (
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
     ledgerSigningKey: ledgerSigningKey(env),
     ledgerDigestEvery: parseDigestEvery(env.LEDGER_DIGEST_EVERY),
+    webhooks: webhookConfig(env),
+    tracing: tracingConfig(env, instanceId),
   };
 };
 

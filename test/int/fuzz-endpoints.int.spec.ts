@@ -227,6 +227,13 @@ describe('fuzzing every endpoint', () => {
     'GET /api/ledger/proof',
     'GET /api/ledger/consistency',
     'GET /api/ledger/bundle',
+    'POST /api/webhooks',
+    'GET /api/webhooks',
+    'GET /api/webhooks/:id',
+    'PUT /api/webhooks/:id/pause',
+    'PUT /api/webhooks/:id/resume',
+    'POST /api/webhooks/:id/replay',
+    'DELETE /api/webhooks/:id',
     'GET /api/ui/config',
   ];
   it.each(routeNames)(

@@ -66,6 +66,13 @@ describe('route access declarations', () => {
       'GET /api/ledger/proof': 'auditor',
       'GET /api/ledger/consistency': 'auditor',
       'GET /api/ledger/bundle': 'auditor',
+      'POST /api/webhooks': 'admin',
+      'GET /api/webhooks': 'admin',
+      'GET /api/webhooks/:id': 'admin',
+      'PUT /api/webhooks/:id/pause': 'admin',
+      'PUT /api/webhooks/:id/resume': 'admin',
+      'POST /api/webhooks/:id/replay': 'admin',
+      'DELETE /api/webhooks/:id': 'admin',
       'GET /api/ui/config': 'public',
     });
   });

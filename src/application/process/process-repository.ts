@@ -22,6 +22,7 @@ import { ConcurrencyError } from '../ports/store-errors';
 import { chainEvents } from '../history/event-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
+import { TRACING, Tracing, noTracing } from '../ports/tracing';
 import { RuntimeEvents } from '../runtime-events';
 import { AppendMetrics } from './append-metrics';
 import { timerChange } from './append-timer';
@@ -64,6 +65,7 @@ export class ProcessRepository {
     @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
     @Optional() @Inject(METRICS) metrics?: Metrics,
     @Optional() private readonly events?: RuntimeEvents,
+    @Optional() @Inject(TRACING) private readonly tracing: Tracing = noTracing,
   ) {
     this.chainHeads = new ChainHeads(store);
     this.loader = new ProcessLoader(
@@ -173,11 +175,13 @@ export class ProcessRepository {
       }
       const at = this.clock.now().toISOString();
       const { idempotencyKey, ...rest } = context;
+      const traceparent = this.tracing.current();
       const metadata = {
         at,
         ...rest,
         schemaVersion: EVENT_SCHEMA_VERSION,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        ...(traceparent === undefined ? {} : { traceparent }),
       };
       const toAppend: NewEvent[] = chainEvents(
         processStreamId(processId),
@@ -190,8 +194,13 @@ export class ProcessRepository {
       let recorded: RecordedEvent[] | undefined;
       try {
         const expected = state.revision < 0 ? 'no_stream' : state.revision;
-        const result = await this.appendMetrics.timed(() =>
-          this.store.append(processStreamId(processId), toAppend, expected, timer && { timer }),
+        const result = await this.tracing.span(
+          'append',
+          { 'baton.process_id': processId, 'baton.events': toAppend.map((e) => e.type).join(',') },
+          () =>
+            this.appendMetrics.timed(() =>
+              this.store.append(processStreamId(processId), toAppend, expected, timer && { timer }),
+            ),
         );
         recorded = result.recorded;
       } catch (error) {

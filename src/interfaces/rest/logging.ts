@@ -24,6 +24,8 @@ export interface LoggingOptions {
   requests?: RequestLogMode;
   /** Where lines go (default stdout); tests capture them here. */
   destination?: DestinationStream;
+  /** `trace_id` / `span_id` of the current span when tracing is on (Tracing.logFields). */
+  traceFields?: () => Record<string, string>;
 }
 
 /** The logger and what it is asked to log; AppModule's `logging` adapter. */
@@ -59,6 +61,9 @@ const SECRET_PATHS = [
   '*.progressUrl',
   'apiKey',
   '*.apiKey',
+  // Webhook signing secrets (never logged on purpose; this catches an accident).
+  'secret',
+  '*.secret',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
@@ -81,6 +86,7 @@ export const createLogging = (options: LoggingOptions): Logging => {
           messageFormat: '{if context}[{context}] {end}{msg}',
         })
       : pino.destination(1));
+  const { traceFields } = options;
   const logger = pino(
     {
       level: PINO_LEVELS[options.level],
@@ -88,7 +94,9 @@ export const createLogging = (options: LoggingOptions): Logging => {
       timestamp: pino.stdTimeFunctions.isoTime,
       // The request's or drive's correlation id and process of the work running now. A copy:
       // pino merges the line's own fields into what the mixin returns.
-      mixin: () => ({ ...currentLogContext() }),
+      mixin: traceFields
+        ? () => ({ ...currentLogContext(), ...traceFields() })
+        : () => ({ ...currentLogContext() }),
       redact: { paths: SECRET_PATHS, censor: REDACTED },
     },
     destination,
