@@ -70,6 +70,8 @@ export interface BatonConfig {
   callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
+  /** Longest any request goes unanswered (408 for a body still missing, else 503). */
+  requestDeadlineMs: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -277,6 +279,7 @@ export const loadConfig = (
       windowMs: 60_000,
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
+    requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
   };
 };
 

@@ -153,7 +153,11 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       bodyParser: false,
       logger: nestLogger,
     });
-    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+    configureHttp(app, {
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      requestDeadlineMs: config.requestDeadlineMs,
+    });
     serveUi(app);
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
