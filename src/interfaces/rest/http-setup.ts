@@ -75,6 +75,7 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
         'X-Correlation-Id',
         'If-None-Match',
         'Last-Event-ID',
+        'Idempotency-Key',
       ],
       exposedHeaders: ['ETag', 'X-Request-Id'],
     });
