@@ -24,6 +24,7 @@ import { KeyedMutex } from '../keyed-mutex';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
 import { RuntimeEvents } from '../runtime-events';
 import { appliedWithKey } from '../commands/idempotency';
+import { logLifecycle } from '../observability/lifecycle-log';
 import { AppendMetrics } from './append-metrics';
 import { timerChange } from './append-timer';
 import { ChainHeads } from './chain-heads';
@@ -201,6 +202,7 @@ export class ProcessRepository {
         throw error;
       }
       this.appendMetrics.written(decision.events);
+      logLifecycle(next, decision.events, state.revision + 1);
       this.chainHeads.appended(next, toAppend);
       this.loader.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;
