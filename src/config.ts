@@ -72,6 +72,8 @@ export interface BatonConfig {
   feedHeartbeatMs: number;
   /** Longest any request goes unanswered (408 for a body still missing, else 503). */
   requestDeadlineMs: number;
+  /** Progress reports accepted per callback token: count and summed size; past either, 429. */
+  progressLimits: { maxReports: number; maxBytes: number };
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -280,6 +282,10 @@ export const loadConfig = (
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
     requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+    progressLimits: {
+      maxReports: positive(env, 'CALLBACK_PROGRESS_MAX_REPORTS', 2000),
+      maxBytes: positive(env, 'CALLBACK_PROGRESS_MAX_BYTES', 8 * 1024 * 1024),
+    },
   };
 };
 

@@ -143,6 +143,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         callbackRefusalLimits: config.callbackRefusalLimits,
         simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
+        progressLimits: config.progressLimits,
       },
       auth,
       processCacheSize: config.processCacheSize,
