@@ -74,6 +74,8 @@ export interface BatonConfig {
   requestDeadlineMs: number;
   /** Progress reports accepted per callback token: count and summed size; past either, 429. */
   progressLimits: { maxReports: number; maxBytes: number };
+  /** Live event streams (SSE) one credential may hold open at once. */
+  feedStreamsPerCredential: number;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -282,6 +284,7 @@ export const loadConfig = (
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
     requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+    feedStreamsPerCredential: positive(env, 'FEED_STREAMS_PER_CREDENTIAL', 5),
     progressLimits: {
       maxReports: positive(env, 'CALLBACK_PROGRESS_MAX_REPORTS', 2000),
       maxBytes: positive(env, 'CALLBACK_PROGRESS_MAX_BYTES', 8 * 1024 * 1024),

@@ -144,6 +144,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
         progressLimits: config.progressLimits,
+        feedStreamsPerCredential: config.feedStreamsPerCredential,
       },
       auth,
       processCacheSize: config.processCacheSize,

@@ -22,6 +22,8 @@ export interface RuntimeConfig {
   simulatorUrl?: string | null;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
   feedHeartbeatMs?: number;
+  /** Live event streams (SSE) one credential may hold open at once; past it, 429. */
+  feedStreamsPerCredential?: number;
   /** Progress reports accepted per callback token, by count and by bytes; past either, 429. */
   progressLimits?: ProgressLimits;
 }
@@ -41,3 +43,4 @@ export const DEFAULT_PROGRESS_LIMITS: ProgressLimits = {
   maxReports: 2000,
   maxBytes: 8 * 1024 * 1024,
 };
+export const DEFAULT_FEED_STREAMS_PER_CREDENTIAL = 5;

@@ -61,7 +61,12 @@ export class OidcVerifier {
     }
     const user = claimAt(payload, this.settings.userClaim) ?? payload.sub;
     if (typeof user !== 'string' || user.length === 0 || user.length > 200) return null;
-    return { name: user, roles: rolesFrom(claimAt(payload, this.settings.rolesClaim)) };
+    return {
+      name: user,
+      roles: rolesFrom(claimAt(payload, this.settings.rolesClaim)),
+      // Long-lived connections (SSE, graphql-ws) end at `exp`: they authenticate only once.
+      ...(typeof payload.exp === 'number' ? { validUntil: payload.exp * 1000 } : {}),
+    };
   }
 
   private options() {
