@@ -30,7 +30,7 @@ import { startRunnerSimulator } from './runner-simulator/lso-runner-simulator';
 import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
-import { serveUi } from './interfaces/web/serve-ui';
+import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
 
 export interface RunningServer {
@@ -160,7 +160,9 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       trustProxy: config.trustProxy,
       requestDeadlineMs: config.requestDeadlineMs,
     });
-    serveUi(app);
+    serveUi(app, undefined, {
+      connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
+    });
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
