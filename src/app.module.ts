@@ -70,7 +70,7 @@ import {
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
-import { ProcessChangeFeed } from './application/feeds/process-change-feed';
+import { ProcessChangeFeed } from './application/feed/process-change-feed';
 import {
   GetCallbacksOfProcessesHandler,
   GetProcessCallbacksHandler,

@@ -77,6 +77,12 @@ export interface BatonConfig {
   callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
+  /** Longest any request goes unanswered (408 for a body still missing, else 503). */
+  requestDeadlineMs: number;
+  /** Progress reports accepted per callback token: count and summed size; past either, 429. */
+  progressLimits: { maxReports: number; maxBytes: number };
+  /** Live event streams (SSE) one credential may hold open at once. */
+  feedStreamsPerCredential: number;
   /** The ledger's signing key as configured (PEM and where it came from), or null. */
   ledgerSigningKey: { pem: string; source: string } | null;
   /** LEDGER_DIGEST_EVERY: a digest every this many events and/or seconds. */
@@ -331,6 +337,12 @@ export const loadConfig = (
       windowMs: 60_000,
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
+    requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+    feedStreamsPerCredential: positive(env, 'FEED_STREAMS_PER_CREDENTIAL', 5),
+    progressLimits: {
+      maxReports: positive(env, 'CALLBACK_PROGRESS_MAX_REPORTS', 2000),
+      maxBytes: positive(env, 'CALLBACK_PROGRESS_MAX_BYTES', 8 * 1024 * 1024),
+    },
     ledgerSigningKey: ledgerSigningKey(env),
     ledgerDigestEvery: parseDigestEvery(env.LEDGER_DIGEST_EVERY),
     webhooks: webhookConfig(env),

@@ -176,6 +176,8 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         callbackRefusalLimits: config.callbackRefusalLimits,
         simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
+        progressLimits: config.progressLimits,
+        feedStreamsPerCredential: config.feedStreamsPerCredential,
       },
       auth,
       processCacheSize: config.processCacheSize,
@@ -201,7 +203,11 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       bodyParser: false,
       logger: nestLogger,
     });
-    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+    configureHttp(app, {
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      requestDeadlineMs: config.requestDeadlineMs,
+    });
     serveUi(app, undefined, {
       connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
     });

@@ -47,9 +47,32 @@ const PINO_LEVELS: Record<LogLevel, Level> = {
 
 const REDACTED = '[REDACTED]';
 
-/** The token of a callback URL (`…/callback/<token>[/progress]`) never reaches a log. */
-export const redactCallbackToken = (url: string): string =>
-  url.replace(/(\/callback\/)[^/?#]+/, `$1${REDACTED}`);
+const decoded = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+};
+
+/**
+ * The token of a callback URL (`…/callback/<token>[/progress]`) never reaches a log, however the
+ * path is spelled: any case, percent-encoded letters or slashes, matrix parameters, doubled
+ * slashes. From the first segment that reads `callback…` on, every segment but `progress` goes.
+ */
+export const redactCallbackToken = (url: string): string => {
+  const queryAt = url.search(/[?#]/);
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  const segments = path.split('/');
+  const at = segments.findIndex((s) => decoded(s).startsWith('callback'));
+  if (at < 0) return url;
+  const redacted = segments.map((segment, i) => {
+    if (i < at || segment === '' || (i > at && decoded(segment) === 'progress')) return segment;
+    if (i === at) return decoded(segment) === 'callback' ? segment : `callback${REDACTED}`;
+    return REDACTED;
+  });
+  return redacted.join('/') + (queryAt < 0 ? '' : url.slice(queryAt));
+};
 
 /** Field names that hold secrets, censored at any depth pino can address. */
 const SECRET_PATHS = [
