@@ -88,6 +88,7 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
+import { OC_COMPAT_CONTROLLERS } from './interfaces/oc-compat/oc-compat';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
@@ -163,6 +164,7 @@ export class AppModule {
         EventsFeedController,
         ProcessHistoryController,
         UiConfigController,
+        ...OC_COMPAT_CONTROLLERS,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },

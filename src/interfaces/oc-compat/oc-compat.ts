@@ -1,0 +1,8 @@
+/**
+ * The orchestrator-core compatible API under `/oc/api`: a thin translation of Baton's own
+ * commands and queries into OC's routes, shapes and statuses (docs/orchestrator-core-compat.md).
+ */
+import { OcProcessesController } from './oc-processes.controller';
+import { OcSettingsController } from './oc-settings.controller';
+
+export const OC_COMPAT_CONTROLLERS = [OcSettingsController, OcProcessesController];
