@@ -223,6 +223,13 @@ describe('fuzzing every endpoint', () => {
     'GET /metrics',
     'GET /api/me',
     'GET /api/ui/config',
+    'GET /oc/api/settings/status',
+    'GET /oc/api/translations/:locale',
+    'GET /oc/api/processes/status-counts',
+    'GET /oc/api/processes/:id',
+    'POST /oc/api/processes/:workflow',
+    'PUT /oc/api/processes/:id/resume',
+    'PUT /oc/api/processes/:id/abort',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

@@ -62,6 +62,13 @@ describe('route access declarations', () => {
       'GET /metrics': 'auditor',
       'GET /api/me': 'auditor',
       'GET /api/ui/config': 'public',
+      'GET /oc/api/settings/status': 'auditor',
+      'GET /oc/api/translations/:locale': 'auditor',
+      'GET /oc/api/processes/status-counts': 'auditor',
+      'GET /oc/api/processes/:id': 'auditor',
+      'POST /oc/api/processes/:workflow': 'operator',
+      'PUT /oc/api/processes/:id/resume': 'operator',
+      'PUT /oc/api/processes/:id/abort': 'operator',
     });
   });
 
