@@ -100,8 +100,7 @@ export const ocSteps = (detail: ProcessDetail): OcStep[] => {
     } else steps.push(step(detail, view, 'pending', false));
   }
   const end = detail.updatedAt;
-  if (detail.status === 'aborted')
-    steps.push(terminal(detail, 'User Aborted', 'abort', end));
+  if (detail.status === 'aborted') steps.push(terminal(detail, 'User Aborted', 'abort', end));
   if (detail.status === 'completed') steps.push(terminal(detail, 'Done', 'complete', end));
   return steps;
 };

@@ -17,7 +17,12 @@ import { GetProcessQuery } from '../../application/queries/process-queries';
 import { GetProcessCountsQuery } from '../../application/queries/read-model-queries';
 import { ListWorkflowsQuery } from '../../application/queries/list-workflows';
 import { mayConfirm } from '../../domain/access/roles';
-import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../../domain/errors';
+import {
+  ForbiddenError,
+  IllegalStateError,
+  NotFoundError,
+  ValidationError,
+} from '../../domain/errors';
 import { confirmationRefusal } from '../../domain/process/decide';
 import { AuthenticatedRequest, Roles } from '../auth/access';
 import { requestContext } from '../rest/request-context';
@@ -150,7 +155,9 @@ export class OcProcessesController {
     const read = readPages(body, 0);
     if ('refusal' in read) return send(res, read.refusal);
     try {
-      await this.commands.execute(new RetryProcessCommand(id, actor, correlationId, idempotencyKey));
+      await this.commands.execute(
+        new RetryProcessCommand(id, actor, correlationId, idempotencyKey),
+      );
       res.status(204).end();
     } catch (error) {
       if (!(error instanceof IllegalStateError)) throw error;
@@ -164,7 +171,13 @@ export class OcProcessesController {
   async abort(@Param('id') id: string, @Req() req: AuthenticatedRequest, @Res() res: Response) {
     const { actor, correlationId, idempotencyKey } = requestContext(req);
     await this.commands.execute(
-      new AbortProcessCommand(id, 'aborted through the OC API', actor, correlationId, idempotencyKey),
+      new AbortProcessCommand(
+        id,
+        'aborted through the OC API',
+        actor,
+        correlationId,
+        idempotencyKey,
+      ),
     );
     res.status(204).end();
   }

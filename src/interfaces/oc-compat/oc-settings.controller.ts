@@ -23,7 +23,9 @@ export class OcSettingsController {
 
   @Get('settings/status')
   @Roles('auditor')
-  @ApiOperation({ summary: 'OC: engine status (always RUNNING) and the number of running processes' })
+  @ApiOperation({
+    summary: 'OC: engine status (always RUNNING) and the number of running processes',
+  })
   async status() {
     const counts = await this.queries.execute(new GetProcessCountsQuery());
     return {
