@@ -2,7 +2,12 @@
  * The orchestrator-core compatible API under `/oc/api`: a thin translation of Baton's own
  * commands and queries into OC's routes, shapes and statuses (docs/orchestrator-core-compat.md).
  */
+import { OcGraphqlController } from './graphql/oc-graphql.controller';
 import { OcProcessesController } from './oc-processes.controller';
 import { OcSettingsController } from './oc-settings.controller';
 
-export const OC_COMPAT_CONTROLLERS = [OcSettingsController, OcProcessesController];
+export const OC_COMPAT_CONTROLLERS = [
+  OcSettingsController,
+  OcProcessesController,
+  OcGraphqlController,
+];

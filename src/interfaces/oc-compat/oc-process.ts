@@ -134,7 +134,7 @@ export const userPermissions = (actor: Actor | undefined, detail: ProcessDetail 
 
 export const toOcProcess = (
   detail: ProcessDetail,
-  workflow: WorkflowView | undefined,
+  workflow: Pick<WorkflowView, 'target'> | undefined,
   actor: Actor | undefined,
 ): OcProcess => ({
   process_id: detail.id,
@@ -147,7 +147,7 @@ export const toOcProcess = (
   traceback: detail.failure ? JSON.stringify(detail.failure.details ?? null) : null,
   assignee: detail.assignee ?? 'SYSTEM',
   last_status: ocStatusOf(detail.parked ? 'parked' : detail.status),
-  last_step: lastStep(detail),
+  last_step: lastStepOf(detail.status, detail.currentStep),
   started_at: detail.startedAt,
   last_modified_at: detail.updatedAt,
   product_id: null,
@@ -160,11 +160,6 @@ export const toOcProcess = (
   user_permissions: userPermissions(actor, detail),
 });
 
-/** The step OC names in `last_step`: the current one, or the last that ran once finished. */
-const lastStep = (detail: ProcessDetail): string | null => {
-  if (detail.status === 'completed') return 'Done';
-  if (detail.status === 'aborted') return 'User Aborted';
-  if (detail.currentStep) return detail.currentStep;
-  const ran = detail.steps.filter((s) => s.status !== 'pending');
-  return ran.length > 0 ? ran[ran.length - 1].name : null;
-};
+/** The step OC names in `last_step`: the current one, or OC's closing step once finished. */
+export const lastStepOf = (status: string, currentStep: string | null): string | null =>
+  status === 'completed' ? 'Done' : status === 'aborted' ? 'User Aborted' : currentStep;
