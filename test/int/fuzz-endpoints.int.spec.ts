@@ -239,6 +239,7 @@ describe('fuzzing every endpoint', () => {
     'POST /oc/api/processes/:workflow',
     'PUT /oc/api/processes/:id/resume',
     'PUT /oc/api/processes/:id/abort',
+    'POST /oc/api/graphql',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

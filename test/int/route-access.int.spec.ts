@@ -69,6 +69,7 @@ describe('route access declarations', () => {
       'POST /oc/api/processes/:workflow': 'operator',
       'PUT /oc/api/processes/:id/resume': 'operator',
       'PUT /oc/api/processes/:id/abort': 'operator',
+      'POST /oc/api/graphql': 'auditor',
     });
   });
 
