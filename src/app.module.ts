@@ -88,7 +88,7 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
-import { OC_COMPAT_CONTROLLERS } from './interfaces/oc-compat/oc-compat';
+import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 
@@ -220,6 +220,7 @@ export class AppModule {
         SubscriberLag,
         ...HANDLERS,
         ...GRAPHQL_RESOLVERS,
+        ...OC_COMPAT_PROVIDERS,
       ],
     };
   }

@@ -3,6 +3,7 @@
  * commands and queries into OC's routes, shapes and statuses (docs/orchestrator-core-compat.md).
  */
 import { OcGraphqlController } from './graphql/oc-graphql.controller';
+import { OcEventsSocket } from './oc-events.socket';
 import { OcProcessesController } from './oc-processes.controller';
 import { OcSettingsController } from './oc-settings.controller';
 
@@ -11,3 +12,6 @@ export const OC_COMPAT_CONTROLLERS = [
   OcProcessesController,
   OcGraphqlController,
 ];
+
+/** Providers of the compatible API that are not routes: the events websocket. */
+export const OC_COMPAT_PROVIDERS = [OcEventsSocket];
