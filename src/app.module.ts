@@ -98,6 +98,7 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
+import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 import { WebhooksController } from './interfaces/rest/webhooks.controller';
@@ -194,6 +195,7 @@ export class AppModule implements NestModule {
         LedgerController,
         WebhooksController,
         UiConfigController,
+        ...OC_COMPAT_CONTROLLERS,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -259,6 +261,7 @@ export class AppModule implements NestModule {
         ...webhookProviders(adapters.webhooks),
         { provide: TRACING, useValue: adapters.tracing ?? noTracing },
         CommandTracing,
+        ...OC_COMPAT_PROVIDERS,
       ],
     };
   }
