@@ -2,7 +2,7 @@
  * Wiring only. Adapters are built outside (main.ts, tests) and handed in, so the same module
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -70,7 +70,7 @@ import {
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
-import { ProcessChangeFeed } from './application/feeds/process-change-feed';
+import { ProcessChangeFeed } from './application/feed/process-change-feed';
 import {
   GetCallbacksOfProcessesHandler,
   GetProcessCallbacksHandler,
@@ -98,8 +98,14 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
+import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
+import { WebhooksController } from './interfaces/rest/webhooks.controller';
+import { WebhookAdapters, webhookProviders } from './webhook-wiring';
+import { TRACING, Tracing, noTracing } from './application/ports/tracing';
+import { CommandTracing } from './application/observability/command-tracing';
+import { requestTracing } from './interfaces/rest/request-tracing';
 
 export interface BatonAdapters {
   eventStore: EventStore;
@@ -128,6 +134,10 @@ export interface BatonAdapters {
   ledger?: LedgerStore;
   /** Signing key and digest frequency (default: no key, so no digests). */
   ledgerSettings?: LedgerSettings;
+  /** Webhook subscriptions: store, sealed secrets, transport (default: in memory). */
+  webhooks?: WebhookAdapters;
+  /** OpenTelemetry spans (default: off, nothing wrapped). */
+  tracing?: Tracing;
 }
 
 const HANDLERS = [
@@ -161,7 +171,13 @@ export const buildProjections = (
 ];
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.tracing.enabled) consumer.apply(requestTracing(this.tracing)).forRoutes('{*splat}');
+  }
+
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
@@ -177,7 +193,9 @@ export class AppModule {
         EventsFeedController,
         ProcessHistoryController,
         LedgerController,
+        WebhooksController,
         UiConfigController,
+        ...OC_COMPAT_CONTROLLERS,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -240,6 +258,10 @@ export class AppModule {
         SubscriberLag,
         ...HANDLERS,
         ...GRAPHQL_RESOLVERS,
+        ...webhookProviders(adapters.webhooks),
+        { provide: TRACING, useValue: adapters.tracing ?? noTracing },
+        CommandTracing,
+        ...OC_COMPAT_PROVIDERS,
       ],
     };
   }

@@ -24,6 +24,9 @@ import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
 import { PgLedgerStore } from './infrastructure/postgres/pg-ledger-store';
 import { announcePublicKey, chooseLedgerKey } from './infrastructure/ledger-keys';
+import { PgWebhookStore } from './infrastructure/postgres/pg-webhook-store';
+import { webhookSecretBox } from './infrastructure/webhooks/webhook-secret-key';
+import { startTracing } from './infrastructure/tracing/otel-tracing';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { AuthSettings } from './interfaces/auth/authenticator';
@@ -42,7 +45,16 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+  // First, so that everything after runs with the SDK's context manager in place.
+  const tracing = config.tracing.enabled
+    ? startTracing({
+        serviceName: config.tracing.serviceName,
+        instanceId: config.instanceId,
+        endpoint: config.tracing.endpoint ?? undefined,
+      })
+    : null;
   const logging = createLogging({
+    traceFields: tracing ? () => tracing.tracing.logFields() : undefined,
     level: config.logLevel,
     format: config.logFormat,
     instanceId: config.instanceId,
@@ -53,6 +65,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
   Logger.overrideLogger(nestLogger);
   const logger = new Logger('Baton');
   const closers: Array<() => Promise<unknown>> = [];
+  if (tracing) {
+    closers.push(() => tracing.shutdown());
+    logger.log(
+      `tracing: OpenTelemetry spans to ${config.tracing.endpoint ?? 'the OTLP endpoint of OTEL_EXPORTER_OTLP_*'}`,
+    );
+  }
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((e: Error) => logger.error(e.message));
@@ -125,6 +143,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger.warn('*'.repeat(80));
     }
 
+    const webhookKey = await webhookSecretBox(
+      config.webhooks.secretKey,
+      config.dataDir,
+      config.databaseUrl !== null,
+    );
+    logger.log(`webhook secrets sealed with the key from ${webhookKey.source}`);
     const adapters: BatonAdapters = {
       eventStore,
       timers: new PgTimerStore(pool),
@@ -152,6 +176,8 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         callbackRefusalLimits: config.callbackRefusalLimits,
         simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
+        progressLimits: config.progressLimits,
+        feedStreamsPerCredential: config.feedStreamsPerCredential,
       },
       auth,
       processCacheSize: config.processCacheSize,
@@ -159,12 +185,29 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logging,
       ledger: new PgLedgerStore(pool),
       ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },
+      tracing: tracing?.tracing,
+      webhooks: {
+        store: new PgWebhookStore(pool),
+        secrets: webhookKey.box,
+        allowLinkLocal: config.webhooks.allowLinkLocal,
+        settings: {
+          maxAttempts: config.webhooks.maxAttempts,
+          timeoutMs: config.webhooks.timeoutMs,
+          backoffBaseMs: config.webhooks.backoffBaseMs,
+          backoffMaxMs: config.webhooks.backoffMaxMs,
+          pollMs: config.webhooks.pollMs,
+        },
+      },
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,
       logger: nestLogger,
     });
-    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+    configureHttp(app, {
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      requestDeadlineMs: config.requestDeadlineMs,
+    });
     serveUi(app, undefined, {
       connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
     });

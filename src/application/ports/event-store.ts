@@ -22,6 +22,11 @@ export interface EventMetadata {
   /** The client's Idempotency-Key of the request that caused the event, if it sent one. */
   idempotencyKey?: string;
   /**
+   * W3C traceparent of the span that decided the event, when tracing is on: the process's
+   * trace goes on from it, on any instance, however much later (docs/tracing.md).
+   */
+  traceparent?: string;
+  /**
    * Tamper evidence (see application/history/event-chain.ts): SHA-256 hex over the previous
    * event's hash, this event's place (stream, revision) and its canonical content. Absent on
    * events written before hashing; a legacy hash on those written before `hashVersion` 2.
