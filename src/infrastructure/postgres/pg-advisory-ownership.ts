@@ -25,12 +25,9 @@ import {
   RoleListener,
   WorkOwnership,
 } from '../../application/ports/work-ownership';
+import { SessionHeartbeat } from './pg-session-heartbeat';
 import { DEFAULT_PARTITIONS, shardOf } from '../../application/ownership/partitions';
-import {
-  Fence,
-  partitionFenceName,
-  roleFenceName,
-} from '../../application/ownership/write-fence';
+import { Fence, partitionFenceName, roleFenceName } from '../../application/ownership/write-fence';
 
 /** First key of the two-key advisory locks: one class per kind, fixed for every instance. */
 const PARTITION_CLASS = 0x42a70001;
@@ -66,9 +63,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     string,
     { listener: RoleListener; held: boolean; epoch: number }
   >();
-  private readonly heartbeatMs: number;
-  private readonly heartbeatTimeoutMs: number;
-  private heartbeat?: NodeJS.Timeout;
+  private readonly heartbeat: SessionHeartbeat;
   private client?: Client;
   private listener?: OwnershipListener;
   private timer?: NodeJS.Timeout;
@@ -81,8 +76,18 @@ export class PgAdvisoryOwnership implements WorkOwnership {
   ) {
     this.partitionCount = options.partitionCount ?? DEFAULT_PARTITIONS;
     this.checkEveryMs = options.checkEveryMs ?? 2000;
-    this.heartbeatMs = options.heartbeatMs ?? 1000;
-    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 2000;
+    this.heartbeat = new SessionHeartbeat({
+      everyMs: options.heartbeatMs ?? 1000,
+      timeoutMs: options.heartbeatTimeoutMs ?? 2000,
+      enqueue: (work) => void this.enqueue(work),
+      ping: () => {
+        const client = this.client;
+        return client && (() => client.query('SELECT 1'));
+      },
+      silent: (error) => {
+        if (this.client) this.onSessionLost(this.client, error);
+      },
+    });
     this.connection = options.connection;
   }
   private readonly connection?: ConstructorParameters<typeof Client>[0];
@@ -105,8 +110,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     this.listener = listener;
     await this.schedule();
     this.loop();
-    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeat.start();
   }
 
   watchRole(role: string, listener: RoleListener): void {
@@ -117,8 +121,8 @@ export class PgAdvisoryOwnership implements WorkOwnership {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    clearInterval(this.heartbeat);
-    await this.round;
+    await this.round; // a round stuck on a dead session is cut by the heartbeat
+    this.heartbeat.stop();
     const partitions = [...this.held.keys()];
     if (partitions.length > 0) await this.listener?.releasing(partitions);
     for (const role of this.roles.values()) if (role.held) await role.listener.released();
@@ -136,10 +140,14 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     this.timer.unref();
   }
 
-  /** Rounds never overlap. */
   private schedule(): Promise<void> {
+    return this.enqueue(() => this.balance());
+  }
+
+  /** Rounds and heartbeats never overlap; any failure means the session cannot be trusted. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
     this.round = this.round
-      .then(() => this.balance())
+      .then(() => this.heartbeat.busy(work))
       .catch((error: Error) => {
         // Whatever failed, this session cannot show that it still holds its locks.
         if (this.client) this.onSessionLost(this.client, error);
@@ -246,32 +254,14 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     return client;
   }
 
-  /** The session must answer a trivial query in time, or everything it held is dropped. */
-  private async beat(): Promise<void> {
-    const client = this.client;
-    if (!client || this.stopped) return;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no heartbeat answer within ${this.heartbeatTimeoutMs} ms`)),
-        this.heartbeatTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([client.query('SELECT 1'), late]);
-    } catch (error) {
-      this.onSessionLost(client, error as Error);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private onSessionLost(client: Client, error: Error): void {
     if (this.client !== client) return;
     this.client = undefined;
     // end() waits for the server's goodbye, which a black hole never sends: cut the socket, so
     // queries still queued on it fail now and the next round starts on a new session.
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    (
+      client as unknown as { connection?: { stream?: { destroy(): void } } }
+    ).connection?.stream?.destroy();
     client.end().catch(() => undefined);
     if (this.stopped) return;
     const partitions = [...this.held.keys()];
