@@ -4,7 +4,9 @@
  * life cycle of an online rebuild. A store adds its row mapping and its reads.
  */
 import { Pool, QueryResultRow } from 'pg';
+import { Fence, currentFence } from '../../application/ownership/write-fence';
 import { PgCheckpointStore } from './pg-checkpoint-store';
+import { toStoreError } from './pg-errors';
 import {
   PgTableSet,
   createShadow,
@@ -36,16 +38,33 @@ export abstract class PgReadModelStore {
     return this.checkpoints.load(this.tables.checkpoint);
   }
 
-  /** Writes the rows (JSON for `$1`) and, with a position, the checkpoint in one statement. */
-  protected writeRows<R extends QueryResultRow>(json: string, to: number | null) {
+  /**
+   * Writes the rows (JSON for `$1`) and, with a position, the checkpoint in one statement;
+   * refused as a whole (FencedOutError) when the writer's fence is no longer current.
+   */
+  protected async writeRows<R extends QueryResultRow>(json: string, to: number | null) {
     const table = this.tables.tables.rows;
+    const fence = currentFence();
+    try {
+      return await this.send<R>(table, json, to, fence);
+    } catch (error) {
+      throw toStoreError(error, `writing ${table}`, true);
+    }
+  }
+
+  private send<R extends QueryResultRow>(
+    table: string,
+    json: string,
+    to: number | null,
+    fence: Fence | undefined,
+  ) {
     return this.pool.query<R>(
       to === null
         ? { name: `baton_rows_${table}`, text: this.writeStatements.rows, values: [json] }
         : {
             name: `baton_apply_${table}`,
             text: this.writeStatements.apply,
-            values: [json, this.tables.checkpoint, to],
+            values: [json, this.tables.checkpoint, to, fence?.name ?? null, fence?.epoch ?? null],
           },
     );
   }
