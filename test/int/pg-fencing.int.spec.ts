@@ -11,6 +11,7 @@ import { OwnershipListener } from '../../src/application/ports/work-ownership';
 import { PgAdvisoryOwnership } from '../../src/infrastructure/postgres/pg-advisory-ownership';
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
+import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
 import { PgFixture, startPgFixture } from '../support/pg-app';
 import { TcpProxy, startTcpProxy, tcpTargetOf } from '../support/tcp-proxy';
 
@@ -128,5 +129,68 @@ describe('fencing by the database', () => {
     await b.ownership.stop();
     await a.ownership.stop();
     await store.close();
+  });
+
+  it('refuses the rows, checkpoint and swap of a projection owner that lost the role', async () => {
+    const role = 'projection:test';
+    const owners = [0, 1].map(
+      () => new PgAdvisoryOwnership(pg.db.pool, { partitionCount: 1, checkEveryMs: 100 }),
+    );
+    const roleHeld = [false, false];
+    owners.forEach((o, i) =>
+      o.watchRole(role, {
+        acquired: async () => void (roleHeld[i] = true),
+        released: async () => void (roleHeld[i] = false),
+      }),
+    );
+    const listener: OwnershipListener = {
+      acquired: async () => undefined,
+      releasing: async () => undefined,
+      lost: () => undefined,
+    };
+    await owners[0].start(listener);
+    await until(() => roleHeld[0]);
+    const oldFence = owners[0].roleFence(role)!;
+    const stepLog = new PgStepLogStore(pg.db.pool);
+    await stepLog.reset();
+    const row = (seq: number) => ({
+      processId: '00000000-0000-4000-8000-000000000001',
+      seq,
+      index: seq,
+      name: `step ${seq}`,
+      status: 'completed' as const,
+      startedAt: new Date(0).toISOString(),
+      finishedAt: new Date(0).toISOString(),
+      durationMs: 1,
+      delta: {},
+      removedKeys: [],
+      error: null,
+      revision: seq,
+    });
+    await withFence(oldFence, () => stepLog.write([row(0)], 10));
+
+    // The first owner stops (its session ends); the second takes the role over.
+    await pg.db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks
+       WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND granted`,
+      [0x42a70003],
+    );
+    await owners[1].start(listener);
+    await until(() => roleHeld[1]);
+
+    await expect(withFence(oldFence, () => stepLog.write([row(1)], 20))).rejects.toBeInstanceOf(
+      FencedOutError,
+    );
+    expect((await stepLog.ofProcess(row(0).processId)).map((r) => r.seq)).toEqual([0]);
+    expect(await stepLog.position()).toBe(10);
+    const shadow = await stepLog.shadow();
+    await expect(withFence(oldFence, () => stepLog.promote(shadow))).rejects.toBeInstanceOf(
+      FencedOutError,
+    );
+    await stepLog.discard(shadow);
+
+    await withFence(owners[1].roleFence(role), () => stepLog.write([row(1)], 20));
+    expect(await stepLog.position()).toBe(20);
+    for (const owner of owners) await owner.stop();
   });
 });

@@ -77,8 +77,12 @@ export abstract class PgReadModelStore {
     return this.onTables(await createShadow(this.pool, this.tables));
   }
 
-  promote(shadow: this): Promise<void> {
-    return promoteShadow(this.pool, this.tables, shadow.tables);
+  async promote(shadow: this): Promise<void> {
+    try {
+      await promoteShadow(this.pool, this.tables, shadow.tables);
+    } catch (error) {
+      throw toStoreError(error, `swapping in the rebuilt ${this.tables.tables.rows}`, true);
+    }
   }
 
   discard(shadow: this): Promise<void> {
