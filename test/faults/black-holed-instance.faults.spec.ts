@@ -19,6 +19,13 @@ const CUT_AFTER_STARTED = 25;
 const PARTITIONS = 32;
 const MEMBER_CLASS = 0x42a70002;
 
+/** The instance's connections carry its name, which the write audit records. */
+const named = (connectionString: string, name: string): string => {
+  const url = new URL(connectionString);
+  url.searchParams.set('application_name', name);
+  return url.toString();
+};
+
 describe('an instance whose ownership session is black-holed', () => {
   let pg: PgFixture;
   let proxy: TcpProxy;
@@ -31,9 +38,8 @@ describe('an instance whose ownership session is black-holed', () => {
     await installWriteAudit(pg.db.pool);
     proxy = await startTcpProxy(tcpTargetOf(pg.postgres.adminConnectionString));
     lso = await startCallingLso([]);
-    const viaProxy = `${proxy.through(pg.db.connectionString)}?application_name=baton-a`;
-    a = await startInstance(viaProxy, lso.url);
-    b = await startInstance(`${pg.db.connectionString}&application_name=baton-b`, lso.url);
+    a = await startInstance(named(proxy.through(pg.db.connectionString), 'baton-a'), lso.url);
+    b = await startInstance(named(pg.db.connectionString, 'baton-b'), lso.url);
     lso.targets.push(b.url); // A serves no requests: every append of A's is its runner's
     await Promise.all([a, b].map((s) => s.waitForOutput(/\(16 held\)/)));
   });
