@@ -41,7 +41,10 @@ describe('an instance whose ownership session is black-holed', () => {
     a = await startInstance(named(proxy.through(pg.db.connectionString), 'baton-a'), lso.url);
     b = await startInstance(named(pg.db.connectionString, 'baton-b'), lso.url);
     lso.targets.push(b.url); // A serves no requests: every append of A's is its runner's
-    await Promise.all([a, b].map((s) => s.waitForOutput(/\(16 held\)/)));
+    await Promise.all([a, b].map((s) => s.waitForOutput(/\(16 held\)/))).catch((error) => {
+      console.log(`A:\n${a.output().slice(-3000)}\nB:\n${b.output().slice(-3000)}`);
+      throw error;
+    });
   });
 
   afterAll(async () => {

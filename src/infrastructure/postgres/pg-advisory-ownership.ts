@@ -19,7 +19,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Client, Pool, QueryResult, QueryResultRow } from 'pg';
 import {
   OwnershipListener,
   RoleListener,
@@ -68,6 +68,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
   private listener?: OwnershipListener;
   private timer?: NodeJS.Timeout;
   private round: Promise<void> = Promise.resolve();
+  private queries: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -78,11 +79,10 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     this.checkEveryMs = options.checkEveryMs ?? 2000;
     this.heartbeat = new SessionHeartbeat({
       everyMs: options.heartbeatMs ?? 1000,
-      timeoutMs: options.heartbeatTimeoutMs ?? 2000,
-      enqueue: (work) => void this.enqueue(work),
+      timeoutMs: options.heartbeatTimeoutMs ?? 2500,
       ping: () => {
         const client = this.client;
-        return client && (() => client.query('SELECT 1'));
+        return client && (() => this.run(client, 'SELECT 1'));
       },
       silent: (error) => {
         if (this.client) this.onSessionLost(this.client, error);
@@ -140,14 +140,10 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     this.timer.unref();
   }
 
+  /** Rounds never overlap; a failed one means the session cannot be trusted. */
   private schedule(): Promise<void> {
-    return this.enqueue(() => this.balance());
-  }
-
-  /** Rounds and heartbeats never overlap; any failure means the session cannot be trusted. */
-  private enqueue(work: () => Promise<void>): Promise<void> {
     this.round = this.round
-      .then(() => this.heartbeat.busy(work))
+      .then(() => this.balance())
       .catch((error: Error) => {
         // Whatever failed, this session cannot show that it still holds its locks.
         if (this.client) this.onSessionLost(this.client, error);
@@ -174,7 +170,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
       } catch (error) {
         // Could not start it: let it go, so this or another instance tries again.
         entry.held = false;
-        await client.query('SELECT pg_advisory_unlock($1, $2)', [ROLE_CLASS, shardOf(role)]);
+        await this.run(client, 'SELECT pg_advisory_unlock($1, $2)', [ROLE_CLASS, shardOf(role)]);
         throw error;
       }
     }
@@ -212,7 +208,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     key: number,
     fence: string,
   ): Promise<number | undefined> {
-    const { rows } = await client.query<{ epoch: string }>(TAKE_SQL, [lockClass, key, fence]);
+    const { rows } = await this.run<{ epoch: string }>(client, TAKE_SQL, [lockClass, key, fence]);
     return rows.length === 0 ? undefined : Number(rows[0].epoch);
   }
 
@@ -221,19 +217,31 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     await this.listener?.releasing(partitions);
     for (const partition of partitions) {
       this.held.delete(partition);
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [PARTITION_CLASS, partition]);
+      await this.run(client, 'SELECT pg_advisory_unlock($1, $2)', [PARTITION_CLASS, partition]);
     }
     this.logger.log(`handed back partitions ${partitions.join(', ')} (${this.held.size} held)`);
   }
 
   private async countMembers(client: Client): Promise<number> {
-    const { rows } = await client.query<{ n: string }>(
+    const { rows } = await this.run<{ n: string }>(
+      client,
       `SELECT count(*) AS n FROM pg_locks
        WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND granted
          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [MEMBER_CLASS],
     );
     return Number(rows[0].n);
+  }
+
+  /** One query at a time on the session, each timed by the heartbeat. */
+  private run<R extends QueryResultRow>(
+    client: Client,
+    text: string,
+    values?: unknown[],
+  ): Promise<QueryResult<R>> {
+    const next = this.queries.then(() => this.heartbeat.busy(() => client.query<R>(text, values)));
+    this.queries = next.catch(() => undefined);
+    return next;
   }
 
   /** The dedicated session, (re)connected with its member lock when needed. */
@@ -249,7 +257,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
     client.on('error', (error) => this.onSessionLost(client, error));
     client.on('end', () => this.onSessionLost(client, new Error('connection ended')));
     await client.connect();
-    await client.query('SELECT pg_advisory_lock($1, $2)', [MEMBER_CLASS, this.memberKey]);
+    await this.run(client, 'SELECT pg_advisory_lock($1, $2)', [MEMBER_CLASS, this.memberKey]);
     this.client = client;
     return client;
   }

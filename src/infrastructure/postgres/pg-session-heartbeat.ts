@@ -2,18 +2,14 @@
  * Proves that a dedicated session (the one holding advisory locks) is alive. A session can die
  * without a word: behind a network black hole, or after a failover, the socket sees nothing for
  * as long as the kernel keeps retransmitting (about a quarter of an hour), while the server has
- * long dropped the session and every lock it held. So every `everyMs` a trivial query is queued
- * behind the session's own work, and if the session is busy (that query or any other) for
- * longer than `timeoutMs`, it is declared dead.
- *
- * The query goes through the owner's queue rather than straight to the client: a pg Client
- * runs one query at a time anyway, and the owner's work must not interleave with it.
+ * long dropped the session and every lock it held. So when the session has been idle for
+ * `everyMs` a trivial query is sent, and if any query on it (that one or the owner's own) has
+ * waited longer than `timeoutMs` for its answer, the session is declared dead. Only time spent
+ * waiting for the server counts: the owner's own work between queries is not the session's.
  */
 export interface HeartbeatOptions {
   everyMs: number;
   timeoutMs: number;
-  /** Runs `work` on the session after whatever is queued before it. */
-  enqueue(work: () => Promise<void>): void;
   /** A trivial round trip on the session, or undefined when there is none. */
   ping(): (() => Promise<unknown>) | undefined;
   /** The session did not answer in time. */
@@ -22,18 +18,19 @@ export interface HeartbeatOptions {
 
 export class SessionHeartbeat {
   private busySince: number | undefined;
-  private lastPing = 0;
+  private lastPing = Date.now();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly options: HeartbeatOptions) {}
 
-  /** Wraps each piece of work the session does, so a stuck one is noticed. */
+  /** Wraps each query on the session (one at a time), so a stuck one is noticed. */
   async busy<T>(work: () => Promise<T>): Promise<T> {
     this.busySince = Date.now();
     try {
       return await work();
     } finally {
       this.busySince = undefined;
+      this.lastPing = Date.now(); // an answer is as good as a ping
     }
   }
 
@@ -60,8 +57,6 @@ export class SessionHeartbeat {
     const ping = this.options.ping();
     if (ping === undefined) return;
     this.lastPing = now;
-    this.options.enqueue(async () => {
-      await ping();
-    });
+    ping().catch((error: Error) => this.options.silent(error));
   }
 }
