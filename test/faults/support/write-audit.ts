@@ -24,8 +24,12 @@ export const installWriteAudit = async (pool: Pool): Promise<void> => {
       name text NOT NULL);
     CREATE FUNCTION fault_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO fault_audit (kind, name)
-      VALUES (TG_ARGV[0], CASE TG_ARGV[0] WHEN 'append' THEN NEW.stream_id ELSE NEW.name END);
+      -- Separate statements: a record's fields are resolved even in a CASE branch not taken.
+      IF TG_ARGV[0] = 'append' THEN
+        INSERT INTO fault_audit (kind, name) VALUES ('append', NEW.stream_id);
+      ELSE
+        INSERT INTO fault_audit (kind, name) VALUES (TG_ARGV[0], NEW.name);
+      END IF;
       RETURN NULL;
     END $$;
     CREATE TRIGGER fault_audit_events AFTER INSERT ON events
