@@ -55,7 +55,7 @@ describe('a simulated logical restore', () => {
     ).flatMap((f) => f.problems);
     const listed = await call('GET', `${instance!.url}/api/processes?status=completed&limit=100`);
     const listedAfter = ids.filter((id) =>
-      listed.body.items.some((p: { id: string }) => p.id === id),
+      listed.body.items.some((p: { processId: string }) => p.processId === id),
     );
     const feed = await call('GET', `${instance!.url}/api/events?after=${highest}&limit=1000`);
     const fedProcesses = new Set(feed.body.events.map((e: { processId: string }) => e.processId));
