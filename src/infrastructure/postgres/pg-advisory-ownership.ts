@@ -25,21 +25,16 @@ import {
   RoleListener,
   WorkOwnership,
 } from '../../application/ports/work-ownership';
+import {
+  COUNT_MEMBERS_SQL,
+  MEMBER_CLASS,
+  PARTITION_CLASS,
+  ROLE_CLASS,
+  TAKE_SQL,
+} from './pg-ownership-sql';
 import { SessionHeartbeat } from './pg-session-heartbeat';
 import { DEFAULT_PARTITIONS, shardOf } from '../../application/ownership/partitions';
 import { Fence, partitionFenceName, roleFenceName } from '../../application/ownership/write-fence';
-
-/** First key of the two-key advisory locks: one class per kind, fixed for every instance. */
-const PARTITION_CLASS = 0x42a70001;
-const MEMBER_CLASS = 0x42a70002;
-const ROLE_CLASS = 0x42a70003;
-
-/** The lock, and the next epoch only if the lock was granted (a CTE is evaluated once). */
-const TAKE_SQL = `
-WITH lock AS (SELECT pg_try_advisory_lock($1, $2) AS ok)
-INSERT INTO ownership_epochs (name, epoch) SELECT $3, 1 FROM lock WHERE ok
-ON CONFLICT (name) DO UPDATE SET epoch = ownership_epochs.epoch + 1
-RETURNING epoch`;
 
 export interface PgOwnershipOptions {
   partitionCount?: number;
@@ -223,13 +218,7 @@ export class PgAdvisoryOwnership implements WorkOwnership {
   }
 
   private async countMembers(client: Client): Promise<number> {
-    const { rows } = await this.run<{ n: string }>(
-      client,
-      `SELECT count(*) AS n FROM pg_locks
-       WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND granted
-         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      [MEMBER_CLASS],
-    );
+    const { rows } = await this.run<{ n: string }>(client, COUNT_MEMBERS_SQL, [MEMBER_CLASS]);
     return Number(rows[0].n);
   }
 
