@@ -41,6 +41,16 @@ import {
   PROCESS_CACHE_SIZE,
   ProcessRepository,
 } from './application/process/process-repository';
+import { LedgerProjection } from './application/ledger/ledger-projection';
+import { LedgerQueries } from './application/ledger/ledger-queries';
+import {
+  LEDGER_SETTINGS,
+  LedgerSettings,
+  parseDigestEvery,
+} from './application/ledger/ledger-settings';
+import { LEDGER_STORE, LedgerStore } from './application/ports/ledger-store';
+import { InMemoryLedgerStore } from './infrastructure/memory/in-memory-ledger-store';
+import { LedgerController } from './interfaces/rest/ledger.controller';
 import { CallbackAuditProjection } from './application/projections/callback-audit.projection';
 import { OnlineRebuilds } from './application/projections/online-rebuild';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
@@ -116,6 +126,10 @@ export interface BatonAdapters {
   logging?: Logging;
   /** Start-up found stored positions ahead of new ones (a logical restore) and raised the base. */
   positionBaseRaised?: boolean;
+  /** Where the ledger keeps its tree (default: in memory). */
+  ledger?: LedgerStore;
+  /** Signing key and digest frequency (default: no key, so no digests). */
+  ledgerSettings?: LedgerSettings;
 }
 
 const HANDLERS = [
@@ -164,6 +178,7 @@ export class AppModule {
         ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
+        LedgerController,
         UiConfigController,
       ],
       providers: [
@@ -174,6 +189,13 @@ export class AppModule {
         { provide: STEP_LOG_STORE, useValue: adapters.stepLog },
         { provide: PROJECTIONS, useValue: buildProjections(adapters) },
         { provide: CLOCK, useValue: adapters.clock },
+        { provide: LEDGER_STORE, useValue: adapters.ledger ?? new InMemoryLedgerStore() },
+        {
+          provide: LEDGER_SETTINGS,
+          useValue: adapters.ledgerSettings ?? { signingKey: null, ...parseDigestEvery(undefined) },
+        },
+        LedgerProjection,
+        LedgerQueries,
         { provide: ID_GENERATOR, useValue: adapters.ids },
         { provide: HTTP_CLIENT, useValue: adapters.http },
         { provide: RUNTIME_CONFIG, useValue: adapters.runtime },

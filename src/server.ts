@@ -23,6 +23,8 @@ import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-owner
 import { poolSettings } from './infrastructure/postgres/pool-settings';
 import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
+import { PgLedgerStore } from './infrastructure/postgres/pg-ledger-store';
+import { announcePublicKey, chooseLedgerKey } from './infrastructure/ledger-keys';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { AuthSettings } from './interfaces/auth/authenticator';
@@ -58,6 +60,13 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
   };
   try {
     const auth = await authSettings(config, logger);
+    const ledgerKey = await chooseLedgerKey(
+      config.ledgerSigningKey,
+      config.dataDir,
+      !config.databaseUrl && process.env.NODE_ENV !== 'production',
+    );
+    for (const message of ledgerKey.messages) logger.log(message);
+    if (ledgerKey.key) logger.log(announcePublicKey(ledgerKey.key));
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -158,6 +167,8 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
       positionBaseRaised: raise !== null,
       logging,
+      ledger: new PgLedgerStore(pool),
+      ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,

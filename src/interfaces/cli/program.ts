@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { attachContext, CliContext, defaultContext } from './cli-context';
 import { registerAuditCommands } from './commands/audit';
+import { registerLedgerAuditCommands } from './commands/ledger-audit';
 import { registerEventCommands } from './commands/events';
 import { registerProcessActions } from './commands/process-actions';
 import { registerProcessCommands } from './commands/processes';
@@ -27,6 +28,7 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   registerProcessActions(program);
   registerEventCommands(program);
   registerAuditCommands(program);
+  registerLedgerAuditCommands(program);
   registerProjectionCommands(program);
   return program;
 };
