@@ -130,6 +130,8 @@ export interface BatonAdapters {
   schema?: SchemaStatus;
   /** Structured request and application logs (pino); without it, Nest's logger only. */
   logging?: Logging;
+  /** Start-up found stored positions ahead of new ones (a logical restore) and raised the base. */
+  positionBaseRaised?: boolean;
   /** Where the ledger keeps its tree (default: in memory). */
   ledger?: LedgerStore;
   /** Signing key and digest frequency (default: no key, so no digests). */
@@ -236,11 +238,14 @@ export class AppModule implements NestModule {
         {
           provide: PrometheusMetrics,
           inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
-          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) =>
-            new PrometheusMetrics({
+          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) => {
+            const metrics = new PrometheusMetrics({
               statusCounts: async () => (await summaries.counts()).byStatus,
               lag: () => lag.measure(),
-            }),
+            });
+            if (adapters.positionBaseRaised) metrics.positionBaseRaised();
+            return metrics;
+          },
         },
         { provide: METRICS, useExisting: PrometheusMetrics },
         RuntimeMetrics,
