@@ -36,6 +36,8 @@ export function prepareOrchestratorCore(): ExtensionPaths {
   );
   const found = execFileSync(python, [path.join(APP_DIR, 'pgvector_paths.py')], {
     encoding: 'utf8',
+    // platformdirs warns about XDG_RUNTIME_DIR on import; a real failure exits non-zero.
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   return JSON.parse(found) as ExtensionPaths;
 }
