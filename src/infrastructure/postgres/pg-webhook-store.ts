@@ -1,3 +1,4 @@
+import { currentFence } from '../../application/ownership/write-fence';
 import { Pool } from 'pg';
 import {
   NewWebhookSubscription,
@@ -7,6 +8,15 @@ import {
   WebhookSubscription,
 } from '../../application/ports/webhook-store';
 import { toStoreError } from './pg-errors';
+
+/** No fence ($5 null), or the fence's epoch is still current ($5 = name, $6 = epoch). */
+const FENCE_HOLDS = `($5::text IS NULL OR EXISTS (
+  SELECT 1 FROM ownership_epochs o WHERE o.name = $5 AND o.epoch = $6 FOR SHARE))`;
+
+const fenceParams = (): [string | null, number | null] => {
+  const fence = currentFence();
+  return fence ? [fence.name, fence.epoch] : [null, null];
+};
 
 interface Row {
   id: string;
@@ -112,21 +122,28 @@ export class PgWebhookStore implements WebhookStore {
     return rows.length > 0;
   }
 
+  /**
+   * The delivering worker's writes: refused (false) when the generation moved on, and, when the
+   * worker runs under a fence (its subscription's role, see webhook-dispatcher.ts), when another
+   * instance has taken the role over since, checked by the database in the same statement.
+   */
   async advance(id: string, generation: number, position: number, delivered: number) {
+    const [fence, epoch] = fenceParams();
     const rows = await this.query(
       `UPDATE webhook_subscriptions SET position = $3, delivered = delivered + $4
-       WHERE id = $1 AND generation = $2 RETURNING id`,
-      [id, generation, position, delivered],
+       WHERE id = $1 AND generation = $2 AND ${FENCE_HOLDS} RETURNING id`,
+      [id, generation, position, delivered, fence, epoch],
     );
     return rows.length > 0;
   }
 
   async pauseFailing(id: string, generation: number, failing: WebhookFailure) {
+    const [fence, epoch] = fenceParams();
     const rows = await this.query(
       `UPDATE webhook_subscriptions
        SET status = 'paused', paused_reason = $3, failing = $4, generation = generation + 1
-       WHERE id = $1 AND generation = $2 RETURNING id`,
-      [id, generation, failing.reason, JSON.stringify(failing)],
+       WHERE id = $1 AND generation = $2 AND ${FENCE_HOLDS} RETURNING id`,
+      [id, generation, failing.reason, JSON.stringify(failing), fence, epoch],
     );
     return rows.length > 0;
   }
