@@ -109,9 +109,7 @@ describe('test kit', () => {
     const started = env.start('slow_inventory');
     await expect(started).rejects.toThrow(UnexpectedRequestError);
     await expect(started).rejects.toThrow(
-      [
-        /^Step "Run playbook" of process 00000000-0000-4000-8000-000000000001 made a request the script did not expect:$/m,
-      ][0],
+      /^Step "Run playbook" of process 00000000-0000-4000-8000-000000000001 made a request the script did not expect:$/m,
     );
     const error = (await started.catch((e: Error) => e)) as Error;
     expect(error.message).toContain('  POST http://runner.test/run');
@@ -195,6 +193,29 @@ describe('test kit', () => {
     );
     const late = await q.deliver({ return_code: 0 });
     expect(late.status).toBe(410);
+    await env.close();
+  });
+
+  it('lets a scripted reply call back before the action returns, exactly once', async () => {
+    const env = environment();
+    env.remote
+      .onPost('http://inventory.test/reserve', { status: 201, body: { id: 'r-1' } })
+      .onPost('http://runner.test/run', async (request) => {
+        const early = env.process(request.processId!);
+        expect(await early.callback({ return_code: 0 })).toEqual({
+          status: 200,
+          answer: 'accepted',
+        });
+        return { status: 202 };
+      });
+    const p = await env.start('slow_inventory');
+    await p.expectForm({ title: 'Approve the change' });
+    await p.expectEventsInOrder('CallbackIssued', 'CallbackReceived', {
+      type: 'StepCompleted',
+      data: { name: 'Run playbook' },
+    });
+    // The action's return found the token already used: nothing more to record.
+    expect(await p.eventTypes()).not.toContain('CallbackActionCompleted');
     await env.close();
   });
 
