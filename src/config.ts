@@ -6,8 +6,8 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { ApiKeyEntry, parseApiKeyLines } from './interfaces/auth/api-keys';
-import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './interfaces/auth/oidc';
+import { ApiKeyEntry, parseApiKeyLines } from './domain/access/api-key-entries';
+import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './domain/access/oidc-settings';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';

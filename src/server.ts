@@ -26,7 +26,7 @@ import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { AuthSettings } from './interfaces/auth/authenticator';
 import { announceLocalAdminKey, ensureLocalAdminKey } from './interfaces/auth/local-admin-key';
-import { startRunnerSimulator } from './interfaces/cli/lso-runner-simulator';
+import { startRunnerSimulator } from './runner-simulator/lso-runner-simulator';
 import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';

@@ -5,7 +5,7 @@
  * checked without timing luck.
  */
 import { Browser, Page } from 'playwright-core';
-import { simulatedRunEvents } from '../../src/interfaces/cli/simulated-playbook-run';
+import { simulatedRunEvents } from '../../src/runner-simulator/simulated-playbook-run';
 import { UI_CSP, serveUi } from '../../src/interfaces/web/serve-ui';
 import { api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';

@@ -10,7 +10,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
 import { step, inputStep, workflow } from '../../src/domain/workflow/dsl';
-import { OidcSettings, DEFAULT_OIDC_ALGORITHMS } from '../../src/interfaces/auth/oidc';
+import { OidcSettings, DEFAULT_OIDC_ALGORITHMS } from '../../src/domain/access/oidc-settings';
 import { configureHttp } from '../../src/interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from '../../src/workflows';
 import { ConfirmRunPage } from '../../src/workflows/create-l2vpn.forms';

@@ -9,7 +9,7 @@ import { AddressInfo } from 'node:net';
 import {
   RunnerSimulator,
   startRunnerSimulator,
-} from '../../src/interfaces/cli/lso-runner-simulator';
+} from '../../src/runner-simulator/lso-runner-simulator';
 import { call } from '../support/api';
 
 interface Received {

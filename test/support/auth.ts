@@ -3,7 +3,8 @@
  * `call()` sends the admin one unless told otherwise. Tests of authentication itself make their
  * own keys and tokens.
  */
-import { ApiKeyEntry, apiKeyLine, hashApiKey } from '../../src/interfaces/auth/api-keys';
+import { ApiKeyEntry, apiKeyLine } from '../../src/domain/access/api-key-entries';
+import { hashApiKey } from '../../src/interfaces/auth/api-keys';
 
 export const TEST_KEYS = {
   admin: 'test-admin-key-6Xq2vV0yqkB1m3Yf9cLr4sT8',

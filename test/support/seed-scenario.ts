@@ -9,7 +9,7 @@ import { fetchHttpClient } from '../../src/infrastructure/http/fetch-http-client
 import {
   RunnerSimulator,
   startRunnerSimulator,
-} from '../../src/interfaces/cli/lso-runner-simulator';
+} from '../../src/runner-simulator/lso-runner-simulator';
 import { L2VPN_INPUT, SUCCESS, api, call } from './api';
 import { TestApp, TestAppOptions } from './test-app';
 

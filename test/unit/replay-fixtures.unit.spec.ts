@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RecordedEvent } from '../../src/application/ports/event-store';
-import { foldRecorded } from '../../src/application/process/process-repository';
+import { foldRecorded } from '../../src/application/folding/recorded-events';
 import { describeProcess } from '../../src/application/queries/process-detail';
 import { buildWorkflowRegistry } from '../../src/workflows';
 

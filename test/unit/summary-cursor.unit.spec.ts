@@ -1,5 +1,5 @@
 import { ValidationError } from '../../src/domain/errors';
-import { decodeCursor, encodeCursor } from '../../src/infrastructure/summary-cursor';
+import { decodeCursor, encodeCursor } from '../../src/application/summaries/summary-cursor';
 
 describe('process list cursor', () => {
   const cursor = {

@@ -13,7 +13,7 @@ import {
   initialProcessState,
 } from '../../domain/process/state';
 import { EventStore, RecordedEvent } from '../ports/event-store';
-import { toProcessEvent } from '../process/process-repository';
+import { toProcessEvent } from '../folding/recorded-events';
 import { canonicalJson } from './canonical-json';
 import { ChainVerdict, hashOf, verifyChain } from './event-chain';
 

@@ -23,8 +23,8 @@ import {
   SummaryChange,
 } from '../ports/process-summaries';
 import { ListedStatus } from '../queries/read-model-queries';
-import { FoldedProcessCache } from '../process/folded-process-cache';
-import { toProcessEvent } from '../process/process-repository';
+import { FoldedProcessCache } from '../folding/folded-process-cache';
+import { toProcessEvent } from '../folding/recorded-events';
 
 /** Folds kept in memory between batches, so a busy process's row is not read back each time. */
 const REMEMBERED_FOLDS = 2000;

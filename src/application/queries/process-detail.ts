@@ -12,7 +12,7 @@ import {
 } from '../../domain/process/state';
 import { Step } from '../../domain/workflow/dsl';
 import { RecordedEvent } from '../ports/event-store';
-import { toProcessEvent } from '../process/process-repository';
+import { toProcessEvent } from '../folding/recorded-events';
 
 export type StepStatus =
   'pending' | 'running' | 'awaiting_callback' | 'suspended' | 'completed' | 'skipped' | 'failed';

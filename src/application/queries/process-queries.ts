@@ -11,7 +11,8 @@ import {
   SummaryPage,
   SummaryQuery,
 } from '../ports/process-summaries';
-import { ProcessRepository, foldRecorded } from '../process/process-repository';
+import { foldRecorded } from '../folding/recorded-events';
+import { ProcessRepository } from '../process/process-repository';
 import { ProcessDetail, describeProcess } from './process-detail';
 
 export class GetProcessQuery extends Query<ProcessDetail> {

@@ -8,8 +8,8 @@ import {
 } from '../../application/ports/process-summaries';
 import { ListedStatus, ProcessCounts } from '../../application/queries/read-model-queries';
 import { ProcessState } from '../../domain/process/state';
-import { countsFromRows } from '../process-counts';
-import { decodeCursor, encodeCursor, sortKey } from '../summary-cursor';
+import { countsFromRows } from '../../application/summaries/process-counts';
+import { decodeCursor, encodeCursor, sortKey } from '../../application/summaries/summary-cursor';
 import { InMemoryReadModel } from './in-memory-read-model';
 
 type StoredChange = SummaryChange & { revision: number };

@@ -9,10 +9,10 @@ import {
 } from '../../application/ports/process-summaries';
 import { ListedStatus, ProcessCounts } from '../../application/queries/read-model-queries';
 import { ProcessState } from '../../domain/process/state';
-import { decodeCursor, encodeCursor, sortKey } from '../summary-cursor';
+import { decodeCursor, encodeCursor, sortKey } from '../../application/summaries/summary-cursor';
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet, checkpointSql } from './pg-read-model-tables';
-import { countsFromRows } from '../process-counts';
+import { countsFromRows } from '../../application/summaries/process-counts';
 
 interface Row {
   process_id: string;

@@ -6,8 +6,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IncomingHttpHeaders } from 'node:http';
 import { Actor } from '../../domain/access/roles';
-import { ApiKeyEntry, ApiKeyVerifier } from './api-keys';
-import { OidcSettings, OidcVerifier } from './oidc';
+import { ApiKeyEntry } from '../../domain/access/api-key-entries';
+import { OidcSettings } from '../../domain/access/oidc-settings';
+import { ApiKeyVerifier } from './api-keys';
+import { OidcVerifier } from './oidc';
 
 export interface AuthSettings {
   apiKeys: ApiKeyEntry[];

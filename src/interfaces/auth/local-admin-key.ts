@@ -5,7 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ApiKeyEntry, apiKeyLine, hashApiKey, newApiKey, parseApiKeyLines } from './api-keys';
+import { ApiKeyEntry, apiKeyLine, parseApiKeyLines } from '../../domain/access/api-key-entries';
+import { hashApiKey, newApiKey } from './api-keys';
 
 export const LOCAL_ADMIN_KEY_FILE = 'local-admin-key.sha256';
 

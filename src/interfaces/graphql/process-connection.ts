@@ -10,7 +10,7 @@ import {
   SummarySort,
 } from '../../application/ports/process-summaries';
 import { ValidationError } from '../../domain/errors';
-import { encodeCursor, sortKey } from '../../infrastructure/summary-cursor';
+import { encodeCursor, sortKey } from '../../application/summaries/summary-cursor';
 import { ProcessFilterInput, ProcessConnectionType } from './types/connection.types';
 import { ProcessSummaryType } from './types/process.types';
 

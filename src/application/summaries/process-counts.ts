@@ -2,7 +2,7 @@ import {
   ListedStatus,
   ProcessCounts,
   StatusCounts,
-} from '../application/queries/read-model-queries';
+} from '../queries/read-model-queries';
 
 /** The counts answer from (workflow, status, n) rows, workflows by name. */
 export const countsFromRows = (

@@ -1,5 +1,5 @@
-import { ProcessSummary, SummarySort } from '../application/ports/process-summaries';
-import { ValidationError } from '../domain/errors';
+import { ProcessSummary, SummarySort } from '../ports/process-summaries';
+import { ValidationError } from '../../domain/errors';
 
 /** Keyset cursor: the sort it belongs to and the last row's key. Stable under inserts. */
 export interface SummaryCursor {

@@ -1,0 +1,133 @@
+/**
+ * Loads processes for the write side and its queries: the cached fold (FoldedProcessCache)
+ * plus whatever the stream gained since, so a load usually reads only an empty tail. It owns
+ * the cache: what the repository appends is offered here (`remember`) before it is answered,
+ * and what other instances append evicts the entry when the subscription reports it.
+ */
+import { processIdOfStream, processStreamId } from '../../domain/process/events';
+import { ProcessState } from '../../domain/process/state';
+import { FoldedProcess, FoldedProcessCache } from '../folding/folded-process-cache';
+import { foldOnto, foldRecorded } from '../folding/recorded-events';
+import { Clock } from '../ports/clock';
+import { EventStore, RecordedEvent } from '../ports/event-store';
+import { ChainHeads } from './chain-heads';
+
+export interface LoadedProcess {
+  state: ProcessState;
+  events: RecordedEvent[];
+}
+
+/**
+ * Longest a read trusts a cached fold without asking the store. Everything this instance writes
+ * is in the cache at once, and what other instances write evicts the entry as soon as this
+ * instance's subscription delivers it; this bound is the backstop for the rest.
+ */
+export const READ_MAX_AGE_MS = 1000;
+
+export class ProcessLoader {
+  private readonly cache: FoldedProcessCache;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly chainHeads: ChainHeads,
+    cacheSize: number,
+  ) {
+    this.cache = new FoldedProcessCache(cacheSize);
+  }
+
+  /** The process as the store has it now: the cached fold plus whatever was appended since. */
+  async load(processId: string): Promise<LoadedProcess> {
+    const cached = this.cache.get(processId);
+    const streamId = processStreamId(processId);
+    const checkedAt = this.clock.now().getTime();
+    if (cached === undefined) {
+      const events = await this.store.readStream(streamId);
+      const state = this.chainHeads.folded(foldRecorded(events), events);
+      const loaded = { state, events, checkedAt };
+      this.cache.offer(processId, loaded);
+      return loaded;
+    }
+    const fromRevision = cached.state.revision + 1;
+    const tail = await this.store.readStream(streamId, { fromRevision });
+    const loaded =
+      tail.length === 0
+        ? { ...cached, checkedAt }
+        : {
+            state: this.chainHeads.folded(foldOnto(cached.state, tail), tail),
+            events: [...cached.events, ...tail],
+            checkedAt,
+          };
+    this.cache.offer(processId, loaded);
+    return loaded;
+  }
+
+  /**
+   * For queries: the cached fold while it is known to be current, else a load. Current means
+   * every event this instance appended is in it (appends update it before they are answered)
+   * and no event from elsewhere has been seen past it (see `observe`), checked by the store
+   * within READ_MAX_AGE_MS.
+   */
+  async read(processId: string): Promise<LoadedProcess> {
+    const cached = this.cache.get(processId);
+    if (cached && this.clock.now().getTime() - cached.checkedAt < READ_MAX_AGE_MS) return cached;
+    return this.load(processId);
+  }
+
+  /** Told of every event in the store (by the runner's subscription): stale folds are dropped. */
+  observe(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      const processId = processIdOfStream(event.streamId);
+      if (processId !== null) this.cache.forgetIfBehind(processId, event.revision);
+    }
+  }
+
+  /**
+   * The cached fold without a read when it is at least at `revision`, or when it satisfies
+   * `usable`; otherwise a fresh load.
+   */
+  async loadAtLeast(
+    processId: string,
+    revision: number,
+    usable: (state: ProcessState) => boolean,
+  ): Promise<LoadedProcess> {
+    const cached = this.cache.get(processId);
+    if (cached && cached.state.revision >= revision && usable(cached.state)) return cached;
+    return this.load(processId);
+  }
+
+  /** The cached fold's state, if any (the state the previous writer here left). */
+  cachedState(processId: string): ProcessState | undefined {
+    return this.cache.get(processId)?.state;
+  }
+
+  /** The append's answer was lost: it may have committed, so the fold may be behind. */
+  forget(processId: string): void {
+    this.cache.forget(processId);
+  }
+
+  /** Extends the cached fold with an append the store confirmed, if it continues that fold. */
+  remember(
+    processId: string,
+    before: ProcessState,
+    after: ProcessState,
+    recorded: RecordedEvent[] | undefined,
+  ): void {
+    const cached: FoldedProcess | undefined =
+      before.revision < 0 ? { state: before, events: [], checkedAt: 0 } : this.cache.get(processId);
+    if (
+      recorded === undefined ||
+      cached === undefined ||
+      cached.state.revision !== before.revision
+    ) {
+      // The cache cannot follow this append: drop it rather than let a read miss the append.
+      this.cache.forget(processId);
+      return;
+    }
+    this.cache.offer(processId, {
+      state: after,
+      events: [...cached.events, ...recorded],
+      checkedAt: this.clock.now().getTime(),
+    });
+  }
+}
