@@ -11,6 +11,7 @@ import {
   CommandRefusedError,
   createTestEnvironment,
   ProcessAssertionError,
+  toMs,
   UnexpectedRequestError,
 } from '../../src/testing';
 
@@ -217,6 +218,31 @@ describe('test kit', () => {
     // The action's return found the token already used: nothing more to record.
     expect(await p.eventTypes()).not.toContain('CallbackActionCompleted');
     await env.close();
+  });
+
+  it('plays network failures and knows when the next timer is due', async () => {
+    const env = environment();
+    env.remote.onPost('http://inventory.test/reserve', { networkError: 'connection reset' });
+    const p = await env.start('slow_inventory');
+    await p.expectEventsInOrder({
+      type: 'StepFailed',
+      data: { error: { message: 'connection reset', retryable: true } },
+    });
+    expect(await env.nextTimerAt()).toEqual(new Date('2026-03-01T01:00:00.000Z'));
+    env.remote.onPost('http://inventory.test/reserve', { status: 201, body: { id: 'r-2' } });
+    env.remote.onPost('http://runner.test/run', { status: 202 });
+    await env.advanceTo('2026-03-01T01:00:00.000Z');
+    await p.expectState({ reservation: 'r-2' });
+    expect(await env.nextTimerAt()).toEqual(new Date('2026-03-02T01:00:00.000Z'));
+    await env.close();
+  });
+
+  it('reads durations as milliseconds or text, and refuses what it cannot read', () => {
+    expect([toMs(250), toMs('90s'), toMs('15m'), toMs('1h30m'), toMs('24h'), toMs('2d')]).toEqual([
+      250, 90_000, 900_000, 5_400_000, 86_400_000, 172_800_000,
+    ]);
+    expect(() => toMs('an hour')).toThrow('Invalid duration "an hour"');
+    expect(() => toMs(-1)).toThrow('Invalid duration -1');
   });
 
   it('says what the process is doing when an assertion fails', async () => {
