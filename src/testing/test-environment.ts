@@ -43,8 +43,10 @@ export class TestEnvironment {
   /** Global position up to which every event has been driven. */
   private driven = 0;
   private settling: Promise<void> | undefined;
+  private readonly callbackSecrets: Record<string, string>;
 
   constructor(options: TestEnvironmentOptions) {
+    this.callbackSecrets = { ...options.callbackSecrets };
     this.clock = new VirtualClock(options.startAt);
     this.remote = new ScriptedRemote(
       () => this.clock.now(),
@@ -82,6 +84,11 @@ export class TestEnvironment {
   /** A handle on a process already started (by id). */
   process(id: string): ProcessUnderTest {
     return new ProcessUnderTest(this, id);
+  }
+
+  /** The secret a workflow's runner signs callbacks with, if the test gave one. */
+  callbackSecretOf(workflow: string): string | undefined {
+    return this.callbackSecrets[workflow];
   }
 
   /** Callback URLs issued to one process's actions so far, oldest first. */

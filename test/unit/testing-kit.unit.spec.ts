@@ -237,6 +237,33 @@ describe('test kit', () => {
     await env.close();
   });
 
+  it("signs deliveries with the workflow's callback secret, as its runner would", async () => {
+    const env = createTestEnvironment({
+      workflows: [slowInventory],
+      callbackSecrets: { slow_inventory: 'runner-secret' },
+    });
+    env.remote
+      .onPost('http://inventory.test/reserve', { status: 201, body: { id: 'r-1' } })
+      .onPost('http://runner.test/run', { status: 202 });
+    const p = await env.start('slow_inventory');
+    expect(await p.deliver({ return_code: 0 }, { unsigned: true })).toEqual({
+      status: 401,
+      message: 'Callback signature rejected: signature missing',
+    });
+    expect(await p.deliver({ return_code: 0 }, { signature: 'sha256=00' })).toMatchObject({
+      status: 401,
+    });
+    expect(await p.progress('halfway')).toEqual({ status: 200, answer: 'accepted' });
+    expect(await p.callback({ return_code: 0 })).toEqual({ status: 200, answer: 'accepted' });
+    await p.expectEventsInOrder(
+      { type: 'CallbackRejected', data: { reason: 'invalid_signature' } },
+      { type: 'CallbackRejected', data: { reason: 'invalid_signature' } },
+      'CallbackProgressReported',
+      'CallbackReceived',
+    );
+    await env.close();
+  });
+
   it('reads durations as milliseconds or text, and refuses what it cannot read', () => {
     expect([toMs(250), toMs('90s'), toMs('15m'), toMs('1h30m'), toMs('24h'), toMs('2d')]).toEqual([
       250, 90_000, 900_000, 5_400_000, 86_400_000, 172_800_000,
