@@ -75,6 +75,7 @@ import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
 import { AuthGuard } from './interfaces/auth/auth.guard';
+import { UiConfigController } from './interfaces/rest/ui-config.controller';
 import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
@@ -161,6 +162,7 @@ export class AppModule {
         ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
+        UiConfigController,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },

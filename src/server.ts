@@ -30,7 +30,7 @@ import { startRunnerSimulator } from './runner-simulator/lso-runner-simulator';
 import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
-import { serveUi } from './interfaces/web/serve-ui';
+import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
 import { buildWorkflowRegistry } from './workflows';
 
 export interface RunningServer {
@@ -154,7 +154,9 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger: nestLogger,
     });
     configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
-    serveUi(app);
+    serveUi(app, undefined, {
+      connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
+    });
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;
