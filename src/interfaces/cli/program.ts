@@ -6,6 +6,10 @@
 import { Command } from 'commander';
 import { attachContext, CliContext, defaultContext } from './cli-context';
 import { registerAuditCommands } from './commands/audit';
+import { registerEventCommands } from './commands/events';
+import { registerProcessActions } from './commands/process-actions';
+import { registerProcessCommands } from './commands/processes';
+import { registerProjectionCommands } from './commands/projections';
 
 export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   const context: CliContext = { ...defaultContext(), ...overrides };
@@ -19,6 +23,10 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
     // Throw instead of process.exit: main.ts and the tests decide what an error means.
     .exitOverride();
   attachContext(program, context);
+  registerProcessCommands(program);
+  registerProcessActions(program);
+  registerEventCommands(program);
   registerAuditCommands(program);
+  registerProjectionCommands(program);
   return program;
 };
