@@ -2,7 +2,7 @@
  * Wiring only. Adapters are built outside (main.ts, tests) and handed in, so the same module
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -41,6 +41,16 @@ import {
   PROCESS_CACHE_SIZE,
   ProcessRepository,
 } from './application/process/process-repository';
+import { LedgerProjection } from './application/ledger/ledger-projection';
+import { LedgerQueries } from './application/ledger/ledger-queries';
+import {
+  LEDGER_SETTINGS,
+  LedgerSettings,
+  parseDigestEvery,
+} from './application/ledger/ledger-settings';
+import { LEDGER_STORE, LedgerStore } from './application/ports/ledger-store';
+import { InMemoryLedgerStore } from './infrastructure/memory/in-memory-ledger-store';
+import { LedgerController } from './interfaces/rest/ledger.controller';
 import { CallbackAuditProjection } from './application/projections/callback-audit.projection';
 import { OnlineRebuilds } from './application/projections/online-rebuild';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
@@ -60,7 +70,7 @@ import {
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
-import { ProcessChangeFeed } from './application/feeds/process-change-feed';
+import { ProcessChangeFeed } from './application/feed/process-change-feed';
 import {
   GetCallbacksOfProcessesHandler,
   GetProcessCallbacksHandler,
@@ -90,6 +100,11 @@ import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
+import { WebhooksController } from './interfaces/rest/webhooks.controller';
+import { WebhookAdapters, webhookProviders } from './webhook-wiring';
+import { TRACING, Tracing, noTracing } from './application/ports/tracing';
+import { CommandTracing } from './application/observability/command-tracing';
+import { requestTracing } from './interfaces/rest/request-tracing';
 
 export interface BatonAdapters {
   eventStore: EventStore;
@@ -114,6 +129,14 @@ export interface BatonAdapters {
   schema?: SchemaStatus;
   /** Structured request and application logs (pino); without it, Nest's logger only. */
   logging?: Logging;
+  /** Where the ledger keeps its tree (default: in memory). */
+  ledger?: LedgerStore;
+  /** Signing key and digest frequency (default: no key, so no digests). */
+  ledgerSettings?: LedgerSettings;
+  /** Webhook subscriptions: store, sealed secrets, transport (default: in memory). */
+  webhooks?: WebhookAdapters;
+  /** OpenTelemetry spans (default: off, nothing wrapped). */
+  tracing?: Tracing;
 }
 
 const HANDLERS = [
@@ -147,7 +170,13 @@ export const buildProjections = (
 ];
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.tracing.enabled) consumer.apply(requestTracing(this.tracing)).forRoutes('{*splat}');
+  }
+
   static forRoot(adapters: BatonAdapters): DynamicModule {
     return {
       module: AppModule,
@@ -162,6 +191,8 @@ export class AppModule {
         ProjectionsController,
         EventsFeedController,
         ProcessHistoryController,
+        LedgerController,
+        WebhooksController,
         UiConfigController,
       ],
       providers: [
@@ -172,6 +203,13 @@ export class AppModule {
         { provide: STEP_LOG_STORE, useValue: adapters.stepLog },
         { provide: PROJECTIONS, useValue: buildProjections(adapters) },
         { provide: CLOCK, useValue: adapters.clock },
+        { provide: LEDGER_STORE, useValue: adapters.ledger ?? new InMemoryLedgerStore() },
+        {
+          provide: LEDGER_SETTINGS,
+          useValue: adapters.ledgerSettings ?? { signingKey: null, ...parseDigestEvery(undefined) },
+        },
+        LedgerProjection,
+        LedgerQueries,
         { provide: ID_GENERATOR, useValue: adapters.ids },
         { provide: HTTP_CLIENT, useValue: adapters.http },
         { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
@@ -218,6 +256,9 @@ export class AppModule {
         SubscriberLag,
         ...HANDLERS,
         ...GRAPHQL_RESOLVERS,
+        ...webhookProviders(adapters.webhooks),
+        { provide: TRACING, useValue: adapters.tracing ?? noTracing },
+        CommandTracing,
       ],
     };
   }

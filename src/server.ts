@@ -22,6 +22,11 @@ import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-owner
 import { poolSettings } from './infrastructure/postgres/pool-settings';
 import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
+import { PgLedgerStore } from './infrastructure/postgres/pg-ledger-store';
+import { announcePublicKey, chooseLedgerKey } from './infrastructure/ledger-keys';
+import { PgWebhookStore } from './infrastructure/postgres/pg-webhook-store';
+import { webhookSecretBox } from './infrastructure/webhooks/webhook-secret-key';
+import { startTracing } from './infrastructure/tracing/otel-tracing';
 import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
 import { randomIds, systemClock } from './infrastructure/system';
 import { AuthSettings } from './interfaces/auth/authenticator';
@@ -40,7 +45,16 @@ export interface RunningServer {
 }
 
 export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+  // First, so that everything after runs with the SDK's context manager in place.
+  const tracing = config.tracing.enabled
+    ? startTracing({
+        serviceName: config.tracing.serviceName,
+        instanceId: config.instanceId,
+        endpoint: config.tracing.endpoint ?? undefined,
+      })
+    : null;
   const logging = createLogging({
+    traceFields: tracing ? () => tracing.tracing.logFields() : undefined,
     level: config.logLevel,
     format: config.logFormat,
     instanceId: config.instanceId,
@@ -51,12 +65,25 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
   Logger.overrideLogger(nestLogger);
   const logger = new Logger('Baton');
   const closers: Array<() => Promise<unknown>> = [];
+  if (tracing) {
+    closers.push(() => tracing.shutdown());
+    logger.log(
+      `tracing: OpenTelemetry spans to ${config.tracing.endpoint ?? 'the OTLP endpoint of OTEL_EXPORTER_OTLP_*'}`,
+    );
+  }
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((e: Error) => logger.error(e.message));
   };
   try {
     const auth = await authSettings(config, logger);
+    const ledgerKey = await chooseLedgerKey(
+      config.ledgerSigningKey,
+      config.dataDir,
+      !config.databaseUrl && process.env.NODE_ENV !== 'production',
+    );
+    for (const message of ledgerKey.messages) logger.log(message);
+    if (ledgerKey.key) logger.log(announcePublicKey(ledgerKey.key));
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -116,6 +143,12 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       logger.warn('*'.repeat(80));
     }
 
+    const webhookKey = await webhookSecretBox(
+      config.webhooks.secretKey,
+      config.dataDir,
+      config.databaseUrl !== null,
+    );
+    logger.log(`webhook secrets sealed with the key from ${webhookKey.source}`);
     const adapters: BatonAdapters = {
       eventStore,
       timers: new PgTimerStore(pool),
@@ -143,17 +176,38 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
         callbackRefusalLimits: config.callbackRefusalLimits,
         simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
+        progressLimits: config.progressLimits,
+        feedStreamsPerCredential: config.feedStreamsPerCredential,
       },
       auth,
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
       logging,
+      ledger: new PgLedgerStore(pool),
+      ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },
+      tracing: tracing?.tracing,
+      webhooks: {
+        store: new PgWebhookStore(pool),
+        secrets: webhookKey.box,
+        allowLinkLocal: config.webhooks.allowLinkLocal,
+        settings: {
+          maxAttempts: config.webhooks.maxAttempts,
+          timeoutMs: config.webhooks.timeoutMs,
+          backoffBaseMs: config.webhooks.backoffBaseMs,
+          backoffMaxMs: config.webhooks.backoffMaxMs,
+          pollMs: config.webhooks.pollMs,
+        },
+      },
     };
     const app = await NestFactory.create(AppModule.forRoot(adapters), {
       bodyParser: false,
       logger: nestLogger,
     });
-    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+    configureHttp(app, {
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      requestDeadlineMs: config.requestDeadlineMs,
+    });
     serveUi(app, undefined, {
       connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
     });

@@ -3,19 +3,44 @@
  * metadata: hostile path parameters, query strings, headers (credentials included) and bodies.
  * For every case: never a 500; a refused request (4xx) appends nothing (appends are attributed
  * to the request through its correlation id); no API key or callback token in any answer or log
- * line. FUZZ_RUNS cases per endpoint (1,000 by default, as in CI); the figures are printed.
+ * line. Half the cases spell the path another way (case, percent-encodings, slashes, dot
+ * segments): every request must be answered within the server's request deadline (a hang is
+ * counted, and fails the case). Logs go through the production logger (pino, every request), so
+ * the secret scan covers the redaction of every spelling. FUZZ_RUNS cases per endpoint (1,000 by
+ * default, as in CI); the figures are printed.
  */
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { FAILURE, L2VPN_INPUT, api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
-import { body, headerText, pathParam, queryString } from '../support/hostile-input';
+import {
+  body,
+  headerText,
+  pathParam,
+  pathSpelling,
+  queryString,
+  spell,
+} from '../support/hostile-input';
 import { observedStore } from '../support/observed-store';
 import { Route, listRoutes } from '../support/routes';
 import { TestApp, startTestApp } from '../support/test-app';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 jest.setTimeout(30 * 60_000);
+
+/** The server's request deadline here; a request not answered within it (+ slack) is a hang. */
+const DEADLINE_MS = 5000;
+const HANG_AFTER_MS = DEADLINE_MS + 2000;
+
+/** What the production logger writes, kept for the secret scan. */
+const logLines: string[] = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    logLines.push(chunk.toString('utf8'));
+    done();
+  },
+});
 
 const WRONG_KEY = 'baton_wrongwrongwrongwrongwrongwrongwrongwron';
 const FORGED_JWT = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(
@@ -50,6 +75,8 @@ interface Figures {
   serverErrors: number;
   writesOnRefusal: number;
   leaks: number;
+  hangs: number;
+  respelled: number;
 }
 
 describe('fuzzing every endpoint', () => {
@@ -71,6 +98,8 @@ describe('fuzzing every endpoint', () => {
       adapters: { eventStore: store },
       // Generous, so that guesses reach the deeper paths instead of stopping at 429.
       runtime: { callbackRefusalLimits: { perProcess: 1e9, perAddress: 1e9, windowMs: 60_000 } },
+      http: { requestDeadlineMs: DEADLINE_MS },
+      jsonLogs: logSink,
     });
   });
 
@@ -82,14 +111,18 @@ describe('fuzzing every endpoint', () => {
       '500s': f.serverErrors,
       'writes on refusal': f.writesOnRefusal,
       leaks: f.leaks,
+      hangs: f.hangs,
+      respelled: f.respelled,
       statuses: Object.entries(f.statuses)
         .map(([s, n]) => `${s}×${n}`)
         .join(' '),
     }));
     const total = rows.reduce((n, r) => n + r.cases, 0);
     console.log(
-      `fuzz: ${rows.length} endpoints, ${total} cases, 500s: ${rows.reduce((n, r) => n + r['500s'], 0)}, writes on refusal: ${rows.reduce((n, r) => n + r['writes on refusal'], 0)}, leaks: ${rows.reduce((n, r) => n + r.leaks, 0)}\n` +
-        rows.map((r) => `  ${r.route}: ${r.cases} cases; ${r.statuses}`).join('\n'),
+      `fuzz: ${rows.length} endpoints, ${total} cases, 500s: ${rows.reduce((n, r) => n + r['500s'], 0)}, writes on refusal: ${rows.reduce((n, r) => n + r['writes on refusal'], 0)}, leaks: ${rows.reduce((n, r) => n + r.leaks, 0)}, hangs: ${rows.reduce((n, r) => n + r.hangs, 0)} (deadline ${DEADLINE_MS} ms), path respelled in ${rows.reduce((n, r) => n + r.respelled, 0)} cases\n` +
+        rows
+          .map((r) => `  ${r.route}: ${r.cases} cases (${r.respelled} respelled); ${r.statuses}`)
+          .join('\n'),
     );
   });
 
@@ -136,7 +169,15 @@ describe('fuzzing every endpoint', () => {
   const fuzz = async (route: Route) => {
     seeded = await seed();
     const key = `${route.method} ${route.path}`;
-    const f: Figures = { cases: 0, statuses: {}, serverErrors: 0, writesOnRefusal: 0, leaks: 0 };
+    const f: Figures = {
+      cases: 0,
+      statuses: {},
+      serverErrors: 0,
+      writesOnRefusal: 0,
+      leaks: 0,
+      hangs: 0,
+      respelled: 0,
+    };
     figures.set(key, f);
     const params = (route.path.match(/:[A-Za-z]+/g) ?? []).map((p) => p.slice(1));
     const caseArbitrary = fc.record({
@@ -156,6 +197,7 @@ describe('fuzzing every endpoint', () => {
         { maxKeys: 3 },
       ),
       body: route.method === 'GET' ? fc.constant(undefined) : body(),
+      spelling: pathSpelling(),
     });
     let n = 0;
     await fc.assert(
@@ -165,21 +207,33 @@ describe('fuzzing every endpoint', () => {
         params.forEach((name, i) => {
           path = path.replace(`:${name}`, c.params[i]);
         });
+        path = spell(path, c.spelling);
+        if (c.spelling.kind !== 'as-is') f.respelled++;
         const headers: Record<string, string> = {
           ...c.extra,
           ...c.credential,
           'x-correlation-id': correlationId,
           ...(c.contentType ? { 'content-type': c.contentType } : {}),
         };
-        const logLinesBefore = t.logs.lines.length;
+        const logLinesBefore = logLines.length;
         const answer = await call(route.method, `${t.url}${path}${c.query}`, c.body, headers, {
           key: null,
+          timeoutMs: HANG_AFTER_MS,
+        }).catch((error: Error) => {
+          if (error.name !== 'TimeoutError') throw error;
+          return null;
         });
         f.cases++;
+        if (answer === null) {
+          f.hangs++;
+          throw new Error(
+            `${route.method} ${path}${c.query}: no answer within ${HANG_AFTER_MS} ms`,
+          );
+        }
         f.statuses[answer.status] = (f.statuses[answer.status] ?? 0) + 1;
         const wrote = appendsBy.get(correlationId) ?? 0;
         const text = `${JSON.stringify(answer.body)} ${JSON.stringify([...answer.headers!.entries()])}`;
-        const newLogs = t.logs.lines.slice(logLinesBefore).join('\n');
+        const newLogs = logLines.slice(logLinesBefore).join('\n');
         const leaked = secrets().filter((s) => text.includes(s) || newLogs.includes(s));
         if (answer.status >= 500) f.serverErrors++;
         if (answer.status >= 400 && wrote > 0) f.writesOnRefusal++;
@@ -222,6 +276,18 @@ describe('fuzzing every endpoint', () => {
     'GET /health/ready',
     'GET /metrics',
     'GET /api/me',
+    'GET /api/ledger/keys',
+    'GET /api/ledger/digest',
+    'GET /api/ledger/proof',
+    'GET /api/ledger/consistency',
+    'GET /api/ledger/bundle',
+    'POST /api/webhooks',
+    'GET /api/webhooks',
+    'GET /api/webhooks/:id',
+    'PUT /api/webhooks/:id/pause',
+    'PUT /api/webhooks/:id/resume',
+    'POST /api/webhooks/:id/replay',
+    'DELETE /api/webhooks/:id',
     'GET /api/ui/config',
   ];
   it.each(routeNames)(
@@ -231,7 +297,13 @@ describe('fuzzing every endpoint', () => {
       expect(route).toBeDefined();
       await fuzz(route!);
       const f = figures.get(name)!;
-      expect(f).toMatchObject({ cases: RUNS, serverErrors: 0, writesOnRefusal: 0, leaks: 0 });
+      expect(f).toMatchObject({
+        cases: RUNS,
+        serverErrors: 0,
+        writesOnRefusal: 0,
+        leaks: 0,
+        hangs: 0,
+      });
     },
   );
 

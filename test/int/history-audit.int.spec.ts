@@ -57,8 +57,11 @@ describe('process history: hash chain, verification and audit', () => {
       intact: true,
       events: events.length,
       unhashedPrefix: 0,
+      legacyPrefix: 0,
+      sealedAt: null,
       verified: events.length,
       headHash: events[events.length - 1].metadata.hash,
+      ledger: expect.objectContaining({ intact: true }),
     });
   });
 
@@ -143,12 +146,12 @@ describe('process history: hash chain, verification and audit', () => {
     }
   });
 
-  it('keeps a stream written before hashing working; its chain starts at the first hashed event', async () => {
+  it('keeps a stream written before hashing working; the first event hashed in place seals it', async () => {
     const original = (await client.events(id)).body as Array<NewEvent & { revision: number }>;
     const legacyId = '11111111-2222-4333-8444-555555555555';
     // The first two events of a run, as an older Baton wrote them: no hash.
     const legacy = original.slice(0, 2).map((e): NewEvent => {
-      const { hash: _none, ...metadata } = e.metadata;
+      const { hash: _none, hashVersion: _neither, ...metadata } = e.metadata;
       const data = e.type === 'ProcessStarted' ? { ...e.data, processId: legacyId } : e.data;
       return { type: e.type, data, metadata };
     });
@@ -156,11 +159,11 @@ describe('process history: hash chain, verification and audit', () => {
     // The runner takes the process on from there and appends hashed events.
     await client.awaitingCallback(legacyId);
     const verdict = await verify(legacyId);
-    expect(verdict).toMatchObject({ intact: true, unhashedPrefix: 2 });
+    expect(verdict).toMatchObject({ intact: true, unhashedPrefix: 2, sealedAt: 2 });
     expect(verdict.verified).toBeGreaterThan(0);
     expect(verdict.events).toBe(2 + verdict.verified);
     const cli = await audit(legacyId);
-    expect(cli.out).toContain(`the first 2 predate hashing and are not covered`);
+    expect(cli.out).toContain(`the first 2 predate hashing, sealed by revision 2`);
   });
 
   it("lets offline tools share a running service's embedded PostgreSQL, and says so when there is no database", async () => {

@@ -61,6 +61,18 @@ describe('route access declarations', () => {
       'GET /health/ready': 'public',
       'GET /metrics': 'auditor',
       'GET /api/me': 'auditor',
+      'GET /api/ledger/keys': 'public',
+      'GET /api/ledger/digest': 'auditor',
+      'GET /api/ledger/proof': 'auditor',
+      'GET /api/ledger/consistency': 'auditor',
+      'GET /api/ledger/bundle': 'auditor',
+      'POST /api/webhooks': 'admin',
+      'GET /api/webhooks': 'admin',
+      'GET /api/webhooks/:id': 'admin',
+      'PUT /api/webhooks/:id/pause': 'admin',
+      'PUT /api/webhooks/:id/resume': 'admin',
+      'POST /api/webhooks/:id/replay': 'admin',
+      'DELETE /api/webhooks/:id': 'admin',
       'GET /api/ui/config': 'public',
     });
   });

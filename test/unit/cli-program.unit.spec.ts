@@ -34,6 +34,8 @@ const CLIENT_COMMANDS = [
   'abort',
   'events tail',
   'audit show',
+  'audit export',
+  'audit verify',
   'projections list',
   'projections rebuild',
 ];

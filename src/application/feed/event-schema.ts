@@ -25,12 +25,22 @@ const METADATA = object({
   idempotencyKey: optional(
     string({ description: "The client's Idempotency-Key of the request that caused the event" }),
   ),
+  traceparent: optional(
+    string({
+      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description:
+        "W3C traceparent of the span that decided the event (only while tracing is on): the process's trace goes on from it",
+    }),
+  ),
   hash: optional(
     string({
       pattern: '^[0-9a-f]{64}$',
       description:
-        'SHA-256 hex over the previous event hash of the stream (64 zeros for the first) and the canonical JSON (RFC 8785) of {type, data, metadata without hash}; absent on events written before hashing',
+        'With hashVersion 2: SHA-256 hex of "baton-event-v2\\n" + the canonical JSON (RFC 8785) of {data, metadata without hash, previous (the previous event hash of the stream, 64 zeros for the first), revision, streamId, type}. Without hashVersion: the legacy hash; absent on events written before hashing',
     }),
+  ),
+  hashVersion: optional(
+    integer({ description: '2 on events whose hash covers their place (stream, revision)' }),
   ),
 });
 

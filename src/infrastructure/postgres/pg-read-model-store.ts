@@ -5,6 +5,7 @@
  */
 import { Pool, QueryResultRow } from 'pg';
 import { PgCheckpointStore } from './pg-checkpoint-store';
+import { toStoreError } from './pg-errors';
 import {
   PgTableSet,
   createShadow,
@@ -16,16 +17,37 @@ import {
 /** Builds a store's write statement, with the checkpoint upsert as its last part or without. */
 export type WriteSql = (tables: PgTableSet, withCheckpoint: boolean) => string;
 
+/**
+ * The pool, with outages turned into StoreUnavailableError on every query: the projection
+ * runner retries those and takes any other failure for a batch it cannot apply (and parks the
+ * process it comes from), so an outage must never look like bad data.
+ */
+const reportingOutages = (pool: Pool): Pool =>
+  new Proxy(pool, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property);
+      if (property !== 'query' || typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        (value as (...a: unknown[]) => Promise<unknown>)
+          .apply(target, args)
+          .catch((error: unknown) => {
+            throw toStoreError(error, 'using a read model');
+          });
+    },
+  });
+
 export abstract class PgReadModelStore {
   private readonly checkpoints: PgCheckpointStore;
   private readonly writeStatements: { apply: string; rows: string };
+  protected readonly pool: Pool;
 
   protected constructor(
-    protected readonly pool: Pool,
+    pool: Pool,
     readonly tables: PgTableSet,
     writeSql: WriteSql,
   ) {
-    this.checkpoints = new PgCheckpointStore(pool);
+    this.pool = reportingOutages(pool);
+    this.checkpoints = new PgCheckpointStore(this.pool);
     this.writeStatements = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
   }
 

@@ -6,10 +6,12 @@
 import { Command } from 'commander';
 import { attachContext, CliContext, defaultContext } from './cli-context';
 import { registerAuditCommands } from './commands/audit';
+import { registerLedgerAuditCommands } from './commands/ledger-audit';
 import { registerEventCommands } from './commands/events';
 import { registerProcessActions } from './commands/process-actions';
 import { registerProcessCommands } from './commands/processes';
 import { registerProjectionCommands } from './commands/projections';
+import { registerWebhookCommands } from './commands/webhooks';
 
 export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   const context: CliContext = { ...defaultContext(), ...overrides };
@@ -27,6 +29,8 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   registerProcessActions(program);
   registerEventCommands(program);
   registerAuditCommands(program);
+  registerLedgerAuditCommands(program);
   registerProjectionCommands(program);
+  registerWebhookCommands(program);
   return program;
 };
