@@ -101,6 +101,8 @@ describe('test kit', () => {
     const late = await p.deliver({ return_code: 0 });
     expect(late).toEqual({ status: 410, message: 'Callback token has expired' });
     await p.expectStatus('failed');
+    // The engine's lines are kept for the test, not printed.
+    expect(env.logs.some((line) => line.includes('callback expired'))).toBe(true);
     await env.close();
   });
 
