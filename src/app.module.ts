@@ -98,6 +98,7 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
+import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
 import { WebhooksController } from './interfaces/rest/webhooks.controller';
@@ -129,6 +130,8 @@ export interface BatonAdapters {
   schema?: SchemaStatus;
   /** Structured request and application logs (pino); without it, Nest's logger only. */
   logging?: Logging;
+  /** Start-up found stored positions ahead of new ones (a logical restore) and raised the base. */
+  positionBaseRaised?: boolean;
   /** Where the ledger keeps its tree (default: in memory). */
   ledger?: LedgerStore;
   /** Signing key and digest frequency (default: no key, so no digests). */
@@ -194,6 +197,7 @@ export class AppModule implements NestModule {
         LedgerController,
         WebhooksController,
         UiConfigController,
+        ...OC_COMPAT_CONTROLLERS,
       ],
       providers: [
         { provide: EVENT_STORE, useValue: adapters.eventStore },
@@ -234,11 +238,14 @@ export class AppModule implements NestModule {
         {
           provide: PrometheusMetrics,
           inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
-          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) =>
-            new PrometheusMetrics({
+          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) => {
+            const metrics = new PrometheusMetrics({
               statusCounts: async () => (await summaries.counts()).byStatus,
               lag: () => lag.measure(),
-            }),
+            });
+            if (adapters.positionBaseRaised) metrics.positionBaseRaised();
+            return metrics;
+          },
         },
         { provide: METRICS, useExisting: PrometheusMetrics },
         RuntimeMetrics,
@@ -259,6 +266,7 @@ export class AppModule implements NestModule {
         ...webhookProviders(adapters.webhooks),
         { provide: TRACING, useValue: adapters.tracing ?? noTracing },
         CommandTracing,
+        ...OC_COMPAT_PROVIDERS,
       ],
     };
   }

@@ -13,6 +13,7 @@ import { PROCESS_STREAM_PREFIX } from './domain/process/events';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
 import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
+import { raisePositionBaseIfBehind } from './infrastructure/postgres/position-base';
 import { runMigrations } from './infrastructure/postgres/migrations';
 import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
 import { PgCallbackAuditStore } from './infrastructure/postgres/pg-callback-audit';
@@ -102,6 +103,14 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     closers.push(() => pool.end());
     const applied = await runMigrations(pool, ALL_MIGRATIONS);
     if (applied.length > 0) logger.log(`applied migrations ${applied.join(', ')}`);
+    const raise = await raisePositionBaseIfBehind(pool);
+    if (raise) {
+      logger.warn(
+        `stored positions reach ${raise.highest} but new events would start at ` +
+          `${raise.lowestNext} (a logical restore restarts transaction ids): position base ` +
+          `raised from ${raise.from} to ${raise.to}`,
+      );
+    }
 
     const events = openEventStore(config.eventstoreConnectionString, pool, (e) =>
       logger.warn(`event subscription failed, retrying: ${describe(e)}`),
@@ -182,6 +191,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       auth,
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
+      positionBaseRaised: raise !== null,
       logging,
       ledger: new PgLedgerStore(pool),
       ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },

@@ -69,6 +69,12 @@ const CONTENT_TYPES = [
   'application/xml',
 ];
 
+/** orchestrator-core's form routes, which answer 510 with the next form page (never written). */
+const FORM_PAGE_ROUTES = new Set([
+  'POST /oc/api/processes/:workflow',
+  'PUT /oc/api/processes/:id/resume',
+]);
+
 interface Figures {
   cases: number;
   statuses: Record<number, number>;
@@ -235,11 +241,14 @@ describe('fuzzing every endpoint', () => {
         const text = `${JSON.stringify(answer.body)} ${JSON.stringify([...answer.headers!.entries()])}`;
         const newLogs = logLines.slice(logLinesBefore).join('\n');
         const leaked = secrets().filter((s) => text.includes(s) || newLogs.includes(s));
-        if (answer.status >= 500) f.serverErrors++;
+        // 510 is pydantic-forms' "here is the next page" on OC's form routes, not a failure.
+        const serverError =
+          answer.status >= 500 && !(FORM_PAGE_ROUTES.has(key) && answer.status === 510);
+        if (serverError) f.serverErrors++;
         if (answer.status >= 400 && wrote > 0) f.writesOnRefusal++;
         if (leaked.length > 0) f.leaks++;
         if (answer.status < 400 && route.method !== 'GET') await quiesce();
-        expect(answer.status).toBeLessThan(500);
+        expect(serverError ? answer.status : 0).toBe(0);
         expect(answer.status >= 400 ? wrote : 0).toBe(0); // events appended by a refused request
         expect(leaked).toEqual([]);
       }),
@@ -289,6 +298,14 @@ describe('fuzzing every endpoint', () => {
     'POST /api/webhooks/:id/replay',
     'DELETE /api/webhooks/:id',
     'GET /api/ui/config',
+    'GET /oc/api/settings/status',
+    'GET /oc/api/translations/:locale',
+    'GET /oc/api/processes/status-counts',
+    'GET /oc/api/processes/:id',
+    'POST /oc/api/processes/:workflow',
+    'PUT /oc/api/processes/:id/resume',
+    'PUT /oc/api/processes/:id/abort',
+    'POST /oc/api/graphql',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

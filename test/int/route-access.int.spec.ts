@@ -74,6 +74,14 @@ describe('route access declarations', () => {
       'POST /api/webhooks/:id/replay': 'admin',
       'DELETE /api/webhooks/:id': 'admin',
       'GET /api/ui/config': 'public',
+      'GET /oc/api/settings/status': 'auditor',
+      'GET /oc/api/translations/:locale': 'auditor',
+      'GET /oc/api/processes/status-counts': 'auditor',
+      'GET /oc/api/processes/:id': 'auditor',
+      'POST /oc/api/processes/:workflow': 'operator',
+      'PUT /oc/api/processes/:id/resume': 'operator',
+      'PUT /oc/api/processes/:id/abort': 'operator',
+      'POST /oc/api/graphql': 'auditor',
     });
   });
 

@@ -3,6 +3,7 @@
  * view of what to do next) is derived from it by following `subscribeAll` from a checkpoint.
  */
 
+import { Fence } from '../ownership/write-fence';
 import { StreamTimer } from './timer-store';
 
 /** What callers hand to `append`: the type is a stable string, never a class name. */
@@ -71,6 +72,11 @@ export interface AppendResult {
 export interface AppendOptions {
   /** Sets (or, with `dueAt: null`, clears) the stream's durable timer if the append is written. */
   timer?: StreamTimer;
+  /**
+   * Write only while this fence is current (the writer still owns the work). Defaults to the
+   * fence of the drive running now (ownership/write-fence.ts), if any.
+   */
+  fence?: Fence;
 }
 
 export interface ReadStreamOptions {

@@ -17,6 +17,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { KeyedMutex } from '../keyed-mutex';
+import { Fence, withFence } from '../ownership/write-fence';
 import { ConflictError } from '../../domain/errors';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
 import { StoreUnavailableError } from '../ports/store-errors';
@@ -49,6 +50,8 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private subscriptions: Subscription[] = [];
   /** Whether this instance holds the role and follows the store. */
   private following = false;
+  /** The role's epoch while following: every write of the projections names it. */
+  private fence: Fence | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -59,7 +62,11 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     this.ownership.watchRole(PROJECTION_ROLE, {
-      acquired: () => this.follow(),
+      acquired: () => {
+        this.fence = this.ownership.roleFence(PROJECTION_ROLE);
+        // The subscriptions started here carry the fence into every batch they apply.
+        return withFence(this.fence, () => this.follow());
+      },
       released: () => this.stop(),
     });
   }
@@ -102,9 +109,15 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
 
   private async stop(): Promise<void> {
     this.following = false;
+    this.fence = undefined;
     const subscriptions = this.subscriptions;
     this.subscriptions = [];
     await Promise.all(subscriptions.map((s) => s.close()));
+  }
+
+  /** Runs `work` as the role's owner (a rebuild's swap is refused once another has the role). */
+  asOwner<T>(work: () => Promise<T>): Promise<T> {
+    return withFence(this.fence, work);
   }
 
   get(name: string): Projection | undefined {

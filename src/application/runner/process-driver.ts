@@ -22,6 +22,7 @@ import { KeyedMutex } from '../keyed-mutex';
 import { withLogContext } from '../observability/log-context';
 import { processTraceparent } from '../observability/process-trace';
 import { TRACING, Tracing, noTracing } from '../ports/tracing';
+import { withFence } from '../ownership/write-fence';
 import { StepRunner } from './step-runner';
 
 /** The runner's events carry the process id as correlation id; so do its log lines. */
@@ -76,8 +77,12 @@ export class ProcessDriver {
   wake(processId: string): Promise<WakeOutcome | undefined> {
     return withLogContext(runnerLogContext(processId), () =>
       this.locks.run(processId, async () => {
-        if (!this.owns(processId)) return undefined;
-        const outcome = await this.guard(processId, () => this.fireTimers(processId));
+        const partition = partitionOf(processId, this.ownership.partitionCount);
+        if (!this.ownership.holds(partition)) return undefined;
+        // Its appends are refused by the store if the partition has moved on meanwhile.
+        const outcome = await withFence(this.ownership.fenceOf(partition), () =>
+          this.guard(processId, () => this.fireTimers(processId)),
+        );
         return outcome ?? { appended: false, wakeAt: null };
       }),
     );

@@ -4,6 +4,7 @@
  * life cycle of an online rebuild. A store adds its row mapping and its reads.
  */
 import { Pool, QueryResultRow } from 'pg';
+import { Fence, currentFence } from '../../application/ownership/write-fence';
 import { PgCheckpointStore } from './pg-checkpoint-store';
 import { toStoreError } from './pg-errors';
 import {
@@ -58,16 +59,33 @@ export abstract class PgReadModelStore {
     return this.checkpoints.load(this.tables.checkpoint);
   }
 
-  /** Writes the rows (JSON for `$1`) and, with a position, the checkpoint in one statement. */
-  protected writeRows<R extends QueryResultRow>(json: string, to: number | null) {
+  /**
+   * Writes the rows (JSON for `$1`) and, with a position, the checkpoint in one statement;
+   * refused as a whole (FencedOutError) when the writer's fence is no longer current.
+   */
+  protected async writeRows<R extends QueryResultRow>(json: string, to: number | null) {
     const table = this.tables.tables.rows;
+    const fence = currentFence();
+    try {
+      return await this.send<R>(table, json, to, fence);
+    } catch (error) {
+      throw toStoreError(error, `writing ${table}`, true);
+    }
+  }
+
+  private send<R extends QueryResultRow>(
+    table: string,
+    json: string,
+    to: number | null,
+    fence: Fence | undefined,
+  ) {
     return this.pool.query<R>(
       to === null
         ? { name: `baton_rows_${table}`, text: this.writeStatements.rows, values: [json] }
         : {
             name: `baton_apply_${table}`,
             text: this.writeStatements.apply,
-            values: [json, this.tables.checkpoint, to],
+            values: [json, this.tables.checkpoint, to, fence?.name ?? null, fence?.epoch ?? null],
           },
     );
   }
@@ -80,8 +98,12 @@ export abstract class PgReadModelStore {
     return this.onTables(await createShadow(this.pool, this.tables));
   }
 
-  promote(shadow: this): Promise<void> {
-    return promoteShadow(this.pool, this.tables, shadow.tables);
+  async promote(shadow: this): Promise<void> {
+    try {
+      await promoteShadow(this.pool, this.tables, shadow.tables);
+    } catch (error) {
+      throw toStoreError(error, `swapping in the rebuilt ${this.tables.tables.rows}`, true);
+    }
   }
 
   discard(shadow: this): Promise<void> {
