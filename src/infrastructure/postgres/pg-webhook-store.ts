@@ -8,6 +8,7 @@ import {
   WebhookSubscription,
 } from '../../application/ports/webhook-store';
 import { toStoreError } from './pg-errors';
+import { isUuid } from '../../domain/uuid';
 
 /** No fence ($5 null), or the fence's epoch is still current ($5 = name, $6 = epoch). */
 const FENCE_HOLDS = `($5::text IS NULL OR EXISTS (
@@ -54,8 +55,6 @@ const toSubscription = (r: Row): WebhookSubscription => ({
   createdBy: r.created_by,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Webhook subscriptions in PostgreSQL. Every write a delivering instance makes names the
  * generation it started from, in the same statement, so a write of a superseded delivery
@@ -86,7 +85,7 @@ export class PgWebhookStore implements WebhookStore {
 
   async get(id: string): Promise<WebhookSubscription | null> {
     // A malformed id is simply unknown (PostgreSQL would refuse the cast).
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await this.query<Row>('SELECT * FROM webhook_subscriptions WHERE id = $1', [id]);
     return rows.length === 0 ? null : toSubscription(rows[0]);
   }
@@ -115,7 +114,7 @@ export class PgWebhookStore implements WebhookStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const rows = await this.query('DELETE FROM webhook_subscriptions WHERE id = $1 RETURNING id', [
       id,
     ]);
@@ -180,7 +179,7 @@ export class PgWebhookStore implements WebhookStore {
   }
 
   async recentAttempts(id: string, limit: number): Promise<WebhookAttempt[]> {
-    if (!UUID.test(id)) return [];
+    if (!isUuid(id)) return [];
     const rows = await this.query<{
       at: Date;
       position: string;
@@ -208,7 +207,7 @@ export class PgWebhookStore implements WebhookStore {
   }
 
   private async change(id: string, set: string, params: unknown[]): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const rows = await this.query(
       `UPDATE webhook_subscriptions SET ${set}, generation = generation + 1
        WHERE id = $1 RETURNING id`,
