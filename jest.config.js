@@ -1,6 +1,6 @@
 /**
- * Four projects so `npm test` runs everything while each layer can run alone, and a fifth,
- * the tests against a live EventStoreDB, only when EVENTSTORE_CONNECTION_STRING says where one
+ * Five projects (the layers, and the examples' own tests) so `npm test` runs everything while each
+ * can run alone, and a sixth, the tests against a live EventStoreDB, only when EVENTSTORE_CONNECTION_STRING says where one
  * is. Without it those files are not collected at all (nothing skipped, nothing passed) and the
  * reporter below says so in one line.
  */
@@ -11,6 +11,8 @@ const eventStoreDb = process.env.EVENTSTORE_CONNECTION_STRING
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.spec.ts'] },
+    // The example projects' own tests (written with the test kit), run against these sources.
+    { ...base, displayName: 'examples', testMatch: ['<rootDir>/examples/*/test/**/*.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/test/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
     // The operator UI in Chromium (playwright-core): BROWSER_PATH, the system's, or the npm one.

@@ -6,7 +6,8 @@ import { fileText, positive } from './config';
 
 export interface WebhookConfig {
   /** The key sealing webhook secrets (32 bytes), from WEBHOOK_SECRET_KEY or its file; null = a key file under DATA_DIR. */
-  secretKey: string | null;
+  /** The configured key and the setting it came from, for messages that name the right one. */
+  secretKey: { value: string; source: string } | null;
   maxAttempts: number;
   timeoutMs: number;
   backoffBaseMs: number;
@@ -34,11 +35,14 @@ const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
 export const webhookConfig = (env: NodeJS.ProcessEnv): WebhookConfig => {
   if (env.WEBHOOK_SECRET_KEY && env.WEBHOOK_SECRET_KEY_FILE)
     throw new Error('set only one of WEBHOOK_SECRET_KEY and WEBHOOK_SECRET_KEY_FILE');
-  const secretKey =
-    env.WEBHOOK_SECRET_KEY ||
-    (env.WEBHOOK_SECRET_KEY_FILE
-      ? fileText('WEBHOOK_SECRET_KEY_FILE', env.WEBHOOK_SECRET_KEY_FILE)
-      : null);
+  const secretKey = env.WEBHOOK_SECRET_KEY
+    ? { value: env.WEBHOOK_SECRET_KEY, source: 'WEBHOOK_SECRET_KEY' }
+    : env.WEBHOOK_SECRET_KEY_FILE
+      ? {
+          value: fileText('WEBHOOK_SECRET_KEY_FILE', env.WEBHOOK_SECRET_KEY_FILE),
+          source: `WEBHOOK_SECRET_KEY_FILE (${env.WEBHOOK_SECRET_KEY_FILE})`,
+        }
+      : null;
   return {
     secretKey,
     maxAttempts: positive(env, 'WEBHOOK_MAX_ATTEMPTS', 8),

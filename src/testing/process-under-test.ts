@@ -11,6 +11,7 @@ import {
   AbortProcessCommand,
   RetryProcessCommand,
 } from '../application/commands/retry-abort-process';
+import { signBody } from '../application/callbacks/signature';
 import { GetProcessQuery } from '../application/queries/process-queries';
 import { ProcessDetail } from '../application/queries/process-detail';
 import { Actor } from '../domain/access/roles';
@@ -35,8 +36,13 @@ export interface KitEvent {
 export interface DeliveryOptions {
   /** Deliver to this callback URL instead of the latest one (a late or stale delivery). */
   url?: string;
-  /** The X-Baton-Signature header, for workflows whose runner signs. */
+  /**
+   * The X-Baton-Signature header. By default a workflow given a callback secret gets deliveries
+   * signed with it, as its runner would sign them; set this to present another one.
+   */
   signature?: string;
+  /** Deliver without a signature even though the workflow has a callback secret. */
+  unsigned?: boolean;
 }
 
 const CALLBACK_URL = /\/api\/processes\/([^/]+)\/callback\/([^/?#]+)/;
@@ -111,9 +117,10 @@ export class ProcessUnderTest extends ProcessAssertions {
     const raw = Buffer.isBuffer(body)
       ? body
       : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const signature = await this.signatureFor(raw, options);
     return this.delivered(() =>
       this.env.engine.handlers.callback.execute(
-        new ReceiveCallbackCommand(processId, token, raw, randomUUID(), options.signature),
+        new ReceiveCallbackCommand(processId, token, raw, randomUUID(), signature),
       ),
     );
   }
@@ -122,9 +129,10 @@ export class ProcessUnderTest extends ProcessAssertions {
   async progress(progress: unknown, options: DeliveryOptions = {}): Promise<Delivery> {
     const { processId, token } = this.parse(options.url);
     const raw = Buffer.from(typeof progress === 'string' ? progress : JSON.stringify(progress));
+    const signature = await this.signatureFor(raw, options);
     return this.delivered(async () => {
       await this.env.engine.handlers.progress.execute(
-        new ReportProgressCommand(processId, token, progress, randomUUID(), raw, options.signature),
+        new ReportProgressCommand(processId, token, progress, randomUUID(), raw, signature),
       );
       return 'accepted' as const;
     });
@@ -170,6 +178,12 @@ export class ProcessUnderTest extends ProcessAssertions {
     const match = CALLBACK_URL.exec(url);
     if (!match) throw new Error(`Not a Baton callback URL: ${url}`);
     return { processId: match[1], token: match[2] };
+  }
+
+  private async signatureFor(body: Buffer, options: DeliveryOptions): Promise<string | undefined> {
+    if (options.signature !== undefined || options.unsigned) return options.signature;
+    const secret = this.env.callbackSecretOf((await this.detail()).workflow);
+    return secret === undefined ? undefined : signBody(secret, body);
   }
 
   private async delivered(work: () => Promise<'accepted' | 'duplicate'>): Promise<Delivery> {

@@ -71,7 +71,10 @@ export class ScriptedRemote implements HttpClient {
       undefined,
   ) {}
 
-  /** Every POST to a matching URL gets `reply` (the last of several repeats). */
+  /**
+   * Every POST to a matching URL gets these replies in turn, the last one repeating. A later
+   * onPost for the same URL takes over from an earlier one.
+   */
   onPost(url: UrlMatcher, ...replies: RouteReply[]): this {
     this.routes.push({
       matcher: url,
@@ -82,7 +85,10 @@ export class ScriptedRemote implements HttpClient {
     return this;
   }
 
-  /** The next POSTs to a matching URL get these replies, one each; then the route is used up. */
+  /**
+   * The next POSTs to a matching URL get these replies, one each, before any onPost route
+   * answers; then this route is used up.
+   */
   oncePost(url: UrlMatcher, ...replies: RouteReply[]): this {
     this.routes.push({
       matcher: url,
@@ -114,9 +120,7 @@ export class ScriptedRemote implements HttpClient {
       at: this.now().toISOString(),
     };
     this.recorded.push(request);
-    const route = this.routes.find(
-      (r) => matches(r.matcher, url) && (!r.once || r.used < r.replies.length),
-    );
+    const route = this.routeFor(url);
     if (!route) {
       const error = new UnexpectedRequestError(this.explain(request));
       this.unexpected.push(error);
@@ -130,6 +134,17 @@ export class ScriptedRemote implements HttpClient {
     }
     if ('networkError' in reply) throw new Error(reply.networkError);
     return { status: reply.status, body: reply.body };
+  }
+
+  /**
+   * One-off replies come first, oldest first (a queue: "the next two calls get 423"); then the
+   * standing routes, newest first, so a test can override what a shared setup scripted.
+   */
+  private routeFor(url: string): Route | undefined {
+    const once = this.routes.find(
+      (r) => r.once && r.used < r.replies.length && matches(r.matcher, url),
+    );
+    return once ?? [...this.routes].reverse().find((r) => !r.once && matches(r.matcher, url));
   }
 
   private explain(request: RecordedRequest): string {

@@ -6,6 +6,7 @@
  * back-off, callback and heartbeat timeouts), firing each at its instant.
  */
 import { randomUUID } from 'node:crypto';
+import { Logger, LoggerService } from '@nestjs/common';
 import { StartProcessCommand } from '../application/commands/start-process';
 import { processIdOfStream } from '../domain/process/events';
 import { WorkflowDefinition } from '../domain/workflow/dsl';
@@ -25,6 +26,29 @@ export interface TestEnvironmentOptions {
   startAt?: Date | string;
   /** Workflow name → secret its runner signs callbacks with (as in the service). */
   callbackSecrets?: Record<string, string>;
+  /**
+   * Where the engine's log lines go: kept in `env.logs` (default, so a test prints nothing)
+   * or written to the console as the service would.
+   */
+  logs?: 'capture' | 'console';
+}
+
+/** Keeps the engine's log lines (Nest's static Logger) instead of printing them. */
+class CapturedLogs implements LoggerService {
+  readonly lines: string[] = [];
+  private keep =
+    (level: string) =>
+    (message: unknown, ...context: unknown[]): void => {
+      this.lines.push(
+        `${level} ${String(message)}${context.length ? ` ${context.map(String).join(' ')}` : ''}`,
+      );
+    };
+  log = this.keep('log');
+  error = this.keep('error');
+  warn = this.keep('warn');
+  debug = this.keep('debug');
+  verbose = this.keep('verbose');
+  fatal = this.keep('fatal');
 }
 
 /** Who acts when a test does not say: an operator (admins and listed roles are opt-in). */
@@ -43,8 +67,13 @@ export class TestEnvironment {
   /** Global position up to which every event has been driven. */
   private driven = 0;
   private settling: Promise<void> | undefined;
+  private readonly callbackSecrets: Record<string, string>;
+  private readonly captured = new CapturedLogs();
 
   constructor(options: TestEnvironmentOptions) {
+    this.callbackSecrets = { ...options.callbackSecrets };
+    // Nest's Logger is static: the latest environment of a test file receives the lines.
+    if (options.logs !== 'console') Logger.overrideLogger(this.captured);
     this.clock = new VirtualClock(options.startAt);
     this.remote = new ScriptedRemote(
       () => this.clock.now(),
@@ -82,6 +111,16 @@ export class TestEnvironment {
   /** A handle on a process already started (by id). */
   process(id: string): ProcessUnderTest {
     return new ProcessUnderTest(this, id);
+  }
+
+  /** The engine's log lines so far (unless the environment logs to the console). */
+  get logs(): readonly string[] {
+    return this.captured.lines;
+  }
+
+  /** The secret a workflow's runner signs callbacks with, if the test gave one. */
+  callbackSecretOf(workflow: string): string | undefined {
+    return this.callbackSecrets[workflow];
   }
 
   /** Callback URLs issued to one process's actions so far, oldest first. */

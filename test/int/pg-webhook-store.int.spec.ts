@@ -1,5 +1,6 @@
 /** PgWebhookStore on a real PostgreSQL: generations guard the checkpoint, attempts are trimmed. */
 import { randomUUID } from 'node:crypto';
+import { withFence } from '../../src/application/ownership/write-fence';
 import { WebhookAttempt } from '../../src/application/ports/webhook-store';
 import { PgWebhookStore } from '../../src/infrastructure/postgres/pg-webhook-store';
 import { PgFixture, startPgFixture } from '../support/pg-app';
@@ -42,6 +43,23 @@ describe('PgWebhookStore', () => {
     statusCode,
     error: statusCode === 200 ? null : 'receiver answered 503',
     durationMs: 3,
+  });
+
+  it('refuses the checkpoint and the pause of an owner whose role was taken over (fencing)', async () => {
+    const id = await create();
+    const fence = `role:webhook:${id}`;
+    // Another instance took the subscription's role over: the epoch moved on to 2.
+    await pg.db.pool.query(`INSERT INTO ownership_epochs (name, epoch) VALUES ($1, 2)`, [fence]);
+    const stale = { name: fence, epoch: 1 };
+    const failing = { position: 11, eventId: randomUUID(), eventType: 'X', reason: 'r', at: 'now' };
+    expect(await withFence(stale, () => store.advance(id, 1, 20, 1))).toBe(false);
+    expect(await withFence(stale, () => store.pauseFailing(id, 1, failing))).toBe(false);
+    expect(await store.get(id)).toMatchObject({ status: 'active', position: 10, delivered: 0 });
+    // The current owner writes.
+    expect(await withFence({ name: fence, epoch: 2 }, () => store.advance(id, 1, 20, 1))).toBe(
+      true,
+    );
+    expect(await store.get(id)).toMatchObject({ position: 20, delivered: 1 });
   });
 
   it('moves the checkpoint only under the generation it was started from', async () => {

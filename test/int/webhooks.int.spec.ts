@@ -132,6 +132,22 @@ describe('webhook subscriptions', () => {
     );
   });
 
+  it('refuses a replay from past the head with a 400 and keeps the checkpoint', async () => {
+    const r = await receiver();
+    const { id } = await subscribe(r.url);
+    const before = (await call('GET', `${t.url}/api/webhooks/${id}`)).body;
+    // A checkpoint in the future would silently pass over every event until then.
+    const replay = await call('POST', `${t.url}/api/webhooks/${id}/replay`, {
+      fromPosition: before.headPosition + 1_000_000,
+    });
+    expect(replay.status).toBe(400);
+    const after = (await call('GET', `${t.url}/api/webhooks/${id}`)).body;
+    expect(after.position).toBe(before.position);
+    const appended = await appendFinishedProcesses(t.adapters.eventStore, 2);
+    await r.waitFor(() => r.accepted().length >= appended.length);
+    expect(r.accepted().map((d) => d.id)).toEqual(appended.map((e) => e.eventId));
+  });
+
   it('filters by workflow: events of other workflows are passed over, never sent', async () => {
     const r = await receiver();
     await subscribe(r.url, { workflows: ['create_l2vpn'] });

@@ -11,6 +11,7 @@ import {
   CommandRefusedError,
   createTestEnvironment,
   ProcessAssertionError,
+  toMs,
   UnexpectedRequestError,
 } from '../../src/testing';
 
@@ -100,6 +101,8 @@ describe('test kit', () => {
     const late = await p.deliver({ return_code: 0 });
     expect(late).toEqual({ status: 410, message: 'Callback token has expired' });
     await p.expectStatus('failed');
+    // The engine's lines are kept for the test, not printed.
+    expect(env.logs.some((line) => line.includes('callback expired'))).toBe(true);
     await env.close();
   });
 
@@ -109,9 +112,7 @@ describe('test kit', () => {
     const started = env.start('slow_inventory');
     await expect(started).rejects.toThrow(UnexpectedRequestError);
     await expect(started).rejects.toThrow(
-      [
-        /^Step "Run playbook" of process 00000000-0000-4000-8000-000000000001 made a request the script did not expect:$/m,
-      ][0],
+      /^Step "Run playbook" of process 00000000-0000-4000-8000-000000000001 made a request the script did not expect:$/m,
     );
     const error = (await started.catch((e: Error) => e)) as Error;
     expect(error.message).toContain('  POST http://runner.test/run');
@@ -196,6 +197,81 @@ describe('test kit', () => {
     const late = await q.deliver({ return_code: 0 });
     expect(late.status).toBe(410);
     await env.close();
+  });
+
+  it('lets a scripted reply call back before the action returns, exactly once', async () => {
+    const env = environment();
+    env.remote
+      .onPost('http://inventory.test/reserve', { status: 201, body: { id: 'r-1' } })
+      .onPost('http://runner.test/run', async (request) => {
+        const early = env.process(request.processId!);
+        expect(await early.callback({ return_code: 0 })).toEqual({
+          status: 200,
+          answer: 'accepted',
+        });
+        return { status: 202 };
+      });
+    const p = await env.start('slow_inventory');
+    await p.expectForm({ title: 'Approve the change' });
+    await p.expectEventsInOrder('CallbackIssued', 'CallbackReceived', {
+      type: 'StepCompleted',
+      data: { name: 'Run playbook' },
+    });
+    // The action's return found the token already used: nothing more to record.
+    expect(await p.eventTypes()).not.toContain('CallbackActionCompleted');
+    await env.close();
+  });
+
+  it('plays network failures and knows when the next timer is due', async () => {
+    const env = environment();
+    env.remote.onPost('http://inventory.test/reserve', { networkError: 'connection reset' });
+    const p = await env.start('slow_inventory');
+    await p.expectEventsInOrder({
+      type: 'StepFailed',
+      data: { error: { message: 'connection reset', retryable: true } },
+    });
+    expect(await env.nextTimerAt()).toEqual(new Date('2026-03-01T01:00:00.000Z'));
+    env.remote.onPost('http://inventory.test/reserve', { status: 201, body: { id: 'r-2' } });
+    env.remote.onPost('http://runner.test/run', { status: 202 });
+    await env.advanceTo('2026-03-01T01:00:00.000Z');
+    await p.expectState({ reservation: 'r-2' });
+    expect(await env.nextTimerAt()).toEqual(new Date('2026-03-02T01:00:00.000Z'));
+    await env.close();
+  });
+
+  it("signs deliveries with the workflow's callback secret, as its runner would", async () => {
+    const env = createTestEnvironment({
+      workflows: [slowInventory],
+      callbackSecrets: { slow_inventory: 'runner-secret' },
+    });
+    env.remote
+      .onPost('http://inventory.test/reserve', { status: 201, body: { id: 'r-1' } })
+      .onPost('http://runner.test/run', { status: 202 });
+    const p = await env.start('slow_inventory');
+    expect(await p.deliver({ return_code: 0 }, { unsigned: true })).toEqual({
+      status: 401,
+      message: 'Callback signature rejected: signature missing',
+    });
+    expect(await p.deliver({ return_code: 0 }, { signature: 'sha256=00' })).toMatchObject({
+      status: 401,
+    });
+    expect(await p.progress('halfway')).toEqual({ status: 200, answer: 'accepted' });
+    expect(await p.callback({ return_code: 0 })).toEqual({ status: 200, answer: 'accepted' });
+    await p.expectEventsInOrder(
+      { type: 'CallbackRejected', data: { reason: 'invalid_signature' } },
+      { type: 'CallbackRejected', data: { reason: 'invalid_signature' } },
+      'CallbackProgressReported',
+      'CallbackReceived',
+    );
+    await env.close();
+  });
+
+  it('reads durations as milliseconds or text, and refuses what it cannot read', () => {
+    expect([toMs(250), toMs('90s'), toMs('15m'), toMs('1h30m'), toMs('24h'), toMs('2d')]).toEqual([
+      250, 90_000, 900_000, 5_400_000, 86_400_000, 172_800_000,
+    ]);
+    expect(() => toMs('an hour')).toThrow('Invalid duration "an hour"');
+    expect(() => toMs(-1)).toThrow('Invalid duration -1');
   });
 
   it('says what the process is doing when an assertion fails', async () => {

@@ -2,9 +2,13 @@
  * The pure parts of webhook delivery: signatures a receiver can verify (and replays it can
  * refuse), back-off bounds, the receiver address refusals (SSRF), sealed secrets, settings.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { retryDelayMs } from '../../src/application/webhooks/backoff';
 import { signDelivery, verifyDelivery } from '../../src/application/webhooks/webhook-signature';
 import { AesSecretBox } from '../../src/infrastructure/webhooks/aes-secret-box';
+import { webhookSecretBox } from '../../src/infrastructure/webhooks/webhook-secret-key';
 import {
   refusedAddress,
   refusedHostName,
@@ -105,6 +109,18 @@ describe('integration settings', () => {
     expect(() => webhookConfig({ WEBHOOK_SECRET_KEY: 'a', WEBHOOK_SECRET_KEY_FILE: '/x' })).toThrow(
       /only one/,
     );
+  });
+
+  it('webhooks: a bad key from WEBHOOK_SECRET_KEY_FILE is reported as that file, not as WEBHOOK_SECRET_KEY', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'baton-webhook-key-'));
+    const file = path.join(dir, 'key');
+    writeFileSync(file, 'too short\n');
+    const config = webhookConfig({ WEBHOOK_SECRET_KEY_FILE: file });
+    expect(config.secretKey?.source).toBe(`WEBHOOK_SECRET_KEY_FILE (${file})`);
+    await expect(webhookSecretBox(config.secretKey, dir, true)).rejects.toThrow(
+      /^WEBHOOK_SECRET_KEY_FILE \(/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('tracing: off unless asked for or an endpoint is set; OTEL_SDK_DISABLED wins', () => {

@@ -191,14 +191,21 @@ export class ProcessRepository {
       let recorded: RecordedEvent[] | undefined;
       try {
         const expected = state.revision < 0 ? 'no_stream' : state.revision;
-        const result = await this.tracing.span(
-          'append',
-          { 'baton.process_id': processId, 'baton.events': toAppend.map((e) => e.type).join(',') },
-          () =>
-            this.appendMetrics.timed(() =>
-              this.store.append(processStreamId(processId), toAppend, expected, timer && { timer }),
-            ),
-        );
+        const append = () =>
+          this.appendMetrics.timed(() =>
+            this.store.append(processStreamId(processId), toAppend, expected, timer && { timer }),
+          );
+        // The span's attributes cost a map and a join per append: only build them when traced.
+        const result = this.tracing.enabled
+          ? await this.tracing.span(
+              'append',
+              {
+                'baton.process_id': processId,
+                'baton.events': toAppend.map((e) => e.type).join(','),
+              },
+              append,
+            )
+          : await append();
         recorded = result.recorded;
       } catch (error) {
         // The append may have committed although the answer was lost: the fold may be behind.

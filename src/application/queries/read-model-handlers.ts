@@ -21,14 +21,13 @@ import {
   GetProcessCountsQuery,
   ProcessCounts,
 } from './read-model-queries';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/uuid';
 
 const entryOf = ({ revision: _revision, ...entry }: CallbackAuditRow): CallbackAuditEntry => entry;
 
 /** A process the read model has nothing about may still exist (no callback yet, or lag). */
 const requireProcess = async (repository: ProcessRepository, processId: string) => {
-  if (!UUID.test(processId) || (await repository.read(processId)).state.revision < 0)
+  if (!isUuid(processId) || (await repository.read(processId)).state.revision < 0)
     throw new NotFoundError('Process not found');
 };
 
@@ -43,7 +42,7 @@ export class GetProcessCallbacksHandler implements IQueryHandler<
   ) {}
 
   async execute({ processId }: GetProcessCallbacksQuery): Promise<CallbackAuditEntry[]> {
-    const rows = UUID.test(processId)
+    const rows = isUuid(processId)
       ? ((await this.audit.ofProcesses([processId])).get(processId) ?? [])
       : [];
     if (rows.length === 0) await requireProcess(this.repository, processId);
@@ -61,7 +60,7 @@ export class GetCallbacksOfProcessesHandler implements IQueryHandler<
   async execute({
     processIds,
   }: GetCallbacksOfProcessesQuery): Promise<Map<string, CallbackAuditEntry[]>> {
-    const valid = [...new Set(processIds.filter((id) => UUID.test(id)))];
+    const valid = [...new Set(processIds.filter((id) => isUuid(id)))];
     const found = await this.audit.ofProcesses(valid);
     return new Map(processIds.map((id) => [id, (found.get(id) ?? []).map(entryOf)]));
   }
@@ -96,7 +95,7 @@ export class GetStepLogHandler implements IQueryHandler<GetStepLogQuery, StepLog
   ) {}
 
   async execute({ processId }: GetStepLogQuery): Promise<StepLogEntry[]> {
-    const rows = UUID.test(processId) ? await this.log.ofProcess(processId) : [];
+    const rows = isUuid(processId) ? await this.log.ofProcess(processId) : [];
     if (rows.length === 0) await requireProcess(this.repository, processId);
     return rows.map(({ processId: _p, revision: _r, ...entry }) => entry);
   }

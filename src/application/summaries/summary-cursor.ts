@@ -1,13 +1,12 @@
 import { ProcessSummary, SummarySort } from '../ports/process-summaries';
 import { ValidationError } from '../../domain/errors';
+import { isUuid } from '../../domain/uuid';
 
 /** Keyset cursor: the sort it belongs to and the last row's key. Stable under inserts. */
 export interface SummaryCursor {
   at: string;
   processId: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const sortKey = (summary: ProcessSummary, sort: SummarySort): SummaryCursor => ({
   at: sort.endsWith('updatedAt') ? summary.updatedAt : summary.startedAt,
@@ -25,7 +24,7 @@ export const decodeCursor = (cursor: string, sort: SummarySort): SummaryCursor =
     issuedFor = cursorSort;
     // Both parts reach SQL as typed parameters: a malformed one must be a 400, not a 500.
     const validTime = typeof at === 'string' && !Number.isNaN(Date.parse(at));
-    if (cursorSort === sort && validTime && typeof processId === 'string' && UUID.test(processId))
+    if (cursorSort === sort && validTime && typeof processId === 'string' && isUuid(processId))
       return { at, processId };
   } catch {
     // fall through to the one error below

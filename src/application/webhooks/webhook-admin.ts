@@ -134,7 +134,17 @@ export class WebhookAdmin {
 
   /** Delivers again every event at or after `fromPosition` (0: the whole history). */
   async replay(id: string, fromPosition: number): Promise<void> {
-    await this.change(id, (s) => s.replay(id, Math.max(0, fromPosition - 1)));
+    const checkpoint = Math.max(0, fromPosition - 1);
+    // Past the head, the checkpoint would silently pass over events not appended yet.
+    const head = await this.events.headPosition();
+    if (checkpoint > head)
+      throw new ValidationError('Invalid replay', [
+        {
+          property: 'fromPosition',
+          constraints: { max: `at most ${head + 1} (one past the head)` },
+        },
+      ]);
+    await this.change(id, (s) => s.replay(id, checkpoint));
   }
 
   async remove(id: string): Promise<void> {

@@ -5,6 +5,7 @@
  * each instance looks for new subscriptions (to compete for them) and for operator changes to
  * the ones it runs (a new generation: pause, resume, replay, delete), which restart its worker.
  */
+import { withFence } from '../ownership/write-fence';
 import {
   Inject,
   Injectable,
@@ -124,7 +125,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         continue;
       }
       const worker = this.workers.get(subscription.id);
-      if (worker && worker.generation !== subscription.generation) await worker.start(subscription);
+      if (worker && worker.generation !== subscription.generation)
+        await this.fenced(subscription.id, () => worker.start(subscription));
     }
     // Deleted: stop delivering. The role stays registered (the port has no way to give one
     // up); holding it costs nothing and nothing runs under it.
@@ -140,7 +142,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const worker = this.workers.get(id) ?? new SubscriptionWorker(id, this.deps);
     this.workers.set(id, worker);
     this.logger.log(`delivering webhook subscription ${id}`);
-    await worker.start();
+    await this.fenced(id, () => worker.start());
+  }
+
+  /**
+   * Runs a worker's start, and so its whole delivery loop, as the holder of its subscription's
+   * role: the store refuses its checkpoint writes once another instance has taken the role over,
+   * even before this one notices it lost it.
+   */
+  private fenced<T>(id: string, work: () => T): T {
+    return withFence(this.ownership.roleFence(webhookRole(id)), work);
   }
 
   private async release(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { currentFence } from '../../application/ownership/write-fence';
 import { Pool } from 'pg';
 import {
   NewWebhookSubscription,
@@ -7,6 +8,16 @@ import {
   WebhookSubscription,
 } from '../../application/ports/webhook-store';
 import { toStoreError } from './pg-errors';
+import { isUuid } from '../../domain/uuid';
+
+/** No fence ($5 null), or the fence's epoch is still current ($5 = name, $6 = epoch). */
+const FENCE_HOLDS = `($5::text IS NULL OR EXISTS (
+  SELECT 1 FROM ownership_epochs o WHERE o.name = $5 AND o.epoch = $6 FOR SHARE))`;
+
+const fenceParams = (): [string | null, number | null] => {
+  const fence = currentFence();
+  return fence ? [fence.name, fence.epoch] : [null, null];
+};
 
 interface Row {
   id: string;
@@ -44,8 +55,6 @@ const toSubscription = (r: Row): WebhookSubscription => ({
   createdBy: r.created_by,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Webhook subscriptions in PostgreSQL. Every write a delivering instance makes names the
  * generation it started from, in the same statement, so a write of a superseded delivery
@@ -76,7 +85,7 @@ export class PgWebhookStore implements WebhookStore {
 
   async get(id: string): Promise<WebhookSubscription | null> {
     // A malformed id is simply unknown (PostgreSQL would refuse the cast).
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const rows = await this.query<Row>('SELECT * FROM webhook_subscriptions WHERE id = $1', [id]);
     return rows.length === 0 ? null : toSubscription(rows[0]);
   }
@@ -105,28 +114,35 @@ export class PgWebhookStore implements WebhookStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const rows = await this.query('DELETE FROM webhook_subscriptions WHERE id = $1 RETURNING id', [
       id,
     ]);
     return rows.length > 0;
   }
 
+  /**
+   * The delivering worker's writes: refused (false) when the generation moved on, and, when the
+   * worker runs under a fence (its subscription's role, see webhook-dispatcher.ts), when another
+   * instance has taken the role over since, checked by the database in the same statement.
+   */
   async advance(id: string, generation: number, position: number, delivered: number) {
+    const [fence, epoch] = fenceParams();
     const rows = await this.query(
       `UPDATE webhook_subscriptions SET position = $3, delivered = delivered + $4
-       WHERE id = $1 AND generation = $2 RETURNING id`,
-      [id, generation, position, delivered],
+       WHERE id = $1 AND generation = $2 AND ${FENCE_HOLDS} RETURNING id`,
+      [id, generation, position, delivered, fence, epoch],
     );
     return rows.length > 0;
   }
 
   async pauseFailing(id: string, generation: number, failing: WebhookFailure) {
+    const [fence, epoch] = fenceParams();
     const rows = await this.query(
       `UPDATE webhook_subscriptions
        SET status = 'paused', paused_reason = $3, failing = $4, generation = generation + 1
-       WHERE id = $1 AND generation = $2 RETURNING id`,
-      [id, generation, failing.reason, JSON.stringify(failing)],
+       WHERE id = $1 AND generation = $2 AND ${FENCE_HOLDS} RETURNING id`,
+      [id, generation, failing.reason, JSON.stringify(failing), fence, epoch],
     );
     return rows.length > 0;
   }
@@ -163,7 +179,7 @@ export class PgWebhookStore implements WebhookStore {
   }
 
   async recentAttempts(id: string, limit: number): Promise<WebhookAttempt[]> {
-    if (!UUID.test(id)) return [];
+    if (!isUuid(id)) return [];
     const rows = await this.query<{
       at: Date;
       position: string;
@@ -191,7 +207,7 @@ export class PgWebhookStore implements WebhookStore {
   }
 
   private async change(id: string, set: string, params: unknown[]): Promise<boolean> {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const rows = await this.query(
       `UPDATE webhook_subscriptions SET ${set}, generation = generation + 1
        WHERE id = $1 RETURNING id`,

@@ -29,14 +29,14 @@ export const unconfiguredSecretBox: SecretBox = {
 export const WEBHOOK_KEY_FILE = 'webhook-secret.key';
 
 export const webhookSecretBox = async (
-  configured: string | null,
+  configured: { value: string; source: string } | null,
   dataDir: string,
   sharedDatabase: boolean,
 ): Promise<{ box: SecretBox; source: string }> => {
   if (configured !== null)
     return {
-      box: new AesSecretBox(AesSecretBox.parseKey(configured, 'WEBHOOK_SECRET_KEY')),
-      source: 'WEBHOOK_SECRET_KEY',
+      box: new AesSecretBox(AesSecretBox.parseKey(configured.value, configured.source)),
+      source: configured.source,
     };
   if (sharedDatabase)
     return {

@@ -11,8 +11,7 @@ import { processStreamId } from '../../domain/process/events';
 import { ValidationError } from '../../domain/errors';
 import { Public, Roles } from '../auth/access';
 import { ErrorDto } from './dto/process.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../domain/uuid';
 
 /** A tree size from the query string: absent -> undefined when optional, else a 400. */
 const size = (name: string, raw: unknown, optional: boolean): number | undefined => {
@@ -24,7 +23,7 @@ const size = (name: string, raw: unknown, optional: boolean): number | undefined
 
 const uuid = (name: string, raw: unknown, optional: boolean): string | undefined => {
   if (raw === undefined && optional) return undefined;
-  if (typeof raw !== 'string' || !UUID.test(raw))
+  if (typeof raw !== 'string' || !isUuid(raw))
     throw new ValidationError(`"${name}" must be a UUID`);
   return raw.toLowerCase();
 };

@@ -4,28 +4,16 @@
  * /api/admin/projections/{name}/rebuild); the CLI starts one at a time and follows its progress.
  */
 import { Command } from 'commander';
+import type { RebuildStatus } from '../../../application/projections/online-rebuild';
+import type { ProjectionPosition } from '../../../application/projections/projection-runner';
 import { ApiClient } from '../api-client';
 import { CliContext, cliContext } from '../cli-context';
 import { apiClient, ConnectionFlags, withConnection, withJson } from '../connection-options';
 import { CliFailure, ExitCode } from '../exit-codes';
 import { renderTable } from '../processes-text';
 
-interface RebuildStatus {
-  projection: string;
-  state: 'idle' | 'running' | 'completed' | 'failed';
-  events: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  position: number | null;
-  error: string | null;
-}
-
-interface ProjectionJson {
-  name: string;
-  version: number;
-  position: number;
-  rebuild: RebuildStatus;
-}
+/** GET /api/admin/projections answers the runner's position and the last rebuild of each. */
+type ProjectionJson = ProjectionPosition & { rebuild: RebuildStatus };
 
 const POLL_MS = 200;
 const PRINT_EVERY_MS = 1000;

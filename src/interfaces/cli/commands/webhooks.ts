@@ -3,34 +3,14 @@
  * /api/webhooks. `create` prints the secret Baton made, the only time it is ever shown.
  */
 import { Command } from 'commander';
+import type { WebhookAttempt } from '../../../application/ports/webhook-store';
+import type { WebhookView } from '../../../application/webhooks/webhook-admin';
 import { cliContext } from '../cli-context';
 import { apiClient, ConnectionFlags, withConnection, withJson } from '../connection-options';
 import { usageError } from '../exit-codes';
 
-interface WebhookJson {
-  id: string;
-  url: string;
-  status: 'active' | 'paused';
-  position: number;
-  headPosition: number;
-  lagMs: number;
-  delivered: number;
-  failures: number;
-  pausedReason: string | null;
-  failing: { position: number; eventType: string; reason: string } | null;
-  eventTypes: string[];
-  workflows: string[];
-  secret?: string;
-  recentAttempts?: Array<{
-    at: string;
-    position: number;
-    eventType: string;
-    attempt: number;
-    statusCode: number | null;
-    error: string | null;
-    durationMs: number;
-  }>;
-}
+/** What /api/webhooks answers: the service's own view (+ the secret once, on create). */
+type WebhookJson = WebhookView & { secret?: string; recentAttempts?: WebhookAttempt[] };
 
 const path = (id: string) => `/api/webhooks/${encodeURIComponent(id)}`;
 

@@ -21,6 +21,7 @@ import { PgEventStore } from '../../../infrastructure/postgres/pg-event-store';
 import { PgLedgerStore } from '../../../infrastructure/postgres/pg-ledger-store';
 import { openCliDatabase } from '../cli-database';
 import { renderVerdict } from './verdict-text';
+import { isUuid } from '../../../domain/uuid';
 
 export interface CliIo {
   out(text: string): void;
@@ -57,8 +58,6 @@ export interface VerifyOptions {
   process?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const readJsonFile = async (file: string, what: string): Promise<unknown> => {
   let text: string;
   try {
@@ -80,7 +79,7 @@ const readDigestFile = async (file: string): Promise<SignedDigest> => {
 };
 
 const checkProcess = (id: string | undefined): string | undefined => {
-  if (id !== undefined && !UUID.test(id)) throw new UsageError('--process must be a process id');
+  if (id !== undefined && !isUuid(id)) throw new UsageError('--process must be a process id');
   return id;
 };
 
