@@ -11,4 +11,10 @@ module.exports = {
     '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // The examples import Baton by its package name, as a team's project does; here that name
+  // means the sources, so a test and the example share one copy of every class.
+  moduleNameMapper: {
+    '^baton-orchestrator$': '<rootDir>/src/index.ts',
+    '^baton-orchestrator/testing$': '<rootDir>/src/testing/index.ts',
+  },
 };

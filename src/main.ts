@@ -1,10 +1,19 @@
+/**
+ * `node dist/main.js --workflows <module>`: the service with the workflows a module exports
+ * (what `npm start` runs in this repository, with the L2VPN example).
+ */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from './config';
+import { WorkflowRegistry } from './domain/workflow/registry';
+import { loadWorkflowsModule, takeWorkflowsOption } from './interfaces/cli/workflows-module';
 import { startServer } from './server';
 
 const main = async () => {
-  const server = await startServer(loadConfig());
+  const workflows = loadWorkflowsModule(takeWorkflowsOption(process.argv.slice(2)).specifier);
+  const registry = new WorkflowRegistry();
+  for (const definition of workflows) registry.register(definition);
+  const server = await startServer(loadConfig(), registry);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

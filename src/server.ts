@@ -10,6 +10,7 @@ import { Pool } from 'pg';
 import { AppModule, BatonAdapters } from './app.module';
 import { BatonConfig } from './config';
 import { PROCESS_STREAM_PREFIX } from './domain/process/events';
+import { WorkflowRegistry } from './domain/workflow/registry';
 import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
 import { openEventStore } from './infrastructure/open-event-store';
 import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
@@ -31,7 +32,6 @@ import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { serveUi } from './interfaces/web/serve-ui';
-import { buildWorkflowRegistry } from './workflows';
 
 export interface RunningServer {
   app: INestApplication;
@@ -39,7 +39,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+export const startServer = async (
+  config: BatonConfig,
+  registry: WorkflowRegistry,
+): Promise<RunningServer> => {
   const logging = createLogging({
     level: config.logLevel,
     format: config.logFormat,
@@ -130,7 +133,7 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       clock: systemClock,
       ids: randomIds,
       http: fetchHttpClient(),
-      registry: buildWorkflowRegistry(),
+      registry,
       runtime: {
         publicUrl: config.publicUrl,
         workflowSettings,

@@ -63,7 +63,11 @@ export async function startBatonServer(
   lsoUrl: string,
 ): Promise<{ baseUrl: string; server: StartedChild }> {
   const port = await freePort();
-  const server = startChild('baton', process.execPath, [path.join(repoRoot, 'dist/main.js')], {
+  const server = startChild('baton', process.execPath, [
+    path.join(repoRoot, 'dist/main.js'),
+    '--workflows',
+    path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
+  ], {
     echo: process.env.BENCH_ECHO === '1',
     cwd: repoRoot,
     env: {

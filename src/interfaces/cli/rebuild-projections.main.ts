@@ -1,7 +1,8 @@
 /**
  * `npm run projections:rebuild [-- name ...]`: empties read models (all, or the ones named) and
  * replays every event into them in one pass, with a progress bar on stderr and a closing
- * events/s figure. Run it with the service stopped; a running service rebuilds a projection
+ * events/s figure. `--workflows <module>` names the workflows the service runs (the script
+ * passes the L2VPN example's). Run it with the service stopped; a running service rebuilds a projection
  * itself without stopping (POST /api/admin/projections/{name}/rebuild).
  */
 import 'reflect-metadata';
@@ -15,8 +16,9 @@ import { PgCallbackAuditStore } from '../../infrastructure/postgres/pg-callback-
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from '../../infrastructure/postgres/pg-step-log';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
-import { buildWorkflowRegistry } from '../../workflows';
+import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { openCliDatabase } from './cli-database';
+import { loadWorkflowsModule, takeWorkflowsOption } from './workflows-module';
 
 const bar = (share: number): string => {
   const width = 30;
@@ -25,7 +27,9 @@ const bar = (share: number): string => {
 };
 
 const main = async () => {
-  const wanted = process.argv.slice(2);
+  const { specifier, rest: wanted } = takeWorkflowsOption(process.argv.slice(2));
+  const registry = new WorkflowRegistry();
+  for (const definition of loadWorkflowsModule(specifier)) registry.register(definition);
   const config = loadConfig();
   const database = await openCliDatabase(config, 'exclusive');
   const databaseUrl = database.connectionString;
@@ -39,7 +43,7 @@ const main = async () => {
       summaries: new PgProcessSummaryStore(pool),
       callbackAudit: new PgCallbackAuditStore(pool),
       stepLog: new PgStepLogStore(pool),
-      registry: buildWorkflowRegistry(),
+      registry,
     });
     const known = all.map((p) => p.name);
     const unknown = wanted.filter((name) => !known.includes(name));
