@@ -13,7 +13,7 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['<rootDir>/test/**/*.int.spec.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e.spec.ts'] },
-    // The operator UI in Debian's Chromium (playwright-core); .ci/run installs the browser.
+    // The operator UI in Chromium (playwright-core): BROWSER_PATH, the system's, or the npm one.
     { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser.spec.ts'] },
     ...eventStoreDb,
   ],

