@@ -5,14 +5,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from './config';
-import { WorkflowRegistry } from './domain/workflow/registry';
+import { registryOf } from './domain/workflow/registry-of';
 import { loadWorkflowsModule, takeWorkflowsOption } from './interfaces/cli/workflows-module';
 import { startServer } from './server';
 
 const main = async () => {
   const workflows = loadWorkflowsModule(takeWorkflowsOption(process.argv.slice(2)).specifier);
-  const registry = new WorkflowRegistry();
-  for (const definition of workflows) registry.register(definition);
+  const registry = registryOf(workflows);
   const server = await startServer(loadConfig(), registry);
   let closing = false;
   const shutdown = (signal: string) => {

@@ -16,7 +16,7 @@ import { PgCallbackAuditStore } from '../../infrastructure/postgres/pg-callback-
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from '../../infrastructure/postgres/pg-step-log';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
-import { WorkflowRegistry } from '../../domain/workflow/registry';
+import { registryOf } from '../../domain/workflow/registry-of';
 import { openCliDatabase } from './cli-database';
 import { loadWorkflowsModule, takeWorkflowsOption } from './workflows-module';
 
@@ -28,8 +28,7 @@ const bar = (share: number): string => {
 
 const main = async () => {
   const { specifier, rest: wanted } = takeWorkflowsOption(process.argv.slice(2));
-  const registry = new WorkflowRegistry();
-  for (const definition of loadWorkflowsModule(specifier)) registry.register(definition);
+  const registry = registryOf(loadWorkflowsModule(specifier));
   const config = loadConfig();
   const database = await openCliDatabase(config, 'exclusive');
   const databaseUrl = database.connectionString;

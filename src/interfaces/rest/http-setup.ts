@@ -17,7 +17,8 @@ import { LOGGING, Logging } from './logging';
 import { requestLogging } from './request-logging';
 import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
 
-const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
+/** Callback and progress routes: their controller reads the body raw. */
+export const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
