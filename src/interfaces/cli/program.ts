@@ -6,6 +6,8 @@
 import { Command } from 'commander';
 import { attachContext, CliContext, defaultContext } from './cli-context';
 import { registerAuditCommands } from './commands/audit';
+import { registerInitCommand } from './commands/init';
+import { registerStartCommand } from './commands/start';
 
 export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   const context: CliContext = { ...defaultContext(), ...overrides };
@@ -19,6 +21,8 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
     // Throw instead of process.exit: main.ts and the tests decide what an error means.
     .exitOverride();
   attachContext(program, context);
+  registerStartCommand(program);
+  registerInitCommand(program);
   registerAuditCommands(program);
   return program;
 };

@@ -27,9 +27,16 @@ export const loadWorkflowsModule = (
   cwd: string = process.cwd(),
 ): WorkflowDefinition[] => {
   const isPath = specifier.startsWith('.') || path.isAbsolute(specifier);
-  const resolved = require.resolve(isPath ? path.resolve(cwd, specifier) : specifier, {
-    paths: [cwd],
-  });
+  let resolved: string;
+  try {
+    resolved = require.resolve(isPath ? path.resolve(cwd, specifier) : specifier, {
+      paths: [cwd],
+    });
+  } catch {
+    throw new Error(
+      `cannot find ${isPath ? path.resolve(cwd, specifier) : `the package ${specifier}`} (is the project built? npm run build)`,
+    );
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(resolved) as Record<string, unknown>;
   const list = listIn(exported);
