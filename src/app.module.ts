@@ -42,6 +42,7 @@ import { SoleOwnership } from './application/ownership/sole-ownership';
 import { RuntimeEvents } from './application/runtime-events';
 import { RuntimeMetrics } from './application/observability/runtime-metrics';
 import { ProcessParker } from './application/runner/process-parker';
+import { RetiredWorkflowSweep } from './application/runner/retired-workflow-sweep';
 import { TimerSweep } from './application/runner/timer-sweep';
 import {
   DEFAULT_PROCESS_CACHE_SIZE,
@@ -209,6 +210,7 @@ export const batonWiring = (): Required<
     fromAdapters(WORK_OWNERSHIP, (a) => a.ownership ?? new SoleOwnership()),
     RuntimeEvents,
     ProcessParker,
+    RetiredWorkflowSweep,
     TimerSweep,
     fromAdapters(AUTH_SETTINGS, (a) => a.auth),
     Authenticator,
