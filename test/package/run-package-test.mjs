@@ -246,6 +246,7 @@ const NEST_APP_PACKAGE = (tarball, own) => ({
     rxjs: own.dependencies.rxjs,
   },
   devDependencies: { typescript: own.devDependencies.typescript, '@types/node': own.devDependencies['@types/node'] },
+  allowScripts: own.allowScripts,
 });
 
 const NEST_APP_MAIN = `import 'reflect-metadata';
@@ -338,7 +339,8 @@ const main = async () => {
     // 1. baton init from the tarball, npm install, npm test.
     const initStarted = Date.now();
     const project = path.join(work, 'our-workflows');
-    await run('npx', ['--yes', `--package=${tarball}`, '--', 'baton', 'init', project, '--baton-spec', tarball], { cwd: work });
+    // --legacy-peer-deps: see the .npmrc baton init writes (@nestjs/apollo's peer conflict).
+    await run('npx', ['--yes', '--legacy-peer-deps', `--package=${tarball}`, '--', 'baton', 'init', project, '--baton-spec', tarball], { cwd: work });
     await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: project });
     await run('npm', ['test'], { cwd: project });
     say('1. the scaffold installs and its npm test passes');
@@ -363,6 +365,7 @@ const main = async () => {
     mkdirSync(path.join(app, 'src'), { recursive: true });
     writeFileSync(path.join(app, 'package.json'), JSON.stringify(NEST_APP_PACKAGE(tarball, own), null, 2));
     writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(NEST_APP_TSCONFIG, null, 2));
+    writeFileSync(path.join(app, '.npmrc'), 'legacy-peer-deps=true\n');
     writeFileSync(path.join(app, 'src', 'main.ts'), NEST_APP_MAIN);
     await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: app });
     await run('npm', ['run', 'build'], { cwd: app });

@@ -12,6 +12,8 @@ export interface ScaffoldVersions {
   tsJest: string;
   typesJest: string;
   typesNode: string;
+  /** Install scripts the project allows (npm 11 runs none it was not told to). */
+  allowScripts: Record<string, boolean>;
 }
 
 export const packageJson = (name: string, v: ScaffoldVersions): string =>
@@ -43,6 +45,8 @@ export const packageJson = (name: string, v: ScaffoldVersions): string =>
         testEnvironment: 'node',
         testMatch: ['<rootDir>/test/**/*.spec.ts'],
       },
+      // The embedded PostgreSQL's binaries are completed by their install script.
+      allowScripts: v.allowScripts,
     },
     null,
     2,
@@ -63,6 +67,14 @@ export const TSCONFIG = `{
   },
   "include": ["src/**/*.ts"]
 }
+`;
+
+/**
+ * @nestjs/apollo 13.4.5 (a dependency of Baton) depends on a plugin whose peer is @apollo/server
+ * 4 while it asks for 5 itself: npm's peer resolution then never settles. Baton does not use
+ * the plugin; installing without strict peer resolution is safe until @nestjs/apollo fixes it.
+ */
+export const NPMRC = `legacy-peer-deps=true
 `;
 
 export const GITIGNORE = `node_modules/

@@ -12,6 +12,7 @@ import {
   FORMS_TS,
   GITIGNORE,
   INDEX_TS,
+  NPMRC,
   packageJson,
   readme,
   ScaffoldVersions,
@@ -24,6 +25,7 @@ interface OwnManifest {
   version: string;
   dependencies: Record<string, string>;
   devDependencies?: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
 }
 
 /** Baton's own package.json: the scaffold pins what Baton itself is built and tested with. */
@@ -43,6 +45,7 @@ const versions = (batonSpec: string | undefined): ScaffoldVersions => {
     tsJest: dev['ts-jest'] ?? '^29.4.15',
     typesJest: dev['@types/jest'] ?? '^29.5.14',
     typesNode: dev['@types/node'] ?? '^20.19.0',
+    allowScripts: own.allowScripts ?? {},
   };
 };
 
@@ -81,6 +84,7 @@ export const registerInitCommand = (program: Command): void => {
         'package.json': packageJson(name, pinned),
         'tsconfig.json': TSCONFIG,
         '.gitignore': GITIGNORE,
+        '.npmrc': NPMRC,
         'README.md': readme(name),
         'src/index.ts': INDEX_TS,
         'src/forms.ts': FORMS_TS,
