@@ -84,6 +84,7 @@ import { WorkflowRegistry } from './domain/workflow/registry';
 import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
 import { BATON_HANDLER_METADATA } from './interfaces/auth/access';
 import { AuthGuard } from './interfaces/auth/auth.guard';
+import { UiConfigController } from './interfaces/rest/ui-config.controller';
 import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
@@ -174,6 +175,7 @@ export const BATON_CONTROLLERS = [
   ProjectionsController,
   EventsFeedController,
   ProcessHistoryController,
+  UiConfigController,
 ];
 
 /**

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { ApiKeyEntry, parseApiKeyLines } from './domain/access/api-key-entries';
-import { DEFAULT_OIDC_ALGORITHMS, OidcSettings } from './domain/access/oidc-settings';
+import {
+  DEFAULT_OIDC_ALGORITHMS,
+  OidcSettings,
+  OidcUiSettings,
+} from './domain/access/oidc-settings';
+import { parseRoleMap } from './domain/access/role-map';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
@@ -155,9 +160,30 @@ const apiKeys = (env: NodeJS.ProcessEnv): ApiKeyEntry[] => [
     : []),
 ];
 
+/** The operator UI's public client at the provider, when people sign in to the UI with it. */
+const oidcUi = (env: NodeJS.ProcessEnv): OidcUiSettings | null => {
+  const clientId = env.OIDC_UI_CLIENT_ID?.trim();
+  if (!clientId) {
+    if (env.OIDC_UI_SCOPES) throw new Error('OIDC_UI_SCOPES needs OIDC_UI_CLIENT_ID');
+    return null;
+  }
+  if (clientId.length > 200 || /\s/.test(clientId))
+    throw new Error('OIDC_UI_CLIENT_ID must be one client id (no spaces, at most 200 characters)');
+  const scopes = list(env.OIDC_UI_SCOPES ?? 'openid profile');
+  if (!scopes.includes('openid'))
+    throw new Error(
+      'OIDC_UI_SCOPES must include openid (the UI signs people in with OpenID Connect)',
+    );
+  return { clientId, scopes };
+};
+
 const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
   const issuer = env.OIDC_ISSUER;
-  if (!issuer) return null;
+  if (!issuer) {
+    const orphan = ['OIDC_UI_CLIENT_ID', 'OIDC_ROLE_MAP'].find((name) => env[name]);
+    if (orphan) throw new Error(`${orphan} needs OIDC_ISSUER`);
+    return null;
+  }
   const audience = env.OIDC_AUDIENCE;
   if (!audience) throw new Error('OIDC_AUDIENCE must be set with OIDC_ISSUER');
   const jwksUrl = url(env, 'OIDC_JWKS_URL');
@@ -175,6 +201,10 @@ const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
       throw new Error('OIDC_PUBLIC_KEY / OIDC_PUBLIC_KEY_FILE must hold a PEM public key');
     }
   }
+  const ui = oidcUi(env);
+  // The browser discovers the provider from the issuer, so it must be a URL the browser can reach.
+  if (ui && !/^https?:\/\//.test(issuer))
+    throw new Error("OIDC_UI_CLIENT_ID needs OIDC_ISSUER to be the provider's http(s) URL");
   const algorithms = list(env.OIDC_ALGORITHMS);
   if (algorithms.some((a) => a.startsWith('HS') || a === 'none'))
     throw new Error(
@@ -189,6 +219,8 @@ const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
     rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
     userClaim: env.OIDC_USER_CLAIM || 'preferred_username',
     algorithms: algorithms.length > 0 ? algorithms : DEFAULT_OIDC_ALGORITHMS,
+    roleMap: env.OIDC_ROLE_MAP ? parseRoleMap(env.OIDC_ROLE_MAP, 'OIDC_ROLE_MAP') : null,
+    ui,
   };
 };
 

@@ -10,7 +10,7 @@ import { BatonConfig } from './config';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
-import { serveUi } from './interfaces/web/serve-ui';
+import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
 import { openResources } from './hosting/open-resources';
 
 export interface RunningServer {
@@ -45,7 +45,9 @@ export const startServer = async (
       logger: nestLogger,
     });
     configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
-    serveUi(app);
+    serveUi(app, undefined, {
+      connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
+    });
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
     const url = `http://localhost:${config.port}`;

@@ -14,7 +14,7 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/ui', import.meta.url)),
     emptyOutDir: true,
-    chunkSizeWarningLimit: 1500,
+    chunkSizeWarningLimit: 500, // the forms chunk (rjsf + ajv) is the largest, ~390 kB
     rolldownOptions: {
       // rjsf marks its modules 'use client' for React Server Components; irrelevant in a bundle.
       onwarn(warning, warn) {

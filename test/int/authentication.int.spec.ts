@@ -11,6 +11,7 @@ import { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
 import { step, inputStep, workflow } from '../../src/domain/workflow/dsl';
 import { OidcSettings, DEFAULT_OIDC_ALGORITHMS } from '../../src/domain/access/oidc-settings';
+import { parseRoleMap } from '../../src/domain/access/role-map';
 import { configureHttp } from '../../src/interfaces/rest/http-setup';
 import { buildWorkflowRegistry } from '../support/l2vpn-registry';
 import { ConfirmRunPage } from '../../examples/l2vpn/src/create-l2vpn.forms';
@@ -250,6 +251,45 @@ describe('authentication with OIDC tokens', () => {
       const logs = t.logs.lines.join('\n');
       for (const jwt of [good, skewed, auditor, ...Object.values(refusals)])
         expect(logs).not.toContain(jwt);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('maps the provider groups of several claims to Baton roles, and publishes the UI client', async () => {
+    const t = await startWith(
+      oidcSettings({
+        publicKeyPem: await exportSPKI(keys.publicKey),
+        rolesClaim: 'groups, realm_access.roles',
+        roleMap: parseRoleMap('/ops/noc=operator+noc,reader=auditor', 'OIDC_ROLE_MAP'),
+        ui: { clientId: 'baton-ui', scopes: ['openid', 'profile'] },
+      }),
+    );
+    try {
+      const me = async (claims: JWTPayload) =>
+        call('GET', `${t.url}/api/me`, undefined, {
+          authorization: `Bearer ${await token(keys, claims)}`,
+        });
+      const noc = await me({ sub: 'nina', groups: ['/ops/noc'], realm_access: { roles: ['x'] } });
+      expect(noc.body).toEqual({ name: 'nina', roles: ['operator', 'noc'] });
+      const reader = await me({ sub: 'rob', realm_access: { roles: ['reader'] } });
+      expect(reader.body).toEqual({ name: 'rob', roles: ['auditor'] });
+      // A value named like a role grants nothing unless the map says so.
+      expect((await me({ sub: 'sam', groups: ['admin'], roles: ['admin'] })).status).toBe(403);
+      // The UI's sign-in settings are public and hold nothing secret.
+      const config = await call('GET', `${t.url}/api/ui/config`, undefined, {}, { key: null });
+      expect(config).toMatchObject({
+        status: 200,
+        body: {
+          oidc: {
+            issuer: ISSUER,
+            clientId: 'baton-ui',
+            scopes: ['openid', 'profile'],
+            audience: AUDIENCE,
+          },
+          apiKeys: true,
+        },
+      });
     } finally {
       await t.close();
     }

@@ -222,6 +222,7 @@ describe('fuzzing every endpoint', () => {
     'GET /health/ready',
     'GET /metrics',
     'GET /api/me',
+    'GET /api/ui/config',
   ];
   it.each(routeNames)(
     `%s: ${RUNS} hostile cases, no 500, no write on refusal, no secret out`,

@@ -61,6 +61,7 @@ describe('route access declarations', () => {
       'GET /health/ready': 'public',
       'GET /metrics': 'auditor',
       'GET /api/me': 'auditor',
+      'GET /api/ui/config': 'public',
     });
   });
 

@@ -112,7 +112,8 @@ export const buildUi = (): string => {
       '--logLevel',
       'warn',
     ],
-    { cwd: ROOT, encoding: 'utf8' },
+    // Jest sets NODE_ENV=test, which would give Vite React's development build: test what ships.
+    { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } },
   );
   if (run.status !== 0) throw new Error(`vite build failed:\n${run.stdout}\n${run.stderr}`);
   return outDir;

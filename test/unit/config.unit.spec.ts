@@ -155,6 +155,44 @@ describe('configuration', () => {
       ).toThrow('must hold a PEM public key');
     });
 
+    it('reads the UI client and the group-to-role map of the OpenID provider', () => {
+      const base = {
+        OIDC_ISSUER: 'https://idp.example/realms/ops',
+        OIDC_AUDIENCE: 'baton',
+        OIDC_JWKS_URL: 'https://idp.example/certs',
+      };
+      const oidc = loadConfig({
+        ...base,
+        OIDC_UI_CLIENT_ID: 'baton-ui',
+        OIDC_ROLE_MAP: '/network/noc=operator+noc, /audit=auditor\n/Ops Team=admin',
+      }).oidc;
+      expect(oidc?.ui).toEqual({ clientId: 'baton-ui', scopes: ['openid', 'profile'] });
+      expect(Object.fromEntries(oidc?.roleMap ?? [])).toEqual({
+        '/network/noc': ['operator', 'noc'],
+        '/audit': ['auditor'],
+        '/Ops Team': ['admin'],
+      });
+      expect(loadConfig(base).oidc).toMatchObject({ ui: null, roleMap: null });
+      expect(
+        loadConfig({ ...base, OIDC_UI_CLIENT_ID: 'ui', OIDC_UI_SCOPES: 'openid groups' }).oidc?.ui
+          ?.scopes,
+      ).toEqual(['openid', 'groups']);
+      expect(() =>
+        loadConfig({ ...base, OIDC_UI_CLIENT_ID: 'ui', OIDC_UI_SCOPES: 'email' }),
+      ).toThrow('must include openid');
+      expect(() => loadConfig({ OIDC_UI_CLIENT_ID: 'ui' })).toThrow('needs OIDC_ISSUER');
+      expect(() => loadConfig({ OIDC_ROLE_MAP: 'a=admin' })).toThrow('needs OIDC_ISSUER');
+      expect(() =>
+        loadConfig({ ...base, OIDC_ISSUER: 'ops-realm', OIDC_UI_CLIENT_ID: 'ui' }),
+      ).toThrow("provider's http(s) URL");
+      expect(() => loadConfig({ ...base, OIDC_ROLE_MAP: '/noc=Operator' })).toThrow(
+        'OIDC_ROLE_MAP, entry 1 (/noc): roles must be',
+      );
+      expect(() => loadConfig({ ...base, OIDC_ROLE_MAP: 'operator' })).toThrow(
+        'expected "claim value=role[+role]"',
+      );
+    });
+
     it('never starts the simulator in production; there a runner URL is required', () => {
       expect(() => loadConfig({ NODE_ENV: 'production', API_KEYS: KEY_LINE })).toThrow(
         'NODE_ENV=production needs ANSIBLE_PROXY_URL',

@@ -1,26 +1,31 @@
-/** Header, sign-in and the page for the current path. */
-import { useCallback, useEffect, useState } from 'react';
-import { getOptional, onUnauthorized } from './lib/api';
+/** Header, sign-in and the page for the current path (each page its own chunk, loaded on use). */
+import { ComponentType, lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { Loading } from './components/Feedback';
+import { SignedInAs } from './components/SignedInAs';
+import { getOptional } from './lib/api';
+import { CALLBACK_PATH, onSessionEnded, SIGNED_OUT_PATH } from './lib/auth';
+import { Identity, IdentityContext } from './lib/identity';
 import { navigate, useLocation } from './lib/router';
-import { clearKey, readKey } from './lib/session';
-import { AuditPage } from './pages/AuditPage';
+import type { EndReason } from './lib/session';
+import { useSessionLifetime } from './lib/use-session-lifetime';
 import { ProcessList } from './pages/ProcessList';
-import { ProcessPage } from './pages/ProcessPage';
 import { SignIn } from './pages/SignIn';
-import { StartPage } from './pages/StartPage';
 
-interface Identity {
-  name?: string;
-  id?: string;
-  subject?: string;
-  roles?: string[];
-}
+// The list is the landing page and stays in the main bundle; the others (forms, rjsf and its
+// validator, the sign-in client) load when first visited.
+const onUse = <P extends object>(load: () => Promise<ComponentType<P>>) =>
+  lazy(async () => ({ default: await load() }));
+const AuditPage = onUse(() => import('./pages/AuditPage').then((m) => m.AuditPage));
+const ProcessPage = onUse(() => import('./pages/ProcessPage').then((m) => m.ProcessPage));
+const StartPage = onUse(() => import('./pages/StartPage').then((m) => m.StartPage));
+const AuthCallback = onUse(() => import('./pages/AuthCallback').then((m) => m.AuthCallback));
 
-const useIdentity = (signedInAt: number) => {
+const useMe = (signedInAt: number, ended: EndReason | null) => {
   const [identity, setIdentity] = useState<Identity | null>(null);
   useEffect(() => {
+    if (ended) return setIdentity(null);
     getOptional<Identity>('/api/me').then(setIdentity, () => setIdentity(null));
-  }, [signedInAt]);
+  }, [signedInAt, ended]);
   return identity;
 };
 
@@ -35,18 +40,26 @@ const Page = ({ path, search }: { path: string; search: string }) => {
 
 export const App = () => {
   const { path, search } = useLocation();
-  const [needsSignIn, setNeedsSignIn] = useState(false);
+  const [ended, setEnded] = useState<EndReason | null>(
+    path === SIGNED_OUT_PATH ? 'signed-out' : null,
+  );
   const [signedInAt, setSignedInAt] = useState(0);
-  const identity = useIdentity(signedInAt);
-  useEffect(() => onUnauthorized(() => setNeedsSignIn(true)), []);
+  const identity = useMe(signedInAt, ended);
+  useEffect(() => onSessionEnded(setEnded), []);
+  useSessionLifetime(signedInAt);
   const signedIn = useCallback(() => {
-    setNeedsSignIn(false);
+    setEnded(null);
     setSignedInAt(Date.now());
+    if (location.pathname === SIGNED_OUT_PATH) navigate('/');
   }, []);
-  const who = identity?.name ?? identity?.id ?? identity?.subject;
+
+  let content;
+  if (path === CALLBACK_PATH) content = <AuthCallback onSignedIn={signedIn} />;
+  else if (ended) content = <SignIn reason={ended} onSignedIn={signedIn} />;
+  else content = <Page key={path} path={path} search={search} />;
 
   return (
-    <>
+    <IdentityContext.Provider value={identity}>
       <header className="topbar">
         <a
           href="/"
@@ -69,36 +82,11 @@ export const App = () => {
             Start a workflow
           </a>
         </nav>
-        <div className="identity" aria-live="polite">
-          {who ? (
-            <span>
-              Signed in as <strong>{who}</strong>
-              {identity?.roles?.length ? ` (${identity.roles.join(', ')})` : ''}
-            </span>
-          ) : readKey() ? (
-            <span>Signed in with an API key</span>
-          ) : null}
-          {readKey() ? (
-            <button
-              type="button"
-              className="link"
-              onClick={() => {
-                clearKey();
-                setNeedsSignIn(true);
-              }}
-            >
-              Sign out
-            </button>
-          ) : null}
-        </div>
+        {ended ? null : <SignedInAs identity={identity} />}
       </header>
       <main id="main">
-        {needsSignIn ? (
-          <SignIn onSignedIn={signedIn} />
-        ) : (
-          <Page key={path} path={path} search={search} />
-        )}
+        <Suspense fallback={<Loading what="the page" />}>{content}</Suspense>
       </main>
-    </>
+    </IdentityContext.Provider>
   );
 };

@@ -1,4 +1,13 @@
 /** What configuration says about OIDC bearer tokens (verified by interfaces/auth/oidc). */
+import type { RoleMap } from './role-map';
+
+/** What the operator UI needs to sign people in with the provider: public values only. */
+export interface OidcUiSettings {
+  /** The UI's client at the provider: a public client (no secret), code flow with PKCE. */
+  clientId: string;
+  scopes: string[];
+}
+
 export interface OidcSettings {
   issuer: string;
   audience: string;
@@ -6,9 +15,14 @@ export interface OidcSettings {
   jwksUrl: string | null;
   publicKeyPem: string | null;
   clockSkewSeconds: number;
+  /** One or more dotted claim paths, separated by commas; their values are gathered. */
   rolesClaim: string;
   userClaim: string;
   algorithms: string[];
+  /** Provider group or role values → Baton roles; null or absent = values are role names. */
+  roleMap?: RoleMap | null;
+  /** Set when the operator UI signs people in through this provider. */
+  ui?: OidcUiSettings | null;
 }
 
 export const DEFAULT_OIDC_ALGORITHMS = [

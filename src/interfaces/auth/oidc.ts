@@ -1,14 +1,16 @@
 /**
  * OIDC / JWT bearer tokens, verified by `jose`: signature (keys from the provider's JWKS URL,
  * fetched and cached by jose, or one static public key), issuer, audience, expiry and
- * not-before with a clock skew. Roles come from a configurable claim (a dotted path such as
- * `realm_access.roles`), the name from another (`preferred_username`, else `sub`).
+ * not-before with a clock skew. Roles come from configurable claims (dotted paths such as
+ * `realm_access.roles` or `groups`), through an optional map from the provider's values to
+ * Baton's roles; the name from another claim (`preferred_username`, else `sub`).
  */
 import { Logger } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { OidcSettings } from '../../domain/access/oidc-settings';
-import { Actor, ROLE_NAME } from '../../domain/access/roles';
+import { rolesFor } from '../../domain/access/role-map';
+import { Actor } from '../../domain/access/roles';
 
 type Jose = typeof import('jose');
 type KeySource = KeyObject | ReturnType<Jose['createRemoteJWKSet']>;
@@ -33,14 +35,17 @@ const claimAt = (payload: JWTPayload, path: string): unknown =>
       payload,
     );
 
-/** A roles claim may be a list or one space- or comma-separated string; unknown shapes give none. */
-const rolesFrom = (claim: unknown): string[] => {
+/**
+ * A roles claim may be a list or one space- or comma-separated string; unknown shapes give none.
+ * (Group paths with spaces come as lists, which are taken whole.)
+ */
+const claimValues = (claim: unknown): string[] => {
   const values = Array.isArray(claim)
     ? claim
     : typeof claim === 'string'
       ? claim.split(/[\s,]+/)
       : [];
-  return values.filter((v): v is string => typeof v === 'string' && ROLE_NAME.test(v));
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
 };
 
 export class OidcVerifier {
@@ -72,7 +77,12 @@ export class OidcVerifier {
     }
     const user = claimAt(payload, this.settings.userClaim) ?? payload.sub;
     if (typeof user !== 'string' || user.length === 0 || user.length > 200) return null;
-    return { name: user, roles: rolesFrom(claimAt(payload, this.settings.rolesClaim)) };
+    const values = this.settings.rolesClaim
+      .split(',')
+      .map((path) => path.trim())
+      .filter((path) => path.length > 0)
+      .flatMap((path) => claimValues(claimAt(payload, path)));
+    return { name: user, roles: rolesFor(values, this.settings.roleMap ?? null) };
   }
 
   private options() {

@@ -25,23 +25,46 @@ export const defaultUiDir = (): string =>
  * may have set): scripts only from this origin, but with 'unsafe-eval', because the JSON Schema
  * validator (ajv, used by the forms) compiles each schema the API sends into a function.
  */
-export const UI_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const uiCsp = (connectSources: readonly string[] = []): string =>
+  [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    ["connect-src 'self'", ...connectSources].join(' '),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+export const UI_CSP = uiCsp();
+
+export interface ServeUiOptions {
+  /**
+   * Origins the page may call besides its own: the OpenID provider's, whose discovery document
+   * and token endpoint the browser calls itself during sign-in (the rest is navigation).
+   */
+  connectSources?: readonly string[];
+}
+
+/** The origin of the provider's issuer URL, for the page's CSP; none when it is not a URL. */
+export const providerOrigins = (issuer: string | undefined | null): string[] => {
+  if (!issuer || !URL.canParse(issuer)) return [];
+  const { origin } = new URL(issuer);
+  return origin !== 'null' ? [origin] : [];
+};
 
 const NOT_BUILT =
   '<!doctype html><html lang="en"><title>Baton</title><body><h1>Baton</h1>' +
   '<p>The operator UI has not been built. Run <code>npm run build</code> and restart.</p></body></html>';
 
-export const serveUi = (app: INestApplication, uiDir = defaultUiDir()): void => {
+export const serveUi = (
+  app: INestApplication,
+  uiDir = defaultUiDir(),
+  options: ServeUiOptions = {},
+): void => {
+  const csp = uiCsp(options.connectSources);
   const index = path.join(uiDir, 'index.html');
   const built = existsSync(index);
   if (!built) new Logger('UI').warn(`operator UI not built (no ${index}): run npm run build`);
@@ -55,7 +78,7 @@ export const serveUi = (app: INestApplication, uiDir = defaultUiDir()): void => 
     if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVICE_PATH.test(req.path))
       return next();
     res.setHeader('cache-control', 'no-cache');
-    res.setHeader('content-security-policy', UI_CSP);
+    res.setHeader('content-security-policy', csp);
     if (!built) return res.status(503).type('html').send(NOT_BUILT);
     res.sendFile(index);
   });

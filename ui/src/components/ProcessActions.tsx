@@ -1,6 +1,10 @@
-/** Retry and Abort, offered only where the API allows them; refusals are shown, not swallowed. */
+/**
+ * Retry and Abort, offered only where the API allows them; refusals are shown, not swallowed.
+ * Someone without the operator role sees them disabled, with the reason.
+ */
 import { useState } from 'react';
 import { request } from '../lib/api';
+import { mayOperate, useIdentity } from '../lib/identity';
 import type { ProcessDetail } from '../lib/types';
 import { ErrorMessage } from './Feedback';
 
@@ -16,6 +20,9 @@ export const ProcessActions = ({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
   const [reason, setReason] = useState('');
+  const permission = mayOperate(useIdentity());
+  const notAllowed = permission.allowed ? undefined : permission.reason;
+  const described = notAllowed ? 'actions-not-allowed' : undefined;
   const act = async (path: string, body?: unknown) => {
     setBusy(true);
     setError(undefined);
@@ -34,7 +41,13 @@ export const ProcessActions = ({
   return (
     <div className="actions">
       {canRetry ? (
-        <button type="button" className="primary" disabled={busy} onClick={() => act('retry')}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || !!notAllowed}
+          aria-describedby={described}
+          onClick={() => act('retry')}
+        >
           Retry
         </button>
       ) : null}
@@ -48,11 +61,26 @@ export const ProcessActions = ({
           }}
         >
           <label htmlFor="abort-reason">Reason for aborting</label>
-          <input id="abort-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button type="submit" className="danger" disabled={busy}>
+          <input
+            id="abort-reason"
+            value={reason}
+            disabled={!!notAllowed}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <button
+            type="submit"
+            className="danger"
+            disabled={busy || !!notAllowed}
+            aria-describedby={described}
+          >
             Abort
           </button>
         </form>
+      ) : null}
+      {notAllowed ? (
+        <p id={described} className="not-allowed">
+          {notAllowed}
+        </p>
       ) : null}
       <ErrorMessage error={error} />
     </div>

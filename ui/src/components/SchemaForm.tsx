@@ -59,9 +59,18 @@ interface Props {
   /** Resolves when the API accepted; an ApiError is shown in the form. */
   onSubmit: (values: Record<string, unknown>) => Promise<void>;
   idPrefix: string;
+  /** Why the signed-in operator may not submit: the form is shown read-only, with the reason. */
+  notAllowed?: string;
 }
 
-export const SchemaForm = ({ schema, values, submitLabel, onSubmit, idPrefix }: Props) => {
+export const SchemaForm = ({
+  schema,
+  values,
+  submitLabel,
+  onSubmit,
+  idPrefix,
+  notAllowed,
+}: Props) => {
   const [formData, setFormData] = useState<Record<string, unknown>>(values ?? {});
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<ApiError>();
@@ -80,7 +89,7 @@ export const SchemaForm = ({ schema, values, submitLabel, onSubmit, idPrefix }: 
         extraErrors={extraErrors}
         showErrorList={false}
         noHtml5Validate
-        disabled={busy}
+        disabled={busy || notAllowed !== undefined}
         onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
         onSubmit={async (e) => {
           setBusy(true);
@@ -95,9 +104,19 @@ export const SchemaForm = ({ schema, values, submitLabel, onSubmit, idPrefix }: 
         }}
       >
         <ErrorMessage error={refusal} />
-        <button type="submit" className="primary" disabled={busy}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || notAllowed !== undefined}
+          aria-describedby={notAllowed ? `${idPrefix}-not-allowed` : undefined}
+        >
           {busy ? 'Sending…' : submitLabel}
         </button>
+        {notAllowed ? (
+          <p id={`${idPrefix}-not-allowed`} className="not-allowed">
+            {notAllowed}
+          </p>
+        ) : null}
       </Form>
     </div>
   );

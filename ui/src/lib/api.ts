@@ -1,8 +1,10 @@
 /**
- * The one way the UI talks to Baton's API: adds the operator's API key, turns every refusal into
- * an ApiError with a message a person can read, and tells the app when the API asks for a sign-in.
+ * The one way the UI talks to Baton's API: adds the operator's credential (API key or access
+ * token), turns every refusal into an ApiError with a message a person can read, and ends the
+ * session when the API asks for a sign-in.
  */
-import { clearKey, readKey } from './session';
+import { endSession } from './auth';
+import { bearer } from './session';
 
 export interface FieldError {
   property: string;
@@ -19,19 +21,9 @@ export class ApiError extends Error {
   }
 }
 
-type Listener = () => void;
-const unauthorizedListeners = new Set<Listener>();
-/** Called whenever the API answers 401: the app shows the sign-in page. */
-export const onUnauthorized = (listener: Listener) => {
-  unauthorizedListeners.add(listener);
-  return () => {
-    unauthorizedListeners.delete(listener);
-  };
-};
-
 export const authHeaders = (): Record<string, string> => {
-  const key = readKey();
-  return key ? { authorization: `Bearer ${key}` } : {};
+  const token = bearer();
+  return token ? { authorization: `Bearer ${token}` } : {};
 };
 
 const STATUS_HINTS: Record<number, string> = {
@@ -60,6 +52,7 @@ export const request = async <T>(
   init: RequestInit = {},
 ): Promise<T> => {
   let response: Response;
+  const credentialSent = bearer() !== null;
   try {
     response = await fetch(path, {
       method,
@@ -83,10 +76,8 @@ export const request = async <T>(
   } catch {
     // not JSON: keep the text
   }
-  if (response.status === 401) {
-    clearKey();
-    unauthorizedListeners.forEach((l) => l());
-  }
+  // The sign-in page takes over, at the same address: signing in again comes back here.
+  if (response.status === 401) endSession(credentialSent ? 'refused' : 'required');
   if (!response.ok) throw describe(response.status, parsed);
   return parsed as T;
 };

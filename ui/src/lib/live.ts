@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { authHeaders } from './api';
+import { throttle } from './throttle';
 
 const POLL_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,20 +55,21 @@ const followFeed = async (
   }
 };
 
-export const useLiveRefresh = (refresh: () => void, processId?: string) => {
+/**
+ * Calls `refresh` when the feed reports a change: at once after a quiet spell, then at most once
+ * per `minIntervalMs` however many events arrive (a burst of progress lines, or a busy system's
+ * feed on the list page), with one last call after the burst so the page ends current.
+ */
+export const useLiveRefresh = (
+  refresh: () => void,
+  processId?: string,
+  { minIntervalMs = 150 }: { minIntervalMs?: number } = {},
+) => {
   const latest = useRef(refresh);
   latest.current = refresh;
   useEffect(() => {
     const controller = new AbortController();
-    let queued: ReturnType<typeof setTimeout> | undefined;
-    // Bursts of events (progress lines) become one refresh every 150 ms at most.
-    const trigger = () => {
-      if (queued) return;
-      queued = setTimeout(() => {
-        queued = undefined;
-        latest.current();
-      }, 150);
-    };
+    const trigger = throttle(() => latest.current(), minIntervalMs);
     const poll = async () => {
       while (!controller.signal.aborted) {
         await sleep(POLL_MS);
@@ -94,7 +96,7 @@ export const useLiveRefresh = (refresh: () => void, processId?: string) => {
     void follow();
     return () => {
       controller.abort();
-      clearTimeout(queued);
+      trigger.cancel();
     };
-  }, [processId]);
+  }, [processId, minIntervalMs]);
 };

@@ -9,6 +9,12 @@ export const navigate = (to: string) => {
   listeners.forEach((l) => l());
 };
 
+/** Like navigate, without a history entry (the provider's callback address is not one to go back to). */
+export const replace = (to: string) => {
+  history.replaceState(null, '', to);
+  listeners.forEach((l) => l());
+};
+
 export const useLocation = () => {
   const [where, setWhere] = useState(() => ({ path: location.pathname, search: location.search }));
   useEffect(() => {

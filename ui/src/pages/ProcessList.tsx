@@ -10,6 +10,9 @@ import { navigate } from '../lib/router';
 import type { ProcessCounts, WorkflowView } from '../lib/types';
 import { useResource } from '../lib/use-resource';
 
+/** How often, at most, a busy feed makes the list reload (a page and the counts). */
+const LIST_REFRESH_MS = 2000;
+
 const STATUSES = [
   'running',
   'awaiting_callback',
@@ -73,10 +76,15 @@ export const ProcessList = ({ search }: { search: string }) => {
   const page = useResource(() => loadPage(filters, cursor), [search, cursor]);
   const counts = useResource(() => getOptional<ProcessCounts>('/api/processes/counts'), []);
   const workflows = useResource(() => get<WorkflowView[]>('/api/workflows'), []);
-  useLiveRefresh(() => {
-    page.reload();
-    counts.reload();
-  });
+  // Every event of every process arrives here: refetch at most every LIST_REFRESH_MS, not per event.
+  useLiveRefresh(
+    () => {
+      page.reload();
+      counts.reload();
+    },
+    undefined,
+    { minIntervalMs: LIST_REFRESH_MS },
+  );
 
   return (
     <section>

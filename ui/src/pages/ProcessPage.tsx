@@ -11,6 +11,7 @@ import { StepTimeline } from '../components/StepTimeline';
 import { get, request } from '../lib/api';
 import { loadCallbackAudit } from '../lib/callback-audit';
 import { formatTime } from '../lib/format';
+import { mayConfirmStep, useIdentity } from '../lib/identity';
 import { useLiveRefresh } from '../lib/live';
 import type { ProcessDetail } from '../lib/types';
 import { useResource } from '../lib/use-resource';
@@ -18,6 +19,7 @@ import { useResource } from '../lib/use-resource';
 export const ProcessPage = ({ id }: { id: string }) => {
   const detail = useResource(() => get<ProcessDetail>(`/api/processes/${id}`), [id]);
   const callbacks = useResource(() => loadCallbackAudit(id), [id]);
+  const identity = useIdentity();
   const revision = detail.data?.revision;
   useEffect(() => {
     if (revision !== undefined) callbacks.reload();
@@ -28,6 +30,7 @@ export const ProcessPage = ({ id }: { id: string }) => {
     return detail.error ? <ErrorMessage error={detail.error} /> : <Loading what="the process" />;
   }
   const d = detail.data;
+  const confirmation = d.form ? mayConfirmStep(identity, d.form) : null;
   const refresh = () => {
     detail.reload();
     callbacks.reload();
@@ -75,6 +78,7 @@ export const ProcessPage = ({ id }: { id: string }) => {
             schema={d.form.schema}
             values={d.form.values}
             submitLabel="Confirm"
+            notAllowed={confirmation?.allowed === false ? confirmation.reason : undefined}
             onSubmit={async (values) => {
               await request('PUT', `/api/processes/${d.id}/resume`, values);
               refresh();

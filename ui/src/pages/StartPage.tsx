@@ -3,12 +3,14 @@ import { Empty, ErrorMessage, Loading } from '../components/Feedback';
 import { Link } from '../components/Link';
 import { SchemaForm } from '../components/SchemaForm';
 import { get, request } from '../lib/api';
+import { mayOperate, useIdentity } from '../lib/identity';
 import { navigate } from '../lib/router';
 import type { WorkflowView } from '../lib/types';
 import { useResource } from '../lib/use-resource';
 
 export const StartPage = ({ workflow }: { workflow?: string }) => {
   const workflows = useResource(() => get<WorkflowView[]>('/api/workflows'), []);
+  const permission = mayOperate(useIdentity());
   if (!workflows.data)
     return workflows.error ? (
       <ErrorMessage error={workflows.error} />
@@ -45,6 +47,7 @@ export const StartPage = ({ workflow }: { workflow?: string }) => {
             idPrefix="start"
             schema={chosen.initialForm ?? { type: 'object', properties: {} }}
             submitLabel="Start"
+            notAllowed={permission.allowed ? undefined : permission.reason}
             onSubmit={async (values) => {
               const { id } = await request<{ id: string }>(
                 'POST',

@@ -1,0 +1,34 @@
+/**
+ * Runs `run` at most once per `intervalMs`: a call when nothing ran lately runs at once; calls
+ * during the interval are folded into one run at its end, so the last change is never missed.
+ * (Plain TypeScript without the DOM, so the unit tests drive it with Jest's fake timers.)
+ */
+export interface Throttled {
+  (): void;
+  cancel(): void;
+}
+
+export const throttle = (
+  run: () => void,
+  intervalMs: number,
+  now: () => number = Date.now,
+): Throttled => {
+  let lastRun = -Infinity;
+  let trailing: ReturnType<typeof setTimeout> | undefined;
+  const fire = () => {
+    trailing = undefined;
+    lastRun = now();
+    run();
+  };
+  const throttled = () => {
+    if (trailing !== undefined) return; // a run is already due at the interval's end
+    const wait = lastRun + intervalMs - now();
+    if (wait <= 0) fire();
+    else trailing = setTimeout(fire, wait);
+  };
+  throttled.cancel = () => {
+    clearTimeout(trailing);
+    trailing = undefined;
+  };
+  return throttled;
+};
