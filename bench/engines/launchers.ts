@@ -63,25 +63,30 @@ export async function startBatonServer(
   lsoUrl: string,
 ): Promise<{ baseUrl: string; server: StartedChild }> {
   const port = await freePort();
-  const server = startChild('baton', process.execPath, [
-    path.join(repoRoot, 'dist/main.js'),
-    '--workflows',
-    path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
-  ], {
-    echo: process.env.BENCH_ECHO === '1',
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      RUNNER_SIMULATOR: 'off',
-      ANSIBLE_PROXY_URL: lsoUrl,
-      LOG_LEVEL: 'warn',
-      API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
+  const server = startChild(
+    'baton',
+    process.execPath,
+    [
+      path.join(repoRoot, 'dist/main.js'),
+      '--workflows',
+      path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
+    ],
+    {
+      echo: process.env.BENCH_ECHO === '1',
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        DATABASE_URL: databaseUrl,
+        RUNNER_SIMULATOR: 'off',
+        ANSIBLE_PROXY_URL: lsoUrl,
+        LOG_LEVEL: 'warn',
+        API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
+      },
     },
-  });
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy('Baton', `${baseUrl}/health`, server, 600_000);

@@ -94,7 +94,9 @@ describe('start-up with EVENTSTORE_CONNECTION_STRING', () => {
       PORT: String(await freePort()),
       LOG_LEVEL: 'error',
     });
-    const failure = await startServer(config, buildWorkflowRegistry()).catch((error: Error) => error);
+    const failure = await startServer(config, buildWorkflowRegistry()).catch(
+      (error: Error) => error,
+    );
     await database.drop();
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(
