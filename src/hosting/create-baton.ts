@@ -13,5 +13,6 @@ import { BatonOptions, configOf } from './baton-options';
 
 export type RunningBaton = RunningServer;
 
-export const createBaton = (options: BatonOptions): Promise<RunningBaton> =>
+/** Rejects (never throws) on bad options: a duplicate workflow version, bad configuration. */
+export const createBaton = async (options: BatonOptions): Promise<RunningBaton> =>
   startServer(configOf(options), registryOf(options.workflows));
