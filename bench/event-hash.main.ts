@@ -17,7 +17,14 @@ interface Hashable {
 
 const { chainEvents } = createRequire(__filename)(
   path.join(repoRoot, 'dist/application/history/event-chain'),
-) as { chainEvents(previous: string | null, events: Hashable[]): unknown[] };
+) as {
+  chainEvents(
+    streamId: string,
+    firstRevision: number,
+    previous: string | null,
+    events: Hashable[],
+  ): unknown[];
+};
 
 const history = (
   JSON.parse(
@@ -36,7 +43,7 @@ const microsPerEvent = (rounds: number, work: () => void): number => {
 };
 
 const rounds = Number(process.env.BENCH_HASH_ROUNDS ?? 20_000);
-const hashing = microsPerEvent(rounds, () => chainEvents(null, history));
+const hashing = microsPerEvent(rounds, () => chainEvents('process-bench', 0, null, history));
 const serialising = microsPerEvent(rounds, () => JSON.stringify(history));
 const bytes = JSON.stringify(history).length / history.length;
 console.log(

@@ -3,7 +3,7 @@
  *
  * 1. Rebuild speed: seeds BENCH_PROJECTION_EVENTS (200,000) events, copies of a recorded
  *    completed create_l2vpn history, through Baton's own store API, then runs
- *    `npm run projections:rebuild`'s compiled entry point (every projection, one pass) as an
+ *    `npm run projections:rebuild:offline`'s compiled entry point (every projection, one pass) as an
  *    operator would, and reads the events/s it prints.
  * 2. Lag under a burst: starts the compiled server on that database, waits until its
  *    projections have caught up, then appends BENCH_BURST_EVENTS (10,000) events as fast as

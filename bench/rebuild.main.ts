@@ -3,7 +3,7 @@
  * is rebuilt from the event store. Seeds
  * BENCH_REBUILD_EVENTS (1,000,000) events: copies of a recorded, completed create_l2vpn history
  * (test/fixtures) under fresh ids, appended through Baton's own store API. Then runs
- * `npm run projections:rebuild`'s compiled entry point against that database, as an operator
+ * `npm run projections:rebuild:offline`'s compiled entry point against that database, as an operator
  * would, and reports the events/s it prints.
  */
 import { execFileSync } from 'node:child_process';

@@ -49,6 +49,16 @@ import {
   PROCESS_CACHE_SIZE,
   ProcessRepository,
 } from './application/process/process-repository';
+import { LedgerProjection } from './application/ledger/ledger-projection';
+import { LedgerQueries } from './application/ledger/ledger-queries';
+import {
+  LEDGER_SETTINGS,
+  LedgerSettings,
+  parseDigestEvery,
+} from './application/ledger/ledger-settings';
+import { LEDGER_STORE, LedgerStore } from './application/ports/ledger-store';
+import { InMemoryLedgerStore } from './infrastructure/memory/in-memory-ledger-store';
+import { LedgerController } from './interfaces/rest/ledger.controller';
 import { CallbackAuditProjection } from './application/projections/callback-audit.projection';
 import { OnlineRebuilds } from './application/projections/online-rebuild';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
@@ -124,6 +134,10 @@ export interface BatonAdapters {
   schema?: SchemaStatus;
   /** Structured request and application logs (pino); without it, Nest's logger only. */
   logging?: Logging;
+  /** Where the ledger keeps its tree (default: in memory). */
+  ledger?: LedgerStore;
+  /** Signing key and digest frequency (default: no key, so no digests). */
+  ledgerSettings?: LedgerSettings;
 }
 
 const HANDLERS = [
@@ -176,6 +190,7 @@ export const BATON_CONTROLLERS = [
   EventsFeedController,
   ProcessHistoryController,
   UiConfigController,
+  LedgerController,
 ];
 
 /**
@@ -222,6 +237,13 @@ export const batonWiring = (): Required<
     CallbackRefusalLimiter,
     fromAdapters(PROCESS_CACHE_SIZE, (a) => a.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE),
     fromAdapters(LOGGING, (a) => a.logging ?? null),
+    fromAdapters(LEDGER_STORE, (a) => a.ledger ?? new InMemoryLedgerStore()),
+    fromAdapters(
+      LEDGER_SETTINGS,
+      (a) => a.ledgerSettings ?? { signingKey: null, ...parseDigestEvery(undefined) },
+    ),
+    LedgerProjection,
+    LedgerQueries,
     fromAdapters(SCHEMA_STATUS, (a) => a.schema ?? schemaAlwaysCurrent),
     {
       provide: PrometheusMetrics,

@@ -6,6 +6,7 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { parseDigestEvery } from './application/ledger/ledger-settings';
 import { ApiKeyEntry, parseApiKeyLines } from './domain/access/api-key-entries';
 import {
   DEFAULT_OIDC_ALGORITHMS,
@@ -75,6 +76,10 @@ export interface BatonConfig {
   callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
+  /** The ledger's signing key as configured (PEM and where it came from), or null. */
+  ledgerSigningKey: { pem: string; source: string } | null;
+  /** LEDGER_DIGEST_EVERY: a digest every this many events and/or seconds. */
+  ledgerDigestEvery: { digestEveryEvents: number; digestEverySeconds: number };
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -224,6 +229,18 @@ const oidc = (env: NodeJS.ProcessEnv): OidcSettings | null => {
   };
 };
 
+const ledgerSigningKey = (env: NodeJS.ProcessEnv): BatonConfig['ledgerSigningKey'] => {
+  if (env.LEDGER_SIGNING_KEY && env.LEDGER_SIGNING_KEY_FILE)
+    throw new Error('set LEDGER_SIGNING_KEY or LEDGER_SIGNING_KEY_FILE, not both');
+  if (env.LEDGER_SIGNING_KEY) return { pem: env.LEDGER_SIGNING_KEY, source: 'LEDGER_SIGNING_KEY' };
+  if (env.LEDGER_SIGNING_KEY_FILE)
+    return {
+      pem: fileText('LEDGER_SIGNING_KEY_FILE', env.LEDGER_SIGNING_KEY_FILE),
+      source: `LEDGER_SIGNING_KEY_FILE (${env.LEDGER_SIGNING_KEY_FILE})`,
+    };
+  return null;
+};
+
 /** `workflow=secret` pairs: callbacks to that workflow's processes must be signed with it. */
 const callbackSecrets = (env: NodeJS.ProcessEnv): Record<string, string> => {
   const secrets: Record<string, string> = {};
@@ -309,6 +326,8 @@ export const loadConfig = (
       windowMs: 60_000,
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
+    ledgerSigningKey: ledgerSigningKey(env),
+    ledgerDigestEvery: parseDigestEvery(env.LEDGER_DIGEST_EVERY),
   };
 };
 

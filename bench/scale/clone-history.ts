@@ -41,11 +41,16 @@ export function cloneHistory(template: TemplateEvent[], templateProcessId: strin
   return {
     processId: fresh.get(templateProcessId.toLowerCase()) as string,
     token,
-    events: chain(events),
+    events: chain(`process-${fresh.get(templateProcessId.toLowerCase()) as string}`, events),
   };
 }
 
-const chain = (events: TemplateEvent[]): NewEvent[] =>
-  load<{ chainEvents(previous: string | null, events: TemplateEvent[]): NewEvent[] }>(
-    'application/history/event-chain',
-  ).chainEvents(null, events);
+const chain = (streamId: string, events: TemplateEvent[]): NewEvent[] =>
+  load<{
+    chainEvents(
+      streamId: string,
+      firstRevision: number,
+      previous: string | null,
+      events: TemplateEvent[],
+    ): NewEvent[];
+  }>('application/history/event-chain').chainEvents(streamId, 0, null, events);

@@ -23,6 +23,8 @@ import { PgAdvisoryOwnership } from '../infrastructure/postgres/pg-advisory-owne
 import { poolSettings } from '../infrastructure/postgres/pool-settings';
 import { PgSchemaStatus } from '../infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from '../infrastructure/postgres/pg-timer-store';
+import { PgLedgerStore } from '../infrastructure/postgres/pg-ledger-store';
+import { announcePublicKey, chooseLedgerKey } from '../infrastructure/ledger-keys';
 import { ALL_MIGRATIONS } from '../infrastructure/postgres/schema';
 import { randomIds, systemClock } from '../infrastructure/system';
 import { AuthSettings } from '../interfaces/auth/authenticator';
@@ -49,6 +51,13 @@ export const openResources = async (
   };
   try {
     const auth = await authSettings(config, logger);
+    const ledgerKey = await chooseLedgerKey(
+      config.ledgerSigningKey,
+      config.dataDir,
+      !config.databaseUrl && process.env.NODE_ENV !== 'production',
+    );
+    for (const message of ledgerKey.messages) logger.log(message);
+    if (ledgerKey.key) logger.log(announcePublicKey(ledgerKey.key));
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
@@ -140,6 +149,8 @@ export const openResources = async (
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
       logging,
+      ledger: new PgLedgerStore(pool),
+      ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },
     };
     return { adapters, close };
   } catch (error) {

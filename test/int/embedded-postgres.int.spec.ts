@@ -113,7 +113,9 @@ describe('startEmbeddedPostgres', () => {
     const dataDir = path.join(root, 'group', 'pg');
     const server = await start(dataDir, await freePort());
     const processGroup = (pid: number | 'self') =>
-      readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2];
+      readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ')[2];
     const pid = await serverPid(dataDir);
     expect(processGroup(pid)).toBe(String(pid)); // it leads its own group
     expect(processGroup(pid)).not.toBe(processGroup('self'));

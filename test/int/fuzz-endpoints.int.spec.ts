@@ -222,6 +222,11 @@ describe('fuzzing every endpoint', () => {
     'GET /health/ready',
     'GET /metrics',
     'GET /api/me',
+    'GET /api/ledger/keys',
+    'GET /api/ledger/digest',
+    'GET /api/ledger/proof',
+    'GET /api/ledger/consistency',
+    'GET /api/ledger/bundle',
     'GET /api/ui/config',
   ];
   it.each(routeNames)(

@@ -2,19 +2,19 @@
  * Tamper-evident history and the audit trail (issue #6, points 6-7) on the real PostgreSQL
  * store: a process run through the API verifies intact; editing one stored row (data or
  * metadata) by SQL makes verification name exactly that revision; a stream written before
- * hashing keeps working and says where its chain starts; `npm run audit`'s command, pointed at
- * the database, prints the same report as the API, and never a token.
+ * hashing keeps working and says where its chain starts; `baton audit show` (what `npm run
+ * audit` runs) prints the report of the API, and never a token.
  */
 import { Pool } from 'pg';
 import { NewEvent } from '../../src/application/ports/event-store';
 import { processStreamId } from '../../src/domain/process/events';
-import { runAuditCommand } from '../../src/interfaces/cli/audit-command';
+import { loadConfig } from '../../src/config';
+import { openCliDatabase } from '../../src/interfaces/cli/cli-database';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
+import { runBaton } from '../support/cli';
 import { startPgTestApp } from '../support/pg-app';
-import { freePort, testPool } from '../support/postgres';
-import { runMigrations } from '../../src/infrastructure/postgres/migrations';
-import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
+import { freePort } from '../support/postgres';
 import { TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
@@ -46,19 +46,8 @@ describe('process history: hash chain, verification and audit', () => {
     return answer.body;
   };
   const sql = (text: string, values: unknown[]) => t.pg.db.pool.query(text, values);
-  const audit = async (...args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAuditCommand(
-      args,
-      { DATABASE_URL: t.pg.db.connectionString },
-      {
-        out: (text) => out.push(text),
-        err: (text) => err.push(text),
-      },
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const audit = (...args: string[]) =>
+    runBaton(['audit', 'show', ...args], { BATON_URL: t.url, BATON_API_KEY: TEST_KEYS.auditor });
 
   it('verifies an untouched history as intact, every event hashed', async () => {
     const events = (await client.events(id)).body as Array<{ metadata: { hash?: string } }>;
@@ -68,8 +57,11 @@ describe('process history: hash chain, verification and audit', () => {
       intact: true,
       events: events.length,
       unhashedPrefix: 0,
+      legacyPrefix: 0,
+      sealedAt: null,
       verified: events.length,
       headHash: events[events.length - 1].metadata.hash,
+      ledger: expect.objectContaining({ intact: true }),
     });
   });
 
@@ -127,7 +119,7 @@ describe('process history: hash chain, verification and audit', () => {
     expect((await verify()).intact).toBe(true);
   });
 
-  it('prints the audit timeline from the database, the same as the API, without tokens', async () => {
+  it('prints the audit timeline of the API, as JSON and as text, without tokens', async () => {
     const api = await call('GET', `${t.url}/api/processes/${id}/audit`);
     expect(api.status).toBe(200);
     const json = await audit(id, '--json');
@@ -154,12 +146,12 @@ describe('process history: hash chain, verification and audit', () => {
     }
   });
 
-  it('keeps a stream written before hashing working; its chain starts at the first hashed event', async () => {
+  it('keeps a stream written before hashing working; the first event hashed in place seals it', async () => {
     const original = (await client.events(id)).body as Array<NewEvent & { revision: number }>;
     const legacyId = '11111111-2222-4333-8444-555555555555';
     // The first two events of a run, as an older Baton wrote them: no hash.
     const legacy = original.slice(0, 2).map((e): NewEvent => {
-      const { hash: _none, ...metadata } = e.metadata;
+      const { hash: _none, hashVersion: _neither, ...metadata } = e.metadata;
       const data = e.type === 'ProcessStarted' ? { ...e.data, processId: legacyId } : e.data;
       return { type: e.type, data, metadata };
     });
@@ -167,45 +159,36 @@ describe('process history: hash chain, verification and audit', () => {
     // The runner takes the process on from there and appends hashed events.
     await client.awaitingCallback(legacyId);
     const verdict = await verify(legacyId);
-    expect(verdict).toMatchObject({ intact: true, unhashedPrefix: 2 });
+    expect(verdict).toMatchObject({ intact: true, unhashedPrefix: 2, sealedAt: 2 });
     expect(verdict.verified).toBeGreaterThan(0);
     expect(verdict.events).toBe(2 + verdict.verified);
     const cli = await audit(legacyId);
-    expect(cli.out).toContain(`the first 2 predate hashing and are not covered`);
+    expect(cli.out).toContain(`the first 2 predate hashing, sealed by revision 2`);
   });
 
-  it("connects to a running service's embedded PostgreSQL, and says so when there is no database", async () => {
+  it("lets offline tools share a running service's embedded PostgreSQL, and says so when there is no database", async () => {
     const { port } = (t as unknown as { pg: { postgres: { port: number } } }).pg.postgres;
-    const service = testPool(`postgresql://postgres:baton-local@127.0.0.1:${port}/baton`);
-    await runMigrations(service, ALL_MIGRATIONS); // as the running service would have
-    await service.end();
-    // The cluster answers on the embedded port: the command reads its `baton` database (where
-    // this test's process is not) instead of refusing or starting a second server.
-    const shared = await runAuditCommand(
-      [id],
-      { EMBEDDED_POSTGRES_PORT: String(port), DATA_DIR: '/nonexistent' },
-      {
-        out: () => undefined,
-        err: () => undefined,
-      },
+    const config = (env: NodeJS.ProcessEnv) => loadConfig({ DATA_DIR: '/nonexistent', ...env });
+    // The cluster answers on the embedded port: a reader uses it instead of starting a second one.
+    const shared = await openCliDatabase(config({ EMBEDDED_POSTGRES_PORT: String(port) }), 'share');
+    expect(shared.connectionString).toBe(
+      `postgresql://postgres:baton-local@127.0.0.1:${port}/baton`,
     );
-    expect(shared).toBe(2);
+    await shared.release();
     await expect(
-      runAuditCommand(
-        [id],
-        { EMBEDDED_POSTGRES_PORT: String(await freePort()), DATA_DIR: '/nonexistent' },
-        {
-          out: () => undefined,
-          err: () => undefined,
-        },
-      ),
+      openCliDatabase(config({ EMBEDDED_POSTGRES_PORT: String(port) }), 'exclusive'),
+    ).rejects.toThrow(`a PostgreSQL already answers on port ${port}`);
+    await expect(
+      openCliDatabase(config({ EMBEDDED_POSTGRES_PORT: String(await freePort()) }), 'share'),
     ).rejects.toThrow('no Baton database in /nonexistent/postgres');
   });
 
-  it('refuses bad usage and an unknown process', async () => {
-    expect((await audit()).code).toBe(2);
-    expect((await audit()).err).toContain('usage: npm run audit -- <processId> [--json]');
+  it('refuses bad usage (exit 2) and an unknown process (exit 1)', async () => {
+    const usage = await audit();
+    expect(usage).toMatchObject({ code: 2, out: '' });
+    expect(usage.err).toContain("missing required argument 'processId'");
     const unknown = await audit('99999999-2222-4333-8444-555555555555');
-    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('no process') });
+    expect(unknown).toMatchObject({ code: 1, out: '' });
+    expect(unknown.err).toContain('404 Not Found: Process not found');
   });
 });

@@ -61,6 +61,11 @@ describe('route access declarations', () => {
       'GET /health/ready': 'public',
       'GET /metrics': 'auditor',
       'GET /api/me': 'auditor',
+      'GET /api/ledger/keys': 'public',
+      'GET /api/ledger/digest': 'auditor',
+      'GET /api/ledger/proof': 'auditor',
+      'GET /api/ledger/consistency': 'auditor',
+      'GET /api/ledger/bundle': 'auditor',
       'GET /api/ui/config': 'public',
     });
   });

@@ -72,7 +72,22 @@ export const pathParam = (known: readonly string[]): fc.Arbitrary<string> =>
     },
   );
 
-const QUERY_KEYS = ['status', 'workflow', 'limit', 'cursor', 'revision', 'after', '__proto__'];
+const QUERY_KEYS = [
+  'status',
+  'workflow',
+  'limit',
+  'cursor',
+  'revision',
+  'after',
+  '__proto__',
+  // the ledger's
+  'event',
+  'digest',
+  'from',
+  'to',
+  'process',
+  'until',
+];
 
 /** A query string: known keys with hostile values, unknown keys, repeated keys. */
 export const queryString = (): fc.Arbitrary<string> =>

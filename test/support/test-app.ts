@@ -23,6 +23,9 @@ import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-proc
 import { PgSchemaStatus } from '../../src/infrastructure/postgres/pg-schema-status';
 import { ALL_MIGRATIONS } from '../../src/infrastructure/postgres/schema';
 import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
+import { PgLedgerStore } from '../../src/infrastructure/postgres/pg-ledger-store';
+import { InMemoryLedgerStore } from '../../src/infrastructure/memory/in-memory-ledger-store';
+import { TEST_LEDGER_KEY } from './ledger';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from '../../src/interfaces/rest/logging';
@@ -106,6 +109,8 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
         })
       : undefined,
     auth: { apiKeys: TEST_API_KEYS, oidc: null },
+    ledger: pool ? new PgLedgerStore(pool) : new InMemoryLedgerStore(),
+    ledgerSettings: { signingKey: TEST_LEDGER_KEY, digestEveryEvents: 1, digestEverySeconds: 0 },
     ...options.adapters,
   };
   @Module({ imports: [AppModule.forRoot(adapters)], providers: options.providers ?? [] })

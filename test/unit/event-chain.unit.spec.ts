@@ -4,12 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../src/application/history/canonical-json';
-import {
-  GENESIS_HASH,
-  chainEvents,
-  hashEvent,
-  verifyChain,
-} from '../../src/application/history/event-chain';
+import { verifyChain } from '../../src/application/history/chain-verdict';
+import { GENESIS_HASH, chainEvents, hashEvent } from '../../src/application/history/event-chain';
+import { legacyHashEvent } from '../../src/application/history/legacy-event-hash';
 import { NewEvent, RecordedEvent } from '../../src/application/ports/event-store';
 import { ProcessRepository } from '../../src/application/process/process-repository';
 import { processStreamId } from '../../src/domain/process/events';
@@ -57,18 +54,34 @@ describe('canonical JSON', () => {
 });
 
 describe('event hash', () => {
-  it('is SHA-256 hex of the previous hash (genesis first) and {type, data, metadata without hash}', () => {
-    const event = { type: 'X', data: { b: 1, a: 2 }, metadata: { ...metadata(), hash: 'old' } };
-    const content =
+  it('is SHA-256 hex of a prefix and {data, metadata without hash, previous, revision, streamId, type}', () => {
+    const event = {
+      streamId: 'process-p1',
+      revision: 3,
+      type: 'X',
+      data: { b: 1, a: 2 },
+      metadata: { ...metadata(), hash: 'old' },
+    };
+    const content = (previous: string) =>
       '{"data":{"a":2,"b":1},"metadata":{"actor":"alice","at":"2026-01-01T00:00:00.000Z",' +
-      '"causationId":null,"correlationId":"c1","schemaVersion":1},"type":"X"}';
+      `"causationId":null,"correlationId":"c1","schemaVersion":1},"previous":"${previous}",` +
+      '"revision":3,"streamId":"process-p1","type":"X"}';
     const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-    expect(hashEvent(null, event)).toBe(sha(GENESIS_HASH + content));
-    expect(hashEvent('ab'.repeat(32), event)).toBe(sha('ab'.repeat(32) + content));
+    expect(hashEvent(null, event)).toBe(sha(`baton-event-v2\n${content(GENESIS_HASH)}`));
+    expect(hashEvent('ab'.repeat(32), event)).toBe(
+      sha(`baton-event-v2\n${content('ab'.repeat(32))}`),
+    );
   });
 
-  it('chains: each event links to the one before', () => {
-    const chained = chainEvents(null, plain(3));
+  it('binds the event to its stream and revision', () => {
+    const [event] = recorded(chainEvents('process-p1', 0, null, plain(1)));
+    expect(hashEvent(null, { ...event, streamId: 'process-p2' })).not.toBe(event.metadata.hash);
+    expect(hashEvent(null, { ...event, revision: 1 })).not.toBe(event.metadata.hash);
+  });
+
+  it('chains: each event links to the one before, and says it is hashed in place', () => {
+    const chained = recorded(chainEvents('process-p1', 0, null, plain(3)));
+    expect(chained[0].metadata.hashVersion).toBe(2);
     expect(chained[0].metadata.hash).toBe(hashEvent(null, chained[0]));
     expect(chained[2].metadata.hash).toBe(hashEvent(chained[1].metadata.hash!, chained[2]));
   });
@@ -76,18 +89,20 @@ describe('event hash', () => {
 
 describe('verifyChain', () => {
   it('finds an untouched stream intact', () => {
-    const events = recorded(chainEvents(null, plain(4)));
+    const events = recorded(chainEvents('process-p1', 0, null, plain(4)));
     expect(verifyChain(events)).toEqual({
       intact: true,
       events: 4,
       unhashedPrefix: 0,
+      legacyPrefix: 0,
+      sealedAt: null,
       verified: 4,
       headHash: events[3].metadata.hash,
     });
   });
 
   it('names exactly the revision whose data, metadata or hash was edited', () => {
-    const editData = recorded(chainEvents(null, plain(5)));
+    const editData = recorded(chainEvents('process-p1', 0, null, plain(5)));
     (editData[2].data as { delta: unknown }).delta = { n: 99 };
     expect(verifyChain(editData)).toMatchObject({
       intact: false,
@@ -95,37 +110,83 @@ describe('verifyChain', () => {
       problems: [{ revision: 2, problem: 'hash_mismatch' }],
     });
 
-    const editActor = recorded(chainEvents(null, plain(5)));
+    const editActor = recorded(chainEvents('process-p1', 0, null, plain(5)));
     editActor[3].metadata.actor = 'mallory';
     expect(verifyChain(editActor).problems).toEqual([{ revision: 3, problem: 'hash_mismatch' }]);
 
-    const editHash = recorded(chainEvents(null, plain(5)));
+    const editHash = recorded(chainEvents('process-p1', 0, null, plain(5)));
     editHash[1].metadata.hash = 'f'.repeat(64);
     // The edited hash no longer matches its event, and the next event no longer links to it.
     expect(verifyChain(editHash)).toMatchObject({ intact: false, firstBadRevision: 1 });
   });
 
   it('reports a deleted event and a stripped hash', () => {
-    const deleted = recorded(chainEvents(null, plain(5)));
+    const deleted = recorded(chainEvents('process-p1', 0, null, plain(5)));
     deleted.splice(2, 1);
     expect(verifyChain(deleted)).toMatchObject({ intact: false, firstBadRevision: 2 });
     expect(verifyChain(deleted).problems).toContainEqual({ revision: 2, problem: 'event_missing' });
 
-    const stripped = recorded(chainEvents(null, plain(3)));
+    const stripped = recorded(chainEvents('process-p1', 0, null, plain(3)));
     delete stripped[1].metadata.hash;
     expect(verifyChain(stripped).problems).toContainEqual({ revision: 1, problem: 'hash_missing' });
   });
 
-  it('starts the chain at the first hashed event of a stream written before hashing', () => {
-    const legacy = plain(3);
-    const events = recorded([...legacy, ...chainEvents(null, plain(2))]);
+  it('names a history moved to another stream, and two events swapped', () => {
+    const moved = recorded(chainEvents('process-p1', 0, null, plain(3))).map((e) => ({
+      ...e,
+      streamId: 'process-p2',
+    }));
+    expect(verifyChain(moved)).toMatchObject({ intact: false, firstBadRevision: 0 });
+    const swapped = recorded(chainEvents('process-p1', 0, null, plain(4)));
+    [swapped[1].data, swapped[2].data] = [swapped[2].data, swapped[1].data];
+    [swapped[1].metadata, swapped[2].metadata] = [swapped[2].metadata, swapped[1].metadata];
+    expect(verifyChain(swapped)).toMatchObject({ intact: false, firstBadRevision: 1 });
+  });
+
+  it('reports a legacy event after events hashed in place (its hash and marker stripped)', () => {
+    const events = recorded(chainEvents('process-p1', 0, null, plain(3)));
+    delete events[2].metadata.hash;
+    delete events[2].metadata.hashVersion;
+    expect(verifyChain(events).problems).toEqual([{ revision: 2, problem: 'hash_missing' }]);
+  });
+
+  it('seals a stream written before hashing with the first event hashed in place', () => {
+    const legacy = recorded(plain(3));
+    const head = hashEvent(hashEvent(hashEvent(null, legacy[0]), legacy[1]), legacy[2]);
+    const events = recorded([...plain(3), ...chainEvents('process-p1', 3, head, plain(2))]);
     expect(verifyChain(events)).toEqual({
       intact: true,
       events: 5,
       unhashedPrefix: 3,
+      legacyPrefix: 3,
+      sealedAt: 3,
       verified: 2,
       headHash: events[4].metadata.hash,
     });
+    // Editing the sealed prefix breaks the seal.
+    (events[1].data as { delta: unknown }).delta = { n: 99 };
+    expect(verifyChain(events)).toMatchObject({ intact: false, firstBadRevision: 3 });
+  });
+
+  it('still verifies legacy hashes', () => {
+    const legacy = plain(3);
+    let previous: string | null = null;
+    for (const event of legacy) {
+      event.metadata = { ...event.metadata, hash: legacyHashEvent(previous, event) };
+      previous = event.metadata.hash!;
+    }
+    expect(verifyChain(recorded(legacy))).toMatchObject({
+      intact: true,
+      legacyPrefix: 3,
+      verified: 3,
+    });
+    const edited = recorded(legacy);
+    edited[1].metadata.actor = 'mallory';
+    expect(verifyChain(edited)).toMatchObject({ intact: false, firstBadRevision: 1 });
+  });
+
+  it('counts a stream written before hashing as unhashed, covered by the ledger only', () => {
+    const legacy = plain(3);
     expect(verifyChain(recorded(legacy))).toMatchObject({
       intact: true,
       unhashedPrefix: 3,
@@ -177,7 +238,7 @@ describe('ProcessRepository appends a hash chain', () => {
     expect(verifyChain(events)).toMatchObject({ intact: true, unhashedPrefix: 0, verified: 4 });
   });
 
-  it('continues a stream written before hashing from the genesis marker', async () => {
+  it('seals a stream written before hashing when it next appends', async () => {
     const store = new InMemoryEventStore();
     const unhashed = (type: string, data: Record<string, unknown>): NewEvent => ({
       type,
@@ -201,7 +262,14 @@ describe('ProcessRepository appends a hash chain', () => {
     const repository = new ProcessRepository(store, clock);
     await repository.execute('p1', step(1), ctx);
     const events = await store.readStream(processStreamId('p1'));
-    expect(events[2].metadata.hash).toBe(hashEvent(null, events[2]));
-    expect(verifyChain(events)).toMatchObject({ intact: true, unhashedPrefix: 2, verified: 1 });
+    // The first event hashed in place links to the hash computed over the older content: a seal.
+    const head = hashEvent(hashEvent(null, events[0]), events[1]);
+    expect(events[2].metadata.hash).toBe(hashEvent(head, events[2]));
+    expect(verifyChain(events)).toMatchObject({
+      intact: true,
+      unhashedPrefix: 2,
+      sealedAt: 2,
+      verified: 1,
+    });
   });
 });

@@ -29,8 +29,11 @@ const METADATA = object({
     string({
       pattern: '^[0-9a-f]{64}$',
       description:
-        'SHA-256 hex over the previous event hash of the stream (64 zeros for the first) and the canonical JSON (RFC 8785) of {type, data, metadata without hash}; absent on events written before hashing',
+        'With hashVersion 2: SHA-256 hex of "baton-event-v2\\n" + the canonical JSON (RFC 8785) of {data, metadata without hash, previous (the previous event hash of the stream, 64 zeros for the first), revision, streamId, type}. Without hashVersion: the legacy hash; absent on events written before hashing',
     }),
+  ),
+  hashVersion: optional(
+    integer({ description: '2 on events whose hash covers their place (stream, revision)' }),
   ),
 });
 

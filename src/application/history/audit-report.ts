@@ -13,9 +13,12 @@ import {
   initialProcessState,
 } from '../../domain/process/state';
 import { EventStore, RecordedEvent } from '../ports/event-store';
+import { LedgerStore } from '../ports/ledger-store';
+import { StreamLedgerCheck, checkStreamAgainstLedger } from '../ledger/stream-ledger-check';
 import { toProcessEvent } from '../folding/recorded-events';
 import { canonicalJson } from './canonical-json';
-import { ChainVerdict, hashOf, verifyChain } from './event-chain';
+import { ChainVerdict, verifyChain } from './chain-verdict';
+import { hashOf } from './event-chain';
 
 export interface StateDelta {
   /** Top-level state keys this event set, with their new values. */
@@ -65,14 +68,30 @@ export const auditProcess = async (store: EventStore, processId: string): Promis
   return buildAuditReport(processId, events);
 };
 
-/** The chain verdict alone, from the store (`GET /api/processes/{id}/verify`). */
+/**
+ * The chain verdict alone, from the store (`GET /api/processes/{id}/verify`), and, when the
+ * service keeps a ledger, the stream compared with what the ledger recorded for it.
+ */
 export const verifyProcess = async (
   store: EventStore,
   processId: string,
-): Promise<ChainVerdict & { processId: string }> => {
-  const events = await store.readStream(processStreamId(processId));
-  if (events.length === 0) throw new NotFoundError('Process not found');
-  return { processId, ...verifyChain(events) };
+  ledger?: LedgerStore,
+): Promise<ChainVerdict & { processId: string; ledger?: StreamLedgerCheck }> => {
+  const streamId = processStreamId(processId);
+  // The ledger first, then the stream: every event at or below the ledger's position is then
+  // in what we read, and what the ledger takes in meanwhile is left out on both sides.
+  const position = ledger ? (await ledger.state()).position : 0;
+  const leaves = ledger
+    ? (await ledger.leavesOfStream(streamId, Number.MAX_SAFE_INTEGER)).filter(
+        (leaf) => leaf.position <= position,
+      )
+    : [];
+  const events = await store.readStream(streamId);
+  if (events.length === 0 && leaves.length === 0) throw new NotFoundError('Process not found');
+  const chain = verifyChain(events);
+  if (!ledger) return { processId, ...chain };
+  const check = checkStreamAgainstLedger(events, leaves, position);
+  return { processId, ...chain, intact: chain.intact && check.intact, ledger: check };
 };
 
 export const buildAuditReport = (processId: string, events: RecordedEvent[]): AuditReport => {

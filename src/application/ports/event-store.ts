@@ -23,9 +23,12 @@ export interface EventMetadata {
   idempotencyKey?: string;
   /**
    * Tamper evidence (see application/history/event-chain.ts): SHA-256 hex over the previous
-   * event's hash and this event's canonical content. Absent on events written before hashing.
+   * event's hash, this event's place (stream, revision) and its canonical content. Absent on
+   * events written before hashing; a legacy hash on those written before `hashVersion` 2.
    */
   hash?: string;
+  /** 2 on events hashed in place (event-chain.ts); absent on older ones. */
+  hashVersion?: number;
 }
 
 /** An event as stored: with its place in its stream and in the global order. */

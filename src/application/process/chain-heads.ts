@@ -6,7 +6,7 @@
  */
 import { processStreamId } from '../../domain/process/events';
 import { ProcessState } from '../../domain/process/state';
-import { hashOf } from '../history/event-chain';
+import { chainHeadOf, hashOf } from '../history/event-chain';
 import { EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
 
 export class ChainHeads {
@@ -14,9 +14,13 @@ export class ChainHeads {
 
   constructor(private readonly store: EventStore) {}
 
-  /** Records the chain head of a fold of `events` (the stream, or the tail just folded on). */
+  /**
+   * Records the chain head of a fold of `events` (the whole stream, from revision 0): the last
+   * event's hash, or for a stream written before events were hashed in place, the hash of its
+   * content, which the next event seals it with.
+   */
   folded(state: ProcessState, events: readonly RecordedEvent[]): ProcessState {
-    if (events.length > 0) this.heads.set(state, hashOf(events[events.length - 1]));
+    if (events.length > 0) this.heads.set(state, chainHeadOf(events));
     return state;
   }
 
@@ -34,9 +38,12 @@ export class ChainHeads {
     if (state.revision < 0) return null;
     const known = this.heads.get(state);
     if (known !== undefined) return known;
-    const [atRevision] = await this.store.readStream(processStreamId(processId), {
-      fromRevision: state.revision,
-    });
-    return atRevision === undefined ? null : hashOf(atRevision);
+    const stream = processStreamId(processId);
+    const [atRevision] = await this.store.readStream(stream, { fromRevision: state.revision });
+    if (atRevision === undefined) return null;
+    if (atRevision.metadata.hashVersion !== undefined) return hashOf(atRevision);
+    // A stream written before events were hashed in place: sealed by the hash of its content.
+    const events = await this.store.readStream(stream);
+    return chainHeadOf(events.filter((event) => event.revision <= state.revision));
   }
 }

@@ -50,14 +50,13 @@ export class ProcessLoader {
     }
     const fromRevision = cached.state.revision + 1;
     const tail = await this.store.readStream(streamId, { fromRevision });
-    const loaded =
-      tail.length === 0
-        ? { ...cached, checkedAt }
-        : {
-            state: this.chainHeads.folded(foldOnto(cached.state, tail), tail),
-            events: [...cached.events, ...tail],
-            checkedAt,
-          };
+    let loaded: FoldedProcess;
+    if (tail.length === 0) loaded = { ...cached, checkedAt };
+    else {
+      const events = [...cached.events, ...tail];
+      const state = this.chainHeads.folded(foldOnto(cached.state, tail), events);
+      loaded = { state, events, checkedAt };
+    }
     this.cache.offer(processId, loaded);
     return loaded;
   }

@@ -180,6 +180,8 @@ export class ProcessRepository {
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       };
       const toAppend: NewEvent[] = chainEvents(
+        processStreamId(processId),
+        state.revision + 1,
         await this.chainHeads.headOf(processId, state),
         decision.events.map((e) => ({ type: e.type, data: e.data, metadata })),
       );

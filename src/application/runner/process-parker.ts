@@ -6,7 +6,7 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_SCHEMA_VERSION, processStreamId } from '../../domain/process/events';
-import { chainEvents, hashOf } from '../history/event-chain';
+import { chainEvents, chainHeadOf } from '../history/event-chain';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
 import { StoreUnavailableError } from '../ports/store-errors';
@@ -38,7 +38,8 @@ export class ProcessParker {
       this.logger.error(`process ${processId}: cannot be folded (${String(decideError)})`);
       // Chained onto the stream's last event like any other, so the history still verifies.
       const stream = processStreamId(processId);
-      const last = (await this.store.readStream(stream)).pop();
+      const events = await this.store.readStream(stream);
+      const last = events[events.length - 1];
       const parked = {
         type: 'ProcessParked',
         data: { reason, attempts },
@@ -50,7 +51,7 @@ export class ProcessParker {
       };
       await this.store.append(
         stream,
-        chainEvents(last ? hashOf(last) : null, [parked]),
+        chainEvents(stream, last ? last.revision + 1 : 0, chainHeadOf(events), [parked]),
         last ? last.revision : 'no_stream',
       );
     }

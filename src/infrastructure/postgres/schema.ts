@@ -1,5 +1,10 @@
 import { MIGRATIONS, Migration } from './migrations';
+import { LEDGER_MIGRATIONS } from './ledger-migrations';
 import { READ_MODEL_MIGRATIONS } from './read-model-migrations';
 
-/** Everything the service needs in its database: the event store, then the read models. */
-export const ALL_MIGRATIONS: readonly Migration[] = [...MIGRATIONS, ...READ_MODEL_MIGRATIONS];
+/** Everything the service needs in its database: the event store, the read models, the ledger. */
+export const ALL_MIGRATIONS: readonly Migration[] = [
+  ...MIGRATIONS,
+  ...READ_MODEL_MIGRATIONS,
+  ...LEDGER_MIGRATIONS,
+];

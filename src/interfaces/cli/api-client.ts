@@ -47,8 +47,12 @@ const describeRefusal = (status: number, body: unknown, text: string): string =>
 /** What went wrong on the wire, without the key (fetch errors never carry headers, but be sure). */
 const describeNetworkFailure = (error: unknown): string => {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  if (name === 'TimeoutError') return 'no answer in time';
+  // fetch refuses ports of other protocols (6000, 9, 25, …) before connecting at all.
+  if (message === 'bad port' || cause?.message === 'bad port')
+    return 'fetch refuses this port (reserved for another protocol); use another one';
+  return cause?.code ?? cause?.message ?? message ?? String(error);
 };
 
 export class ApiClient {
@@ -57,6 +61,8 @@ export class ApiClient {
   constructor(
     private readonly connection: Connection,
     private readonly fetcher: typeof fetch,
+    /** Ctrl-C: aborts whatever request is in flight. */
+    private readonly interrupt?: AbortSignal,
   ) {
     let parsed: URL;
     try {
@@ -83,9 +89,11 @@ export class ApiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const timeout =
       options.timeoutMs === null ? undefined : (options.timeoutMs ?? REQUEST_TIMEOUT_MS);
-    const signals = [options.signal, timeout ? AbortSignal.timeout(timeout) : undefined].filter(
-      (s): s is AbortSignal => s !== undefined,
-    );
+    const signals = [
+      this.interrupt,
+      options.signal,
+      timeout ? AbortSignal.timeout(timeout) : undefined,
+    ].filter((s): s is AbortSignal => s !== undefined);
     const target = this.url(path, options.query);
     try {
       return await this.fetcher(target, {
@@ -95,7 +103,7 @@ export class ApiClient {
         signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
       });
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted || this.interrupt?.aborted) throw error;
       throw new CliFailure(
         ExitCode.Unreachable,
         `cannot reach Baton at ${this.baseUrl.origin}: ${this.scrub(describeNetworkFailure(error))}`,
@@ -106,20 +114,31 @@ export class ApiClient {
   /** The JSON answer of a 2xx; anything else is a CliFailure with the service's message. */
   async call<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
+    if (!response.ok) throw await this.refusal(method, path, response);
     const text = await response.text();
+    try {
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } catch {
+      throw new CliFailure(
+        ExitCode.Refused,
+        `${method} ${path}: the answer is not JSON (is ${this.baseUrl.origin} a Baton service?)`,
+      );
+    }
+  }
+
+  /** The exit-code-1 failure for a non-2xx answer, with the service's own message. */
+  async refusal(method: string, path: string, response: Response): Promise<CliFailure> {
+    const text = await response.text().catch(() => '');
     let body: unknown;
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch {
       body = undefined;
     }
-    if (!response.ok) {
-      throw new CliFailure(
-        ExitCode.Refused,
-        `${method} ${path}: ${this.scrub(describeRefusal(response.status, body, text))}`,
-      );
-    }
-    return body as T;
+    return new CliFailure(
+      ExitCode.Refused,
+      `${method} ${path}: ${this.scrub(describeRefusal(response.status, body, text))}`,
+    );
   }
 
   get<T>(path: string, query?: RequestOptions['query']): Promise<T> {

@@ -4,7 +4,7 @@
  * `--json` away.
  */
 import { AuditEntry, AuditReport } from '../../application/history/audit-report';
-import { ChainVerdict } from '../../application/history/event-chain';
+import { ChainVerdict } from '../../application/history/chain-verdict';
 
 const MAX_VALUE = 120;
 
@@ -18,7 +18,11 @@ export const describeVerdict = (chain: ChainVerdict): string => {
   const coverage =
     chain.unhashedPrefix === 0
       ? `all ${chain.events} events hashed`
-      : `${chain.verified} of ${chain.events} events hashed; the first ${chain.unhashedPrefix} predate hashing and are not covered`;
+      : `${chain.verified} of ${chain.events} events hashed; the first ${chain.unhashedPrefix} predate hashing${
+          chain.sealedAt === null
+            ? ' and are covered by the ledger only'
+            : `, sealed by revision ${chain.sealedAt}`
+        }`;
   if (chain.intact) {
     return `INTACT: ${coverage}; head hash ${chain.headHash ?? '(none)'}`;
   }

@@ -13,8 +13,6 @@ export interface CliContext {
   fetch: typeof fetch;
   /** Aborts long-running commands (events tail --follow); main wires SIGINT to it. */
   signal?: AbortSignal;
-  /** Whether stderr is a terminal (progress bars redraw in place there). */
-  interactive: boolean;
 }
 
 const contexts = new WeakMap<Command, CliContext>();
@@ -24,7 +22,6 @@ export const defaultContext = (): CliContext => ({
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
   fetch: globalThis.fetch,
-  interactive: Boolean(process.stderr.isTTY),
 });
 
 export const attachContext = (root: Command, context: CliContext): void => {

@@ -28,5 +28,5 @@ export const apiClient = (command: Command): ApiClient => {
   const flags = command.opts<ConnectionFlags>();
   const url = flags.url ?? (context.env.BATON_URL || DEFAULT_URL);
   const key = flags.key ?? (context.env.BATON_API_KEY || undefined);
-  return new ApiClient({ url, key }, context.fetch);
+  return new ApiClient({ url, key }, context.fetch, context.signal);
 };

@@ -13,6 +13,8 @@ export const ExitCode = {
   BrokenChain: 3,
   /** The service could not be reached (connection refused, DNS, timeout, dropped for good). */
   Unreachable: 4,
+  /** Ctrl-C (SIGINT) stopped the command before it finished (the shell's 128 + 2). */
+  Interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -6,6 +6,11 @@
 import { Command } from 'commander';
 import { attachContext, CliContext, defaultContext } from './cli-context';
 import { registerAuditCommands } from './commands/audit';
+import { registerLedgerAuditCommands } from './commands/ledger-audit';
+import { registerEventCommands } from './commands/events';
+import { registerProcessActions } from './commands/process-actions';
+import { registerProcessCommands } from './commands/processes';
+import { registerProjectionCommands } from './commands/projections';
 import { registerInitCommand } from './commands/init';
 import { registerStartCommand } from './commands/start';
 
@@ -21,8 +26,13 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
     // Throw instead of process.exit: main.ts and the tests decide what an error means.
     .exitOverride();
   attachContext(program, context);
+  registerProcessCommands(program);
+  registerProcessActions(program);
+  registerEventCommands(program);
   registerStartCommand(program);
   registerInitCommand(program);
   registerAuditCommands(program);
+  registerLedgerAuditCommands(program);
+  registerProjectionCommands(program);
   return program;
 };

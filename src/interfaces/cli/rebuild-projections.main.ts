@@ -1,9 +1,9 @@
 /**
- * `npm run projections:rebuild [-- name ...]`: empties read models (all, or the ones named) and
- * replays every event into them in one pass, with a progress bar on stderr and a closing
- * events/s figure. `--workflows <module>` names the workflows the service runs (the script
- * passes the L2VPN example's). Run it with the service stopped; a running service rebuilds a projection
- * itself without stopping (POST /api/admin/projections/{name}/rebuild).
+ * `npm run projections:rebuild:offline [-- name ...]`: empties read models (all, or the ones
+ * named) and replays every event into them in one pass, straight on the database, with a
+ * progress bar on stderr and a closing events/s figure. For a stopped service (and the rebuild
+ * benchmarks); a running service is rebuilt with `baton projections rebuild` (docs/cli.md),
+ * which swaps shadow tables in without stopping it.
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';

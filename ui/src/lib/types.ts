@@ -20,5 +20,5 @@ export interface HistoryEvent {
   position: number;
 }
 
-/** `GET /api/processes/{id}/verify`. */
-export type { ChainVerdict } from '../../../src/application/history/event-chain';
+/** `GET /api/processes/{id}/verify`: the stream's chain, and what the ledger recorded for it. */
+export type { ProcessVerdict as ChainVerdict } from '../../../src/application/queries/history-queries';

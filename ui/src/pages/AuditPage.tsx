@@ -7,10 +7,19 @@ import { formatTime } from '../lib/format';
 import type { ChainVerdict, HistoryEvent } from '../lib/types';
 import { useResource } from '../lib/use-resource';
 
+/** What the chain and the ledger found, by revision. */
+const problemsOf = (verdict: ChainVerdict): Array<{ revision: number; problem: string }> => [
+  ...(verdict.problems ?? []),
+  ...(verdict.ledger?.problems ?? []),
+];
+
 const Verdict = ({ verdict }: { verdict: ChainVerdict }) => {
   const unhashed = verdict.unhashedPrefix
-    ? ` ${verdict.unhashedPrefix} earlier events were written before hashing and are not covered.`
+    ? ` ${verdict.unhashedPrefix} earlier events were written before hashing${
+        verdict.sealedAt !== null ? `, sealed by revision ${verdict.sealedAt}` : ''
+      }.`
     : '';
+  const problems = problemsOf(verdict);
   if (verdict.intact)
     return (
       <div className="verdict ok" role="status">
@@ -24,9 +33,9 @@ const Verdict = ({ verdict }: { verdict: ChainVerdict }) => {
       Hash chain broken
       {verdict.firstBadRevision !== undefined ? ` from revision ${verdict.firstBadRevision}` : ''}:
       the history was changed after it was written.
-      {verdict.problems?.length ? (
+      {problems.length ? (
         <ul>
-          {verdict.problems.map((p) => (
+          {problems.map((p) => (
             <li key={`${p.revision}-${p.problem}`}>
               revision {p.revision}: {p.problem.replace(/_/g, ' ')}
             </li>
@@ -66,7 +75,7 @@ export const AuditPage = ({ id }: { id: string }) => {
               <tr
                 key={e.revision}
                 className={
-                  verdict.data?.problems?.some((p) => p.revision === e.revision)
+                  verdict.data && problemsOf(verdict.data).some((p) => p.revision === e.revision)
                     ? 'tampered'
                     : undefined
                 }
