@@ -392,7 +392,8 @@ const main = async () => {
     console.log(`tarball: ${packed.filename}, ${(packed.size / 1024).toFixed(0)} KiB, ${packed.entryCount} files`);
     console.log(`baton init -> completed process: ${initToCompleted.toFixed(0)} s (npm install from the registry included)`);
     console.log(`test:package passed in ${elapsed()}`);
-    rmSync(work, { recursive: true, force: true });
+    // The embedded PostgreSQL may still be writing its last files as it exits: retry a little.
+    rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
   } catch (error) {
     for (const s of services) {
       await s.stop().catch(() => undefined);
