@@ -2,7 +2,8 @@
  * `npm run bench`: the seed workload on Baton, DBOS and Restate one after another, plus the
  * PostgreSQL commit floor, printed side by side and written to bench/results/.
  * Settings: BENCH_N (300), BENCH_WARMUP (20), BENCH_CLIENTS (16), BENCH_POLL_MS (5),
- * BENCH_ENGINES (baton,dbos,restate), BENCH_FLOOR_MS (5000).
+ * BENCH_ENGINES (baton,dbos,restate), BENCH_FLOOR_MS (5000). Baton's integrations:
+ * BENCH_TRACING=on, BENCH_WEBHOOK=slow (see lib/baton-variant.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -66,7 +67,9 @@ function writeResults(report: SideBySideReport, markdown: string): void {
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.slice(0, 16).replace(/:/g, '-');
   // A run of fewer engines (a diagnostic) must not replace the side-by-side figures.
-  const complete = report.engines.length === ALL_ENGINES.length;
+  // So must a run of a Baton variant (tracing on, slow webhook receivers).
+  const variant = process.env.BENCH_TRACING === 'on' || process.env.BENCH_WEBHOOK === 'slow';
+  const complete = report.engines.length === ALL_ENGINES.length && !variant;
   const names = complete ? ['latest', `side-by-side-${stamp}`] : [`partial-${stamp}`];
   for (const name of names) {
     writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);

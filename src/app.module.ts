@@ -4,7 +4,10 @@
  */
 import {
   DynamicModule,
+  Inject,
   InjectionToken,
+  MiddlewareConsumer,
+  NestModule,
   Module,
   ModuleMetadata,
   Provider,
@@ -78,7 +81,7 @@ import {
   GetStateAtRevisionHandler,
   ListProcessesHandler,
 } from './application/queries/process-queries';
-import { ProcessChangeFeed } from './application/feeds/process-change-feed';
+import { ProcessChangeFeed } from './application/feed/process-change-feed';
 import {
   GetCallbacksOfProcessesHandler,
   GetProcessCallbacksHandler,
@@ -110,6 +113,12 @@ import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
+import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
+import { WebhooksController } from './interfaces/rest/webhooks.controller';
+import { WebhookAdapters, webhookProviders } from './webhook-wiring';
+import { TRACING, Tracing, noTracing } from './application/ports/tracing';
+import { CommandTracing } from './application/observability/command-tracing';
+import { requestTracing } from './interfaces/rest/request-tracing';
 
 export interface BatonAdapters {
   eventStore: EventStore;
@@ -138,6 +147,12 @@ export interface BatonAdapters {
   ledger?: LedgerStore;
   /** Signing key and digest frequency (default: no key, so no digests). */
   ledgerSettings?: LedgerSettings;
+  /** Start-up found stored positions ahead of new ones (a logical restore) and raised the base. */
+  positionBaseRaised?: boolean;
+  /** Webhook subscriptions: store, sealed secrets, transport (default: in memory). */
+  webhooks?: WebhookAdapters;
+  /** OpenTelemetry spans (default: off, nothing wrapped). */
+  tracing?: Tracing;
 }
 
 const HANDLERS = [
@@ -191,6 +206,8 @@ export const BATON_CONTROLLERS = [
   ProcessHistoryController,
   UiConfigController,
   LedgerController,
+  WebhooksController,
+  ...OC_COMPAT_CONTROLLERS,
 ];
 
 /**
@@ -247,12 +264,15 @@ export const batonWiring = (): Required<
     fromAdapters(SCHEMA_STATUS, (a) => a.schema ?? schemaAlwaysCurrent),
     {
       provide: PrometheusMetrics,
-      inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
-      useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) =>
-        new PrometheusMetrics({
+      inject: [PROCESS_SUMMARY_STORE, SubscriberLag, BATON_ADAPTERS],
+      useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag, a: BatonAdapters) => {
+        const metrics = new PrometheusMetrics({
           statusCounts: async () => (await summaries.counts()).byStatus,
           lag: () => lag.measure(),
-        }),
+        });
+        if (a.positionBaseRaised) metrics.positionBaseRaised();
+        return metrics;
+      },
     },
     { provide: METRICS, useExisting: PrometheusMetrics },
     RuntimeMetrics,
@@ -270,12 +290,35 @@ export const batonWiring = (): Required<
     SubscriberLag,
     ...HANDLERS,
     ...GRAPHQL_RESOLVERS,
+    ...webhookProvidersFromAdapters(),
+    fromAdapters(TRACING, (a) => a.tracing ?? noTracing),
+    CommandTracing,
+    ...OC_COMPAT_PROVIDERS,
   ],
 });
 
+/** The webhook providers, each value taken from the adapters (one set per adapters object). */
+const webhookValues = new WeakMap<BatonAdapters, Provider[]>();
+const webhookProvidersFromAdapters = (): Provider[] =>
+  webhookProviders().map((provider) => {
+    if (typeof provider !== 'object' || !('useValue' in provider)) return provider;
+    return fromAdapters(provider.provide, (a) => {
+      let values = webhookValues.get(a);
+      if (!values) webhookValues.set(a, (values = webhookProviders(a.webhooks)));
+      const own = values.find((p) => typeof p === 'object' && p.provide === provider.provide);
+      return (own as { useValue: unknown }).useValue;
+    });
+  });
+
 /** The standalone service's root module, on adapters its caller built and owns. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.tracing.enabled) consumer.apply(requestTracing(this.tracing)).forRoutes('{*splat}');
+  }
+
   static forRoot(adapters: BatonAdapters): DynamicModule {
     const wiring = batonWiring();
     return {

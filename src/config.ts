@@ -14,6 +14,7 @@ import {
   OidcUiSettings,
 } from './domain/access/oidc-settings';
 import { parseRoleMap } from './domain/access/role-map';
+import { TracingConfig, WebhookConfig, tracingConfig, webhookConfig } from './integrations-config';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
@@ -76,15 +77,25 @@ export interface BatonConfig {
   callbackRefusalLimits: CallbackRefusalLimits;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. */
   feedHeartbeatMs: number;
+  /** Longest any request goes unanswered (408 for a body still missing, else 503). */
+  requestDeadlineMs: number;
+  /** Progress reports accepted per callback token: count and summed size; past either, 429. */
+  progressLimits: { maxReports: number; maxBytes: number };
+  /** Live event streams (SSE) one credential may hold open at once. */
+  feedStreamsPerCredential: number;
   /** The ledger's signing key as configured (PEM and where it came from), or null. */
   ledgerSigningKey: { pem: string; source: string } | null;
   /** LEDGER_DIGEST_EVERY: a digest every this many events and/or seconds. */
   ledgerDigestEvery: { digestEveryEvents: number; digestEverySeconds: number };
+  /** Webhook deliveries (WEBHOOK_*), see docs/webhooks.md. */
+  webhooks: WebhookConfig;
+  /** OpenTelemetry (OTEL_*), off unless an exporter is configured; see docs/tracing.md. */
+  tracing: TracingConfig;
 }
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
-const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -93,7 +104,7 @@ const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => 
   return value;
 };
 
-const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const positive = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const value = int(env, name, fallback);
   if (value === 0) throw new Error(`${name} must be at least 1`);
   return value;
@@ -141,7 +152,7 @@ const logRequests = (env: NodeJS.ProcessEnv): RequestLogMode => {
   return raw;
 };
 
-const fileText = (name: string, file: string): string => {
+export const fileText = (name: string, file: string): string => {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -326,8 +337,16 @@ export const loadConfig = (
       windowMs: 60_000,
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
+    requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+    feedStreamsPerCredential: positive(env, 'FEED_STREAMS_PER_CREDENTIAL', 5),
+    progressLimits: {
+      maxReports: positive(env, 'CALLBACK_PROGRESS_MAX_REPORTS', 2000),
+      maxBytes: positive(env, 'CALLBACK_PROGRESS_MAX_BYTES', 8 * 1024 * 1024),
+    },
     ledgerSigningKey: ledgerSigningKey(env),
     ledgerDigestEvery: parseDigestEvery(env.LEDGER_DIGEST_EVERY),
+    webhooks: webhookConfig(env),
+    tracing: tracingConfig(env, instanceId),
   };
 };
 

@@ -12,6 +12,7 @@ import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
 import { openResources } from './hosting/open-resources';
+import { startTracing } from './infrastructure/tracing/otel-tracing';
 
 export interface RunningServer {
   app: INestApplication;
@@ -23,7 +24,16 @@ export const startServer = async (
   config: BatonConfig,
   registry: WorkflowRegistry,
 ): Promise<RunningServer> => {
+  // First, so that everything after runs with the SDK's context manager in place.
+  const tracing = config.tracing.enabled
+    ? startTracing({
+        serviceName: config.tracing.serviceName,
+        instanceId: config.instanceId,
+        endpoint: config.tracing.endpoint ?? undefined,
+      })
+    : null;
   const logging = createLogging({
+    traceFields: tracing ? () => tracing.tracing.logFields() : undefined,
     level: config.logLevel,
     format: config.logFormat,
     instanceId: config.instanceId,
@@ -33,8 +43,20 @@ export const startServer = async (
   const nestLogger = createNestLogger(logging);
   Logger.overrideLogger(nestLogger);
   const logger = new Logger('Baton');
-  const resources = await openResources(config, registry, logger, logging);
-  const closers: Array<() => Promise<unknown>> = [() => resources.close()];
+  const closers: Array<() => Promise<unknown>> = [];
+  if (tracing) {
+    closers.push(() => tracing.shutdown());
+    logger.log(
+      `tracing: OpenTelemetry spans to ${config.tracing.endpoint ?? 'the OTLP endpoint of OTEL_EXPORTER_OTLP_*'}`,
+    );
+  }
+  const resources = await openResources(config, registry, logger, logging, tracing?.tracing).catch(
+    async (error: unknown) => {
+      await tracing?.shutdown();
+      throw error;
+    },
+  );
+  closers.push(() => resources.close());
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((e: Error) => logger.error(e.message));
@@ -44,7 +66,11 @@ export const startServer = async (
       bodyParser: false,
       logger: nestLogger,
     });
-    configureHttp(app, { corsOrigins: config.corsOrigins, trustProxy: config.trustProxy });
+    configureHttp(app, {
+      corsOrigins: config.corsOrigins,
+      trustProxy: config.trustProxy,
+      requestDeadlineMs: config.requestDeadlineMs,
+    });
     serveUi(app, undefined, {
       connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],
     });

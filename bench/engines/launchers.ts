@@ -7,6 +7,7 @@ import { startChild, StartedChild } from '../lib/child-processes';
 import { BENCH_API_KEY, requestJson, waitUntil } from '../lib/http-json';
 import { freePort } from '../lib/ports';
 import { BenchPostgres } from '../lib/postgres-server';
+import { batonVariant } from '../lib/baton-variant';
 import { benchScript, repoRoot } from '../lib/repo';
 import { EngineKind } from '../load/engine-clients';
 
@@ -63,6 +64,7 @@ export async function startBatonServer(
   lsoUrl: string,
 ): Promise<{ baseUrl: string; server: StartedChild }> {
   const port = await freePort();
+  const variant = await batonVariant();
   const server = startChild(
     'baton',
     process.execPath,
@@ -84,12 +86,14 @@ export async function startBatonServer(
         ANSIBLE_PROXY_URL: lsoUrl,
         LOG_LEVEL: 'warn',
         API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
+        ...variant.env,
       },
     },
   );
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy('Baton', `${baseUrl}/health`, server, 600_000);
+    await variant.afterStart(baseUrl);
   } catch (error) {
     await server.stop();
     throw error;

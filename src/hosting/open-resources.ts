@@ -14,6 +14,7 @@ import { WorkflowRegistry } from '../domain/workflow/registry';
 import { fetchHttpClient } from '../infrastructure/http/fetch-http-client';
 import { openEventStore } from '../infrastructure/open-event-store';
 import { startEmbeddedPostgres } from '../infrastructure/postgres/embedded-postgres';
+import { raisePositionBaseIfBehind } from '../infrastructure/postgres/position-base';
 import { runMigrations } from '../infrastructure/postgres/migrations';
 import { PgCheckpointStore } from '../infrastructure/postgres/pg-checkpoint-store';
 import { PgCallbackAuditStore } from '../infrastructure/postgres/pg-callback-audit';
@@ -25,6 +26,8 @@ import { PgSchemaStatus } from '../infrastructure/postgres/pg-schema-status';
 import { PgTimerStore } from '../infrastructure/postgres/pg-timer-store';
 import { PgLedgerStore } from '../infrastructure/postgres/pg-ledger-store';
 import { announcePublicKey, chooseLedgerKey } from '../infrastructure/ledger-keys';
+import { PgWebhookStore } from '../infrastructure/postgres/pg-webhook-store';
+import { webhookSecretBox } from '../infrastructure/webhooks/webhook-secret-key';
 import { ALL_MIGRATIONS } from '../infrastructure/postgres/schema';
 import { randomIds, systemClock } from '../infrastructure/system';
 import { AuthSettings } from '../interfaces/auth/authenticator';
@@ -43,6 +46,7 @@ export const openResources = async (
   registry: WorkflowRegistry,
   logger: Logger,
   logging?: Logging,
+  tracing?: BatonAdapters['tracing'],
 ): Promise<BatonResources> => {
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -76,6 +80,14 @@ export const openResources = async (
     closers.push(() => pool.end());
     const applied = await runMigrations(pool, ALL_MIGRATIONS);
     if (applied.length > 0) logger.log(`applied migrations ${applied.join(', ')}`);
+    const raise = await raisePositionBaseIfBehind(pool);
+    if (raise) {
+      logger.warn(
+        `stored positions reach ${raise.highest} but new events would start at ` +
+          `${raise.lowestNext} (a logical restore restarts transaction ids): position base ` +
+          `raised from ${raise.from} to ${raise.to}`,
+      );
+    }
 
     const events = openEventStore(config.eventstoreConnectionString, pool, (e) =>
       logger.warn(`event subscription failed, retrying: ${describe(e)}`),
@@ -117,6 +129,12 @@ export const openResources = async (
       logger.warn('*'.repeat(80));
     }
 
+    const webhookKey = await webhookSecretBox(
+      config.webhooks.secretKey,
+      config.dataDir,
+      config.databaseUrl !== null,
+    );
+    logger.log(`webhook secrets sealed with the key from ${webhookKey.source}`);
     const adapters: BatonAdapters = {
       eventStore,
       timers: new PgTimerStore(pool),
@@ -144,13 +162,29 @@ export const openResources = async (
         callbackRefusalLimits: config.callbackRefusalLimits,
         simulatorUrl,
         feedHeartbeatMs: config.feedHeartbeatMs,
+        progressLimits: config.progressLimits,
+        feedStreamsPerCredential: config.feedStreamsPerCredential,
       },
       auth,
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
+      positionBaseRaised: raise !== null,
       logging,
       ledger: new PgLedgerStore(pool),
       ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },
+      tracing,
+      webhooks: {
+        store: new PgWebhookStore(pool),
+        secrets: webhookKey.box,
+        allowLinkLocal: config.webhooks.allowLinkLocal,
+        settings: {
+          maxAttempts: config.webhooks.maxAttempts,
+          timeoutMs: config.webhooks.timeoutMs,
+          backoffBaseMs: config.webhooks.backoffBaseMs,
+          backoffMaxMs: config.webhooks.backoffMaxMs,
+          pollMs: config.webhooks.pollMs,
+        },
+      },
     };
     return { adapters, close };
   } catch (error) {

@@ -8,7 +8,7 @@ import { Args, Context, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { Client } from 'graphql-ws';
 import { Roles } from '../../src/interfaces/auth/access';
 import { GraphqlContext } from '../../src/interfaces/graphql/graphql-context';
-import { ProcessChangeFeed } from '../../src/application/feeds/process-change-feed';
+import { ProcessChangeFeed } from '../../src/application/feed/process-change-feed';
 import { L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
 import { SubscriptionRecorder, graphql } from '../support/graphql';

@@ -86,7 +86,13 @@ describe('runMigrations', () => {
     await database.pool.query(
       `INSERT INTO checkpoints (name, position) VALUES ('projection:process-summaries', 4)`,
     );
-    expect(await runMigrations(database.pool, ALL_MIGRATIONS)).toEqual([103, 200]);
+    // Up to 103: later migrations (ledger 200, webhooks 400) are not what this test is about.
+    expect(
+      await runMigrations(
+        database.pool,
+        ALL_MIGRATIONS.filter((m) => m.version <= 103),
+      ),
+    ).toEqual([103]);
     // Without a checkpoint of version 2, the service resets the list and replays it at start.
     const checkpoints = await database.pool.query(`SELECT name FROM checkpoints`);
     expect(checkpoints.rows).toEqual([]);

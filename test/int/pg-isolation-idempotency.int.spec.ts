@@ -132,5 +132,24 @@ describe('PostgreSQL connection settings and idempotency', () => {
         history.body.filter((e: { type: string }) => e.type === 'ProcessAborted'),
       ).toHaveLength(1);
     });
+
+    // Issue #16 item 5: the key used to be checked before the decision, so the loser of the
+    // race re-decided on an aborted process and answered 409.
+    it('answers concurrent aborts with one key on both instances alike, applying one', async () => {
+      const { body } = await start(a, 'order-4713', L2VPN_INPUT);
+      const abort = (app: TestApp) =>
+        call(
+          'PUT',
+          `${app.url}/api/processes/${body.id}/abort`,
+          { reason: 'x' },
+          { 'idempotency-key': 'abort-2' },
+        );
+      const answers = await Promise.all([a, b, a, b, a, b].map(abort));
+      expect(answers.map((r) => r.status)).toEqual([204, 204, 204, 204, 204, 204]);
+      const history = await call('GET', `${a.url}/api/processes/${body.id}/events`);
+      expect(
+        history.body.filter((e: { type: string }) => e.type === 'ProcessAborted'),
+      ).toHaveLength(1);
+    });
   });
 });

@@ -66,7 +66,22 @@ describe('route access declarations', () => {
       'GET /api/ledger/proof': 'auditor',
       'GET /api/ledger/consistency': 'auditor',
       'GET /api/ledger/bundle': 'auditor',
+      'POST /api/webhooks': 'admin',
+      'GET /api/webhooks': 'admin',
+      'GET /api/webhooks/:id': 'admin',
+      'PUT /api/webhooks/:id/pause': 'admin',
+      'PUT /api/webhooks/:id/resume': 'admin',
+      'POST /api/webhooks/:id/replay': 'admin',
+      'DELETE /api/webhooks/:id': 'admin',
       'GET /api/ui/config': 'public',
+      'GET /oc/api/settings/status': 'auditor',
+      'GET /oc/api/translations/:locale': 'auditor',
+      'GET /oc/api/processes/status-counts': 'auditor',
+      'GET /oc/api/processes/:id': 'auditor',
+      'POST /oc/api/processes/:workflow': 'operator',
+      'PUT /oc/api/processes/:id/resume': 'operator',
+      'PUT /oc/api/processes/:id/abort': 'operator',
+      'POST /oc/api/graphql': 'auditor',
     });
   });
 

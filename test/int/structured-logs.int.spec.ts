@@ -10,7 +10,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { RecordedEvent } from '../../src/application/ports/event-store';
 import { processStreamId } from '../../src/domain/process/events';
-import { L2VPN_INPUT, SUCCESS, api, call, request } from '../support/api';
+import { ProcessRepository } from '../../src/application/process/process-repository';
+import { FAILURE, L2VPN_INPUT, SUCCESS, api, call, request } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
 import { TestApp, startTestApp } from '../support/test-app';
 
@@ -171,8 +172,60 @@ describe('structured logs', () => {
     tokens.push((await t.remote.callbackUrl(requestsBefore + 1)).split('/callback/')[1]);
   });
 
+  // Issue #16 item 8: a process that ran to completion used to leave no line with its id.
+  it('logs each step in the life of a process at info, one structured line each, with its id', async () => {
+    const lifecycleOf = (id: string) =>
+      sink.lines
+        .filter((l) => l.context === 'ProcessLifecycle' && l.processId === id)
+        .map((l) => [l.level, l.msg, l.event, l.status]);
+    const { body } = await client.start('create_l2vpn', L2VPN_INPUT);
+    const id = body.id as string;
+    await client.awaitingCallback(id);
+    const callbackUrl = await t.remote.callbackUrlOf(id);
+    tokens.push(callbackUrl.split('/callback/')[1]);
+    expect((await call('POST', callbackUrl, '{"return_code":', {}, { key: null })).status).toBe(
+      400,
+    );
+    await client.callback(callbackUrl, SUCCESS);
+    await client.waitFor(id, (d) => d.status === 'suspended');
+    expect((await client.resume(id)).status).toBe(204);
+    await client.waitFor(id, (d) => d.status === 'completed');
+    await waitForLine((l) => l.event === 'ProcessCompleted' && l.processId === id);
+    expect(lifecycleOf(id)).toEqual([
+      [30, 'process started', 'ProcessStarted', 'running'],
+      [30, 'process waiting for callback', 'CallbackIssued', 'awaiting_callback'],
+      [30, 'callback refused', 'CallbackRejected', 'awaiting_callback'],
+      [30, 'callback accepted', 'CallbackReceived', 'running'],
+      [30, 'process suspended for input', 'InputRequested', 'suspended'],
+      [30, 'process resumed', 'ConfirmationGiven', 'running'],
+      [30, 'process completed', 'ProcessCompleted', 'completed'],
+    ]);
+    const started = sink.lines.find((l) => l.event === 'ProcessStarted' && l.processId === id);
+    expect(started).toMatchObject({ workflow: 'create_l2vpn', revision: 0 });
+
+    const { body: other } = await client.start('create_l2vpn', L2VPN_INPUT);
+    await client.awaitingCallback(other.id);
+    await client.callback(await t.remote.callbackUrlOf(other.id), FAILURE);
+    await client.waitFor(other.id, (d) => d.status === 'failed');
+    await t.app
+      .get(ProcessRepository)
+      .execute(
+        other.id,
+        { type: 'ParkProcess', reason: 'test', attempts: 1 },
+        { actor: 'test', correlationId: 'c', causationId: null },
+      );
+    await waitForLine((l) => l.event === 'ProcessParked' && l.processId === other.id);
+    expect(lifecycleOf(other.id).map(([, msg]) => msg)).toEqual([
+      'process started',
+      'process waiting for callback',
+      'callback accepted',
+      'process failed',
+      'process parked',
+    ]);
+  });
+
   it('never writes a callback token or an API key', () => {
-    expect(tokens.length).toBe(2);
+    expect(tokens.length).toBe(3);
     const text = sink.text;
     for (const token of tokens) {
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);

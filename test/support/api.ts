@@ -13,6 +13,8 @@ export interface Answer<T = any> {
 export interface CallOptions {
   /** API key to send as `Authorization: Bearer`; null sends no credential. Default: admin. */
   key?: string | null;
+  /** Give up (the promise rejects with a TimeoutError) when no answer came within this. */
+  timeoutMs?: number;
 }
 
 const hasCredential = (headers: Record<string, string>): boolean =>
@@ -46,6 +48,7 @@ export const request = (
     method,
     headers: { 'content-type': 'application/json', ...credential, ...headers },
     body: raw as string | Buffer | undefined,
+    ...(options.timeoutMs ? { signal: AbortSignal.timeout(options.timeoutMs) } : {}),
   });
 };
 

@@ -4,7 +4,11 @@ import { AddressInfo } from 'node:net';
 
 export interface FakeLso {
   url: string;
-  requests: Array<{ callback: string; body: Record<string, unknown> }>;
+  requests: Array<{
+    callback: string;
+    body: Record<string, unknown>;
+    headers: http.IncomingHttpHeaders;
+  }>;
   /** While true, playbook requests get no answer: the caller's action stays in flight. */
   hang: boolean;
   waitForRequests(count: number, timeoutMs?: number): Promise<void>;
@@ -37,7 +41,7 @@ export const startFakeLso = async (): Promise<FakeLso> => {
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
       const body = JSON.parse(text) as Record<string, unknown>;
-      fake.requests.push({ callback: String(body.callback), body });
+      fake.requests.push({ callback: String(body.callback), body, headers: req.headers });
       if (fake.hang) {
         held.push(res);
         return;

@@ -150,3 +150,109 @@ export const body = (): fc.Arbitrary<string | undefined> =>
     },
     { arbitrary: hostileText(), weight: 2 },
   );
+
+/**
+ * Another spelling of a path: a case change, a percent-encoded letter or slash, doubled or
+ * trailing slashes, dot segments, matrix parameters, full-width letters. Routing is
+ * case-sensitive, so most are 404; all of them must be answered, within the deadline.
+ */
+export type Spelling = { kind: SpellingKind; at: number };
+type SpellingKind =
+  | 'as-is'
+  | 'upper-segment'
+  | 'capitalised-segment'
+  | 'upper-path'
+  | 'encoded-letter'
+  | 'encoded-letter-lower-hex'
+  | 'encoded-slash'
+  | 'double-slash'
+  | 'trailing-slash'
+  | 'dot-segment'
+  | 'encoded-dot-segment'
+  | 'matrix-parameter'
+  | 'full-width-letter';
+
+export const pathSpelling = (): fc.Arbitrary<Spelling> =>
+  fc.record({
+    kind: fc.oneof(
+      { arbitrary: fc.constant<SpellingKind>('as-is'), weight: 6 },
+      {
+        arbitrary: fc.constantFrom<SpellingKind>(
+          'upper-segment',
+          'capitalised-segment',
+          'upper-path',
+          'encoded-letter',
+          'encoded-letter-lower-hex',
+          'encoded-slash',
+          'double-slash',
+          'trailing-slash',
+          'dot-segment',
+          'encoded-dot-segment',
+          'matrix-parameter',
+          'full-width-letter',
+        ),
+        weight: 6,
+      },
+    ),
+    at: fc.nat(),
+  });
+
+const hex = (c: string, lower: boolean) => {
+  const code = `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  return lower ? code.toLowerCase() : code.toUpperCase();
+};
+
+/** Applies a spelling to the segment (or slash, or letter) `at` picks, modulo what there is. */
+export const spell = (path: string, { kind, at }: Spelling): string => {
+  const segments = path.split('/'); // ['', 'api', 'processes', …]
+  const i = 1 + (at % (segments.length - 1));
+  const segment = segments[i];
+  const letters = [...segment].map((c, j) => [c, j] as const).filter(([c]) => /[a-z]/i.test(c));
+  const letter = letters.length > 0 ? letters[at % letters.length][1] : -1;
+  const withSegment = (s: string) =>
+    [...segments.slice(0, i), s, ...segments.slice(i + 1)].join('/');
+  const replaceLetter = (f: (c: string) => string) =>
+    letter < 0
+      ? path
+      : withSegment(segment.slice(0, letter) + f(segment[letter]) + segment.slice(letter + 1));
+  switch (kind) {
+    case 'as-is':
+      return path;
+    case 'upper-segment':
+      return withSegment(segment.toUpperCase());
+    case 'capitalised-segment':
+      return withSegment(segment.charAt(0).toUpperCase() + segment.slice(1));
+    case 'upper-path':
+      return path.toUpperCase();
+    case 'encoded-letter':
+      return replaceLetter((c) => hex(c, false));
+    case 'encoded-letter-lower-hex':
+      return replaceLetter((c) => hex(c, true));
+    case 'encoded-slash':
+      return i < segments.length - 1
+        ? [
+            ...segments.slice(0, i),
+            `${segment}%2F${segments[i + 1]}`,
+            ...segments.slice(i + 2),
+          ].join('/')
+        : path;
+    case 'double-slash':
+      return withSegment(`/${segment}`);
+    case 'trailing-slash':
+      return `${path}/`;
+    case 'dot-segment':
+      return withSegment(`./${segment}`);
+    case 'encoded-dot-segment':
+      return withSegment(`%2e/${segment}`);
+    case 'matrix-parameter':
+      return withSegment(`${segment};v=1`);
+    case 'full-width-letter':
+      return replaceLetter((c) =>
+        encodeURIComponent(String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
+      );
+    default: {
+      const unknown: never = kind;
+      throw new Error(`unknown spelling ${String(unknown)}`);
+    }
+  }
+};

@@ -42,7 +42,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   let handle: EmbeddedPostgresHandle | undefined;
 
   const start = async (): Promise<void> => {
-    handle = await startEmbeddedPostgres({ dataDir, port, persistent: true, durable: false });
+    // TCP too: fault tests put a proxy in front of the server.
+    handle = await startEmbeddedPostgres({
+      dataDir,
+      port,
+      persistent: true,
+      durable: false,
+      tcp: true,
+    });
   };
   // Another process can grab the free port before PostgreSQL binds it; try a few.
   for (let attempt = 1; handle === undefined; attempt += 1) {

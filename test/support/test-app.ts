@@ -106,6 +106,7 @@ export const startTestApp = async (options: TestAppOptions = {}): Promise<TestAp
           instanceId: 'test-instance',
           requests: 'all',
           destination: options.jsonLogs,
+          traceFields: options.adapters?.tracing && (() => options.adapters!.tracing!.logFields()),
         })
       : undefined,
     auth: { apiKeys: TEST_API_KEYS, oidc: null },

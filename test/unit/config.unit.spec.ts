@@ -65,6 +65,33 @@ describe('configuration', () => {
     expect(generated[0]).toMatch(/-[0-9a-f]{8}$/);
   });
 
+  it('bounds requests, progress reports and event streams (issue #16), refusing 0', () => {
+    expect(loadConfig({})).toMatchObject({
+      requestDeadlineMs: 30_000,
+      progressLimits: { maxReports: 2000, maxBytes: 8 * 1024 * 1024 },
+      feedStreamsPerCredential: 5,
+    });
+    expect(
+      loadConfig({
+        REQUEST_DEADLINE_MS: '5000',
+        CALLBACK_PROGRESS_MAX_REPORTS: '10',
+        CALLBACK_PROGRESS_MAX_BYTES: '4096',
+        FEED_STREAMS_PER_CREDENTIAL: '2',
+      }),
+    ).toMatchObject({
+      requestDeadlineMs: 5000,
+      progressLimits: { maxReports: 10, maxBytes: 4096 },
+      feedStreamsPerCredential: 2,
+    });
+    for (const name of [
+      'REQUEST_DEADLINE_MS',
+      'CALLBACK_PROGRESS_MAX_REPORTS',
+      'CALLBACK_PROGRESS_MAX_BYTES',
+      'FEED_STREAMS_PER_CREDENTIAL',
+    ])
+      expect(() => loadConfig({ [name]: '0' })).toThrow(name);
+  });
+
   it('bounds readiness on projection lag at 30 s unless configured', () => {
     expect(loadConfig({}).readyMaxProjectionLagMs).toBe(30_000);
     expect(loadConfig({ READY_MAX_PROJECTION_LAG_MS: '5000' }).readyMaxProjectionLagMs).toBe(5000);

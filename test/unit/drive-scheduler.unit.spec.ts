@@ -125,6 +125,19 @@ describe('drive scheduler', () => {
     expect(saved).toEqual([]);
   });
 
+  it('saves nothing when closed for a lost partition, even for drives that finish meanwhile', async () => {
+    // Another instance may own the partition by now: a final save here could move its
+    // checkpoint past work it has not done (issue 16: lose() let the final save through).
+    gates.set('A', deferred());
+    await scheduler.accept([event(1, 'A')]);
+    await until(() => drives.length === 1);
+    const closing = scheduler.close({ save: false });
+    gates.get('A')!.resolve();
+    await closing;
+    await flush();
+    expect(saved).toEqual([]);
+  });
+
   it('saves the checkpoint at most once per interval, and the latest position on close', async () => {
     scheduler = new DriveScheduler({
       drive: async () => undefined,

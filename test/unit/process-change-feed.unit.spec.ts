@@ -6,7 +6,7 @@
 import {
   FOLLOWER_QUEUE_CAPACITY,
   ProcessChangeFeed,
-} from '../../src/application/feeds/process-change-feed';
+} from '../../src/application/feed/process-change-feed';
 import { RecordedEvent } from '../../src/application/ports/event-store';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { events } from '../support/event-store-fixtures';

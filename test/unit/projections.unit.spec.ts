@@ -257,6 +257,8 @@ describe('projections', () => {
       const elsewhere = new ProjectionRunner(store, Object.values(projectionsOver()), {
         partitionCount: 1,
         holds: () => false,
+        fenceOf: () => undefined,
+        roleFence: () => undefined,
         start: async () => undefined,
         watchRole: () => undefined,
         stop: async () => undefined,

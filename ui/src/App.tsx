@@ -19,6 +19,9 @@ const AuditPage = onUse(() => import('./pages/AuditPage').then((m) => m.AuditPag
 const ProcessPage = onUse(() => import('./pages/ProcessPage').then((m) => m.ProcessPage));
 const StartPage = onUse(() => import('./pages/StartPage').then((m) => m.StartPage));
 const AuthCallback = onUse(() => import('./pages/AuthCallback').then((m) => m.AuthCallback));
+const WebhooksPage = onUse(() =>
+  import('./pages/webhooks/WebhooksPage').then((m) => m.WebhooksPage),
+);
 
 const useMe = (signedInAt: number, ended: EndReason | null) => {
   const [identity, setIdentity] = useState<Identity | null>(null);
@@ -35,6 +38,7 @@ const Page = ({ path, search }: { path: string; search: string }) => {
   if (process) return <ProcessPage id={decodeURIComponent(process[1])} />;
   const start = /^\/start(?:\/([^/]+))?$/.exec(path);
   if (start) return <StartPage workflow={start[1] ? decodeURIComponent(start[1]) : undefined} />;
+  if (path === '/webhooks') return <WebhooksPage />;
   return <ProcessList search={search} />;
 };
 
@@ -80,6 +84,15 @@ export const App = () => {
             }}
           >
             Start a workflow
+          </a>
+          <a
+            href="/webhooks"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/webhooks');
+            }}
+          >
+            Webhooks
           </a>
         </nav>
         {ended ? null : <SignedInAs identity={identity} />}

@@ -1,13 +1,42 @@
-import { IsInt, IsNotEmpty, IsString, Max, Min, IsOptional } from 'class-validator';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+
+/**
+ * A host name (RFC 1123): dot-separated labels of letters, digits and inner hyphens, at most 63
+ * characters each. Nothing else can reach an Ansible inventory line: a newline would add hosts,
+ * a space host variables, brackets a group.
+ */
+export const HOST_NAME =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+const HostName = (): PropertyDecorator => {
+  const decorators = [
+    IsString(),
+    MaxLength(253),
+    Matches(HOST_NAME, {
+      message: '$property must be a host name (letters, digits, hyphens, dots)',
+    }),
+  ];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+};
 
 /** The operator's initial input for a new L2VPN between two ports. */
 export class CreateL2vpnForm {
   @IsString() @IsNotEmpty() customer!: string;
   @IsInt() @Min(2) @Max(4094) vlan!: number;
-  @IsString() @IsNotEmpty() site_a!: string;
+  /** Goes into the runner's inventory: a host name, never free text. */
+  @HostName() site_a!: string;
   @IsString() @IsNotEmpty() interface_a!: string;
-  @IsString() @IsNotEmpty() site_b!: string;
+  @HostName() site_b!: string;
   @IsString() @IsNotEmpty() interface_b!: string;
 }
 

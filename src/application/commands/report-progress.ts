@@ -5,7 +5,7 @@ import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { loadCallbackOrLimit, refusalLimited } from '../callbacks/load-callback';
 import { signatureError } from '../callbacks/signature';
 import { CLOCK, Clock } from '../ports/clock';
-import { RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
+import { DEFAULT_PROGRESS_LIMITS, RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { ProcessRepository } from '../process/process-repository';
 
 /**
@@ -64,6 +64,7 @@ export class ReportProgressHandler implements ICommandHandler<ReportProgressComm
         progress: cmd.progress,
         expiresAt,
         signatureError: badSignature,
+        limits: this.runtime.progressLimits ?? DEFAULT_PROGRESS_LIMITS,
       },
       { actor: 'callback', correlationId: cmd.correlationId, causationId: null },
       state,

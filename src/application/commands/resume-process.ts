@@ -53,7 +53,8 @@ export class ResumeProcessHandler implements ICommandHandler<ResumeProcessComman
       if (!(error instanceof DomainError)) throw error;
       const fresh = await this.repository.load(cmd.processId);
       // A retried request whose first try was applied: answer as the first one did.
-      if (cmd.idempotencyKey && appliedWithKey(fresh.events, cmd.idempotencyKey)) return;
+      if (cmd.idempotencyKey && appliedWithKey(fresh.events, cmd.idempotencyKey, cmd.actor.name))
+        return;
       if (fresh.state.revision === cached.state.revision) throw error;
       await this.resumeOn(cmd, fresh.state);
     }

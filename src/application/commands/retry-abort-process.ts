@@ -18,7 +18,7 @@ export class RetryProcessHandler implements ICommandHandler<RetryProcessCommand,
   constructor(private readonly repository: ProcessRepository) {}
 
   async execute(cmd: RetryProcessCommand): Promise<void> {
-    await this.repository.executeOnce(
+    await this.repository.execute(
       cmd.processId,
       { type: 'RetryProcess', by: cmd.actor.name },
       {
@@ -48,7 +48,7 @@ export class AbortProcessHandler implements ICommandHandler<AbortProcessCommand,
   constructor(private readonly repository: ProcessRepository) {}
 
   async execute(cmd: AbortProcessCommand): Promise<void> {
-    await this.repository.executeOnce(
+    await this.repository.execute(
       cmd.processId,
       { type: 'AbortProcess', by: cmd.actor.name, reason: cmd.reason },
       {

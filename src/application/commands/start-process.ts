@@ -37,9 +37,10 @@ export class StartProcessHandler implements ICommandHandler<StartProcessCommand,
       ? await validateForm(definition.initialInput, cmd.input ?? {}, 'Invalid initial input')
       : {};
     const key = cmd.idempotencyKey;
-    const id = key === undefined ? this.ids.uuid() : processIdForKey(definition.name, key);
+    const id =
+      key === undefined ? this.ids.uuid() : processIdForKey(definition.name, cmd.actor.name, key);
     try {
-      await this.repository.execute(
+      const result = await this.repository.execute(
         id,
         {
           type: 'StartProcess',
@@ -58,9 +59,11 @@ export class StartProcessHandler implements ICommandHandler<StartProcessCommand,
         },
         initialProcessState(), // a new id: nothing to read; a clash would conflict on no_stream
       );
+      // Started before with this key: the same request gets the same answer.
+      if (result.alreadyApplied) assertSameStart((await this.repository.load(id)).events[0], input);
     } catch (error) {
       if (key === undefined || !(error instanceof IllegalStateError)) throw error;
-      // Started before with this key: the same request gets the same answer.
+      // Started with this key by a request the stream does not attribute to this caller.
       const { events } = await this.repository.load(id);
       assertSameStart(events[0], input);
     }

@@ -1,12 +1,12 @@
 /**
- * All process events in global order, for downstream services: pages for catching up, and a
- * live follow for streaming. Both read the store's global order (readAll, subscribeAll), which
+ * All process events in global order, for downstream services: pages for catching up (live
+ * streams then join ProcessChangeFeed). Pages read the store's global order (readAll), which
  * never shows a position while a smaller one can still appear, so "everything after the last
  * position I saw" loses nothing and repeats nothing, however many writers commit meanwhile.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import { processStreamId } from '../../domain/process/events';
-import { EVENT_STORE, EventStore, Subscription } from '../ports/event-store';
+import { EVENT_STORE, EventStore } from '../ports/event-store';
 import { FeedEvent, FeedFilter, matchesFilter, toFeedEvent } from './feed-event';
 
 export interface FeedPageRequest extends FeedFilter {
@@ -36,25 +36,6 @@ export class EventFeed {
     return request.processId === undefined
       ? this.pageOfAll(request)
       : this.pageOfProcess(request, request.processId);
-  }
-
-  /**
-   * Delivers every matching event after `after`, in order, then live ones as they commit. The
-   * subscription waits for `deliver`, so a slow consumer holds back only itself.
-   */
-  follow(
-    after: number,
-    filter: FeedFilter,
-    deliver: (events: FeedEvent[]) => Promise<void>,
-  ): Subscription {
-    return this.store.subscribeAll(after, async (batch) => {
-      const events: FeedEvent[] = [];
-      for (const recorded of batch) {
-        const event = toFeedEvent(recorded);
-        if (event !== null && matchesFilter(event, filter)) events.push(event);
-      }
-      if (events.length > 0) await deliver(events);
-    });
   }
 
   private async pageOfAll(request: FeedPageRequest): Promise<FeedPage> {

@@ -25,6 +25,13 @@ const METADATA = object({
   idempotencyKey: optional(
     string({ description: "The client's Idempotency-Key of the request that caused the event" }),
   ),
+  traceparent: optional(
+    string({
+      pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description:
+        "W3C traceparent of the span that decided the event (only while tracing is on): the process's trace goes on from it",
+    }),
+  ),
   hash: optional(
     string({
       pattern: '^[0-9a-f]{64}$',

@@ -18,6 +18,15 @@ export class SoleOwnership implements WorkOwnership {
     return !this.stopped;
   }
 
+  /** Nobody else can take the work, so there is nothing to fence. */
+  fenceOf(): undefined {
+    return undefined;
+  }
+
+  roleFence(): undefined {
+    return undefined;
+  }
+
   async start(listener: OwnershipListener): Promise<void> {
     this.listener = listener;
     this.running = true;

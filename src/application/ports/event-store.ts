@@ -3,6 +3,7 @@
  * view of what to do next) is derived from it by following `subscribeAll` from a checkpoint.
  */
 
+import { Fence } from '../ownership/write-fence';
 import { StreamTimer } from './timer-store';
 
 /** What callers hand to `append`: the type is a stable string, never a class name. */
@@ -21,6 +22,11 @@ export interface EventMetadata {
   schemaVersion: number;
   /** The client's Idempotency-Key of the request that caused the event, if it sent one. */
   idempotencyKey?: string;
+  /**
+   * W3C traceparent of the span that decided the event, when tracing is on: the process's
+   * trace goes on from it, on any instance, however much later (docs/tracing.md).
+   */
+  traceparent?: string;
   /**
    * Tamper evidence (see application/history/event-chain.ts): SHA-256 hex over the previous
    * event's hash, this event's place (stream, revision) and its canonical content. Absent on
@@ -66,6 +72,11 @@ export interface AppendResult {
 export interface AppendOptions {
   /** Sets (or, with `dueAt: null`, clears) the stream's durable timer if the append is written. */
   timer?: StreamTimer;
+  /**
+   * Write only while this fence is current (the writer still owns the work). Defaults to the
+   * fence of the drive running now (ownership/write-fence.ts), if any.
+   */
+  fence?: Fence;
 }
 
 export interface ReadStreamOptions {

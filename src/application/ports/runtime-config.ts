@@ -22,6 +22,16 @@ export interface RuntimeConfig {
   simulatorUrl?: string | null;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
   feedHeartbeatMs?: number;
+  /** Live event streams (SSE) one credential may hold open at once; past it, 429. */
+  feedStreamsPerCredential?: number;
+  /** Progress reports accepted per callback token, by count and by bytes; past either, 429. */
+  progressLimits?: ProgressLimits;
+}
+
+export interface ProgressLimits {
+  maxReports: number;
+  /** Sum of the reports' sizes (their text, or their JSON) on one token. */
+  maxBytes: number;
 }
 export const RUNTIME_CONFIG = Symbol('RuntimeConfig');
 
@@ -29,3 +39,8 @@ export const DEFAULT_STEP_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_DRIVE_FAILURES = 5;
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_CALLBACK_REFUSAL_LIMITS = { perProcess: 20, perAddress: 60, windowMs: 60_000 };
+export const DEFAULT_PROGRESS_LIMITS: ProgressLimits = {
+  maxReports: 2000,
+  maxBytes: 8 * 1024 * 1024,
+};
+export const DEFAULT_FEED_STREAMS_PER_CREDENTIAL = 5;

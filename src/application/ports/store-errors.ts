@@ -30,3 +30,16 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * The writer no longer owns the work it wrote for (its fencing epoch is not current: another
+ * instance has taken the partition or role over). Nothing was written. An outage for the
+ * writer's purposes: it stops once its ownership notices the loss, and never retries as anyone
+ * else.
+ */
+export class FencedOutError extends StoreUnavailableError {
+  constructor(readonly fence: string) {
+    super(`${fence} is held by another owner now: nothing written`);
+    this.name = 'FencedOutError';
+  }
+}

@@ -7,6 +7,8 @@
  * Roles are single-owner jobs that are not spread (the process list projection): held by one
  * instance until it stops or dies.
  */
+import { Fence } from '../ownership/write-fence';
+
 export interface OwnershipListener {
   /** Now held: start driving them. */
   acquired(partitions: number[]): Promise<void>;
@@ -25,6 +27,14 @@ export interface RoleListener {
 export interface WorkOwnership {
   readonly partitionCount: number;
   holds(partition: number): boolean;
+  /**
+   * The fencing token the partition is held under, for the store to check on every write the
+   * owner makes (see ownership/write-fence.ts); undefined when not held or when the store
+   * enforces nothing (a sole owner).
+   */
+  fenceOf(partition: number): Fence | undefined;
+  /** The same for a role held by this instance. */
+  roleFence(role: string): Fence | undefined;
   /** Starts taking partitions (and roles registered before); resolves after the first round. */
   start(listener: OwnershipListener): Promise<void>;
   /** Registers a single-owner job, tried on every round until this instance holds it. */

@@ -22,7 +22,10 @@ import { ConcurrencyError } from '../ports/store-errors';
 import { chainEvents } from '../history/event-chain';
 import { KeyedMutex } from '../keyed-mutex';
 import { METRICS, Metrics, noopMetrics } from '../ports/metrics';
+import { TRACING, Tracing, noTracing } from '../ports/tracing';
 import { RuntimeEvents } from '../runtime-events';
+import { appliedWithKey } from '../commands/idempotency';
+import { logLifecycle } from '../observability/lifecycle-log';
 import { AppendMetrics } from './append-metrics';
 import { timerChange } from './append-timer';
 import { ChainHeads } from './chain-heads';
@@ -42,6 +45,8 @@ export interface ExecutionResult {
   answer?: CallbackAnswer;
   /** Id of the last event appended, when the store reported it (the next unit's causation). */
   lastEventId?: string;
+  /** The caller's Idempotency-Key is recorded already: applied before, not applied again. */
+  alreadyApplied?: boolean;
 }
 
 /** Enough for a burst of 100 concurrent callbacks on one token: each round one append wins. */
@@ -64,6 +69,7 @@ export class ProcessRepository {
     @Optional() @Inject(PROCESS_CACHE_SIZE) cacheSize?: number,
     @Optional() @Inject(METRICS) metrics?: Metrics,
     @Optional() private readonly events?: RuntimeEvents,
+    @Optional() @Inject(TRACING) private readonly tracing: Tracing = noTracing,
   ) {
     this.chainHeads = new ChainHeads(store);
     this.loader = new ProcessLoader(
@@ -108,6 +114,11 @@ export class ProcessRepository {
    * first decision uses it (or the cached fold) instead of reading the stream again. If the
    * stream has moved on since, the append conflicts and the loop re-reads, so a stale `known`
    * costs a retry, never a wrong event.
+   *
+   * With an Idempotency-Key in the context, every decision is taken on the stream as read, and
+   * a stream that records the caller's key already answers `alreadyApplied` instead: the key is
+   * judged in the same round as the append it guards, so concurrent or repeated requests with
+   * one key, on any instance, are applied once and all get the first one's answer.
    */
   execute(
     processId: string,
@@ -123,23 +134,6 @@ export class ProcessRepository {
     );
   }
 
-  /**
-   * `execute` for a client's command: when the request carries an Idempotency-Key that an
-   * event of the process already records, it was applied before and is not applied again.
-   */
-  async executeOnce(
-    processId: string,
-    command: ProcessCommand,
-    context: CommandContext,
-  ): Promise<ExecutionResult | undefined> {
-    const key = context.idempotencyKey;
-    if (key !== undefined) {
-      const { events } = await this.load(processId);
-      if (events.some((event) => event.metadata.idempotencyKey === key)) return undefined;
-    }
-    return this.execute(processId, command, context);
-  }
-
   private async decideAndAppend(
     processId: string,
     command: ProcessCommand,
@@ -150,10 +144,15 @@ export class ProcessRepository {
     const cached = this.loader.cachedState(processId);
     let state = known && (!cached || cached.revision <= known.revision) ? known : (cached ?? known);
     let fresh = false;
+    const key = context.idempotencyKey;
+    if (key !== undefined) state = undefined;
     for (let attempt = 1; ; attempt++) {
       if (state === undefined) {
-        state = (await this.load(processId)).state;
+        const loaded = await this.load(processId);
+        state = loaded.state;
         fresh = true;
+        if (key !== undefined && appliedWithKey(loaded.events, key, context.actor))
+          return { state, appended: 0, alreadyApplied: true };
       }
       let decision: Decision;
       try {
@@ -173,11 +172,13 @@ export class ProcessRepository {
       }
       const at = this.clock.now().toISOString();
       const { idempotencyKey, ...rest } = context;
+      const traceparent = this.tracing.current();
       const metadata = {
         at,
         ...rest,
         schemaVersion: EVENT_SCHEMA_VERSION,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        ...(traceparent === undefined ? {} : { traceparent }),
       };
       const toAppend: NewEvent[] = chainEvents(
         processStreamId(processId),
@@ -190,8 +191,13 @@ export class ProcessRepository {
       let recorded: RecordedEvent[] | undefined;
       try {
         const expected = state.revision < 0 ? 'no_stream' : state.revision;
-        const result = await this.appendMetrics.timed(() =>
-          this.store.append(processStreamId(processId), toAppend, expected, timer && { timer }),
+        const result = await this.tracing.span(
+          'append',
+          { 'baton.process_id': processId, 'baton.events': toAppend.map((e) => e.type).join(',') },
+          () =>
+            this.appendMetrics.timed(() =>
+              this.store.append(processStreamId(processId), toAppend, expected, timer && { timer }),
+            ),
         );
         recorded = result.recorded;
       } catch (error) {
@@ -207,6 +213,7 @@ export class ProcessRepository {
         throw error;
       }
       this.appendMetrics.written(decision.events);
+      logLifecycle(next, decision.events, state.revision + 1);
       this.chainHeads.appended(next, toAppend);
       this.loader.remember(processId, state, next, recorded);
       if (decision.refusal) throw decision.refusal;

@@ -59,7 +59,9 @@ export class OnlineRebuilds {
       startedAt: this.clock.now().toISOString(),
     };
     this.statuses.set(name, status);
-    const run = this.run(projection, status).finally(() => this.running.delete(name));
+    const run = this.runner
+      .asOwner(() => this.run(projection, status))
+      .finally(() => this.running.delete(name));
     this.running.set(name, run);
     return { ...status };
   }

@@ -14,10 +14,15 @@ import {
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { KeyedMutex } from '../keyed-mutex';
+import { Fence, withFence } from '../ownership/write-fence';
 import { ConflictError } from '../../domain/errors';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
+import { StoreUnavailableError } from '../ports/store-errors';
+import { ProcessParker } from '../runner/process-parker';
+import { processIdOfStream } from '../../domain/process/events';
 import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { PROJECTIONS, Projection } from './projection';
 
@@ -45,16 +50,23 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
   private subscriptions: Subscription[] = [];
   /** Whether this instance holds the role and follows the store. */
   private following = false;
+  /** The role's epoch while following: every write of the projections names it. */
+  private fence: Fence | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTIONS) readonly projections: readonly Projection[],
     @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
+    @Optional() private readonly parker?: Pick<ProcessParker, 'park'>,
   ) {}
 
   onApplicationBootstrap(): void {
     this.ownership.watchRole(PROJECTION_ROLE, {
-      acquired: () => this.follow(),
+      acquired: () => {
+        this.fence = this.ownership.roleFence(PROJECTION_ROLE);
+        // The subscriptions started here carry the fence into every batch they apply.
+        return withFence(this.fence, () => this.follow());
+      },
       released: () => this.stop(),
     });
   }
@@ -97,9 +109,15 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
 
   private async stop(): Promise<void> {
     this.following = false;
+    this.fence = undefined;
     const subscriptions = this.subscriptions;
     this.subscriptions = [];
     await Promise.all(subscriptions.map((s) => s.close()));
+  }
+
+  /** Runs `work` as the role's owner (a rebuild's swap is refused once another has the role). */
+  asOwner<T>(work: () => Promise<T>): Promise<T> {
+    return withFence(this.fence, work);
   }
 
   get(name: string): Projection | undefined {
@@ -154,8 +172,53 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       if (last <= applied) return; // applied already (a redelivery, or a rebuild got further)
       const fresh =
         events[0].position > applied ? events : events.filter((e) => e.position > applied);
-      await projection.apply(fresh, last);
+      try {
+        await projection.apply(fresh, last);
+      } catch (error) {
+        // An outage is retried by redelivery; anything else would fail the same way forever.
+        if (error instanceof StoreUnavailableError || !this.parker) throw error;
+        await this.applyAround(projection, fresh, last, error as Error);
+      }
       this.positions.set(projection.name, last);
     });
+  }
+
+  /**
+   * A batch that fails for a reason other than an outage: applies it stream by stream (rows
+   * only; each stream's rows are independent of the others'), leaves out the streams that still
+   * fail, moves the checkpoint past the batch and parks their processes, so one process's
+   * events cannot stop a read model for everyone. Their rows stay as they were; an operator
+   * sees the parking's reason, and a rebuild brings the rows back once the cause is fixed.
+   */
+  private async applyAround(
+    projection: Projection,
+    events: readonly RecordedEvent[],
+    to: number,
+    error: Error,
+  ): Promise<void> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const event of events) {
+      const list = byStream.get(event.streamId);
+      if (list) list.push(event);
+      else byStream.set(event.streamId, [event]);
+    }
+    const failed = new Map<string, Error>();
+    for (const [streamId, streamEvents] of byStream) {
+      try {
+        await projection.apply(streamEvents, null);
+      } catch (streamError) {
+        if (streamError instanceof StoreUnavailableError) throw streamError;
+        failed.set(streamId, streamError as Error);
+      }
+    }
+    // Not one stream's fault (or every stream's, which is more likely the store's): redeliver.
+    if (failed.size === 0 || (failed.size === byStream.size && byStream.size > 1)) throw error;
+    await projection.apply([], to);
+    for (const [streamId, streamError] of failed) {
+      const reason = `read model ${projection.name} cannot apply its events: ${streamError.message}`;
+      this.logger.error(`${streamId}: ${reason}; left out of ${projection.name}`);
+      const processId = processIdOfStream(streamId);
+      if (processId !== null) await this.parker!.park(processId, new Error(reason), 1);
+    }
   }
 }

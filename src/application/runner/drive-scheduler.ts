@@ -110,13 +110,18 @@ export class DriveScheduler {
     this.advance();
   }
 
-  /** Stops retrying and waits for drives in flight; unfinished work is redelivered next start. */
-  async close(): Promise<void> {
+  /**
+   * Stops retrying and waits for drives in flight; unfinished work is redelivered next start.
+   * `save: false` when the partition was taken away: another instance may own it now, so this
+   * one must not write its position (the store would refuse it anyway; see write-fence.ts).
+   */
+  async close({ save = true }: { save?: boolean } = {}): Promise<void> {
     this.closed = true;
     this.wakeAccept?.();
+    clearTimeout(this.saveTimer);
     await Promise.allSettled([...this.running]);
     clearTimeout(this.saveTimer);
-    this.save(); // what finished before closing need not be redelivered
+    if (save) this.save(); // what finished before closing need not be redelivered
     await this.saving;
   }
 

@@ -2,9 +2,13 @@
  * The runner's checkpoints, one per partition, so a partition taken over resumes where its
  * last owner got to. Saves are gathered and written together (one statement however many
  * partitions moved), and only for partitions this instance still holds, so an instance that
- * has lost a partition never moves its new owner's checkpoint.
+ * has lost a partition never moves its new owner's checkpoint. "Still holds" is checked by the
+ * store, not believed: each position carries the fence of the scheduler that reached it, and the
+ * store writes it only while that epoch is current. A scheduler of an earlier holding (this
+ * instance lost the partition and took it again) can thus never write over the current one.
  */
 import { Logger } from '@nestjs/common';
+import { Fence } from '../ownership/write-fence';
 import { CheckpointStore } from '../ports/checkpoint-store';
 
 /** Before partitions, the runner had one checkpoint; partitions start from it. */
@@ -26,7 +30,7 @@ export const slowestPartitionCheckpoint = async (
 
 export class PartitionCheckpoints {
   private readonly logger = new Logger(PartitionCheckpoints.name);
-  private readonly waiting = new Map<number, number>();
+  private readonly waiting = new Map<number, { position: number; fence?: Fence }>();
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
@@ -42,8 +46,10 @@ export class PartitionCheckpoints {
   }
 
   /** Records a position to save: written with the others within `everyMs`. */
-  save(partition: number, position: number): Promise<void> {
-    this.waiting.set(partition, position);
+  save(partition: number, position: number, fence?: Fence): Promise<void> {
+    const newer = this.waiting.get(partition)?.fence;
+    if (newer && fence && newer.epoch > fence.epoch) return Promise.resolve();
+    this.waiting.set(partition, { position, fence });
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.everyMs);
       this.timer.unref();
@@ -61,12 +67,18 @@ export class PartitionCheckpoints {
 
   private async write(): Promise<void> {
     const positions = new Map<string, number>();
-    for (const [partition, position] of this.waiting) {
-      if (this.holds(partition)) positions.set(partitionCheckpoint(partition), position);
+    const fences = new Map<string, Fence>();
+    for (const [partition, { position, fence }] of this.waiting) {
+      if (!this.holds(partition)) continue;
+      positions.set(partitionCheckpoint(partition), position);
+      if (fence) fences.set(partitionCheckpoint(partition), fence);
     }
     this.waiting.clear();
     try {
-      await this.store.saveMany(positions);
+      const { fencedOut } = await this.store.saveMany(positions, fences);
+      if (fencedOut > 0) {
+        this.logger.warn(`${fencedOut} runner checkpoints not saved: their partition moved on`);
+      }
     } catch (error) {
       // The next save carries a later position; a restart only redelivers a little more.
       this.logger.warn(`could not save runner checkpoints: ${(error as Error).message}`);

@@ -7,7 +7,7 @@
  * also come back through that subscription; their drives find the process already past them and
  * do nothing, without reading the store.
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DomainError } from '../../domain/errors';
 import { nextWakeAt } from '../../domain/process/timers';
 import { partitionOf } from '../ownership/partitions';
@@ -20,6 +20,9 @@ import { CallbackStepRunner } from './callback-step-runner';
 import { DriveCause } from './drive-scheduler';
 import { KeyedMutex } from '../keyed-mutex';
 import { withLogContext } from '../observability/log-context';
+import { processTraceparent } from '../observability/process-trace';
+import { TRACING, Tracing, noTracing } from '../ports/tracing';
+import { withFence } from '../ownership/write-fence';
 import { StepRunner } from './step-runner';
 
 /** The runner's events carry the process id as correlation id; so do its log lines. */
@@ -73,6 +76,7 @@ export class ProcessDriver {
     private readonly callbacks: CallbackStepRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORK_OWNERSHIP) private readonly ownership: WorkOwnership,
+    @Optional() @Inject(TRACING) private readonly tracing: Tracing = noTracing,
   ) {}
 
   /** Runs the process's work, if it has any, as of the event that triggered the drive. */
@@ -91,8 +95,12 @@ export class ProcessDriver {
   wake(processId: string): Promise<WakeOutcome | undefined> {
     return withLogContext(runnerLogContext(processId), () =>
       this.locks.run(processId, async () => {
-        if (!this.owns(processId)) return undefined;
-        const outcome = await this.guard(processId, () => this.fireTimers(processId));
+        const partition = partitionOf(processId, this.ownership.partitionCount);
+        if (!this.ownership.holds(partition)) return undefined;
+        // Its appends are refused by the store if the partition has moved on meanwhile.
+        const outcome = await withFence(this.ownership.fenceOf(partition), () =>
+          this.guard(processId, () => this.fireTimers(processId)),
+        );
         return outcome ?? { appended: false, wakeAt: null };
       }),
     );
@@ -115,11 +123,25 @@ export class ProcessDriver {
   private async advance(processId: string, cause: DriveCause): Promise<void> {
     // The cached fold will do if it already includes the trigger; an action in doubt is judged
     // on a fresh read only, since re-issuing has a cost (the action runs again).
-    let { state } = await this.repository.loadAtLeast(
+    const loaded = await this.repository.loadAtLeast(
       processId,
       cause.revision,
       (s) => tokenInDoubt(s) === undefined,
     );
+    const { state } = loaded;
+    // Most drives find nothing to do (the runner's own events come back): no span for those.
+    if (!this.tracing.enabled || !(state.status === 'running' || tokenInDoubt(state)))
+      return this.runUnits(processId, state, cause);
+    await this.tracing.span(
+      'drive',
+      { 'baton.process_id': processId, 'baton.workflow': state.workflow },
+      () => this.runUnits(processId, state, cause),
+      { parent: processTraceparent(loaded.events) },
+    );
+  }
+
+  private async runUnits(processId: string, from: ProcessState, cause: DriveCause) {
+    let state = from;
     let causationId = cause.eventId;
     for (let unit = 0; unit < MAX_UNITS_PER_DRIVE; unit++) {
       // Between units, not inside one: a partition handed back or lost stops the drive here.

@@ -10,6 +10,7 @@ import { chainEvents, chainHeadOf } from '../history/event-chain';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore } from '../ports/event-store';
 import { StoreUnavailableError } from '../ports/store-errors';
+import { logParkedUnfolded } from '../observability/lifecycle-log';
 import { ProcessRepository } from '../process/process-repository';
 import { RuntimeEvents } from '../runtime-events';
 
@@ -54,6 +55,7 @@ export class ProcessParker {
         chainEvents(stream, last ? last.revision + 1 : 0, chainHeadOf(events), [parked]),
         last ? last.revision : 'no_stream',
       );
+      logParkedUnfolded(processId, last ? last.revision + 1 : 0);
     }
     this.events.emit({ type: 'process-parked', processId, reason });
   }

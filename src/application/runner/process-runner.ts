@@ -15,6 +15,7 @@ import {
 } from '@nestjs/common';
 import { processIdOfStream } from '../../domain/process/events';
 import { partitionOf } from '../ownership/partitions';
+import { withFence } from '../ownership/write-fence';
 import { CHECKPOINT_STORE, CheckpointStore } from '../ports/checkpoint-store';
 import { EVENT_STORE, EventStore, RecordedEvent, Subscription } from '../ports/event-store';
 import { StoreUnavailableError } from '../ports/store-errors';
@@ -140,22 +141,28 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
   /** Another instance may already hold them: stop, without saving anything. */
   private lose(partitions: number[]): void {
     for (const partition of partitions) {
-      void this.schedulers.get(partition)?.close();
+      void this.schedulers.get(partition)?.close({ save: false });
       this.schedulers.delete(partition);
     }
     this.events.emit({ type: 'partitions-lost', partitions, ms: 0 });
   }
 
+  /**
+   * Everything the scheduler writes (its drives' appends, its parkings, its checkpoint) names
+   * the epoch the partition was acquired at, so none of it lands once another owner has it.
+   */
   private newScheduler(partition: number, after: number): DriveScheduler {
+    const fence = this.ownership.fenceOf(partition);
     return new DriveScheduler({
       after,
       checkpointEveryMs: 50,
-      drive: (processId, cause) => this.driver.drive(processId, cause),
-      saveCheckpoint: (position) => this.checkpoints.save(partition, position),
+      drive: (processId, cause) => withFence(fence, () => this.driver.drive(processId, cause)),
+      saveCheckpoint: (position) => this.checkpoints.save(partition, position, fence),
       isOutage: (error) => error instanceof StoreUnavailableError,
       isPermanent: (error) => error instanceof WorkflowNotDeployedError,
       maxFailures: this.config.maxDriveFailures ?? DEFAULT_MAX_DRIVE_FAILURES,
-      park: (processId, error, attempts) => this.parker.park(processId, error, attempts),
+      park: (processId, error, attempts) =>
+        withFence(fence, () => this.parker.park(processId, error, attempts)),
     });
   }
 

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { StepDeadlineError } from '../../domain/errors';
 import { ProcessState } from '../../domain/process/state';
-import { StepContext, WorkflowDefinition } from '../../domain/workflow/dsl';
+import { StepContext, StepHttpOptions, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports/clock';
 import { HTTP_CLIENT, HttpClient } from '../ports/http-client';
 import { DEFAULT_STEP_TIMEOUT_MS, RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { RuntimeEvents } from '../runtime-events';
+import { TRACING, Tracing, noTracing } from '../ports/tracing';
 import { Outcome, attempt } from './step-outcome';
 
 /**
@@ -34,7 +35,15 @@ export class StepContextFactory {
     @Inject(HTTP_CLIENT) private readonly http: HttpClient,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     @Optional() private readonly events?: RuntimeEvents,
+    @Optional() @Inject(TRACING) private readonly tracing: Tracing = noTracing,
   ) {}
+
+  /** The step's own signal, and the W3C traceparent of its span when tracing (runners see it). */
+  private traced(signal: AbortSignal, options: StepHttpOptions = {}): StepHttpOptions {
+    const traceparent = this.tracing.current();
+    if (traceparent === undefined) return { signal, ...options };
+    return { signal, ...options, headers: { traceparent, ...options.headers } };
+  }
 
   /** Aborts every step still running (the end of the shutdown grace period). */
   abandonAll(): void {
@@ -61,7 +70,9 @@ export class StepContextFactory {
     const ctx = this.create(definition, state, {
       ...extra,
       signal,
-      http: { post: (url, body, options) => this.http.post(url, body, { signal, ...options }) },
+      http: {
+        post: (url, body, options) => this.http.post(url, body, this.traced(signal, options)),
+      },
     });
     const aborted = new Promise<never>((_, reject) =>
       signal.addEventListener('abort', () => reject(signal.reason), { once: true }),

@@ -1,5 +1,6 @@
 /** Runs the current step of a running process: one unit of work, its outcome recorded. */
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { TRACING, Tracing, noTracing } from '../ports/tracing';
 import { ProcessState } from '../../domain/process/state';
 import { ActionStep, InputStep, WorkflowDefinition } from '../../domain/workflow/dsl';
 import { nextRetryAt } from '../../domain/workflow/retry';
@@ -19,10 +20,28 @@ export class StepRunner {
     private readonly callbacks: CallbackStepRunner,
     @Inject(CLOCK) private readonly clock: Clock,
     @Optional() @Inject(METRICS) private readonly metrics: Metrics = noopMetrics,
+    @Optional() @Inject(TRACING) private readonly tracing: Tracing = noTracing,
   ) {}
 
   /** Runs the step and records its outcome; resolves with the process after that record. */
-  async runCurrent(
+  runCurrent(
+    definition: WorkflowDefinition,
+    state: ProcessState,
+    context: CommandContext,
+  ): Promise<ExecutionResult> {
+    const step = definition.steps[state.index];
+    return this.tracing.span(
+      `step ${step.name}`,
+      {
+        'baton.process_id': state.processId,
+        'baton.step.index': state.index,
+        'baton.step.kind': step.kind,
+      },
+      () => this.runStep(definition, state, context),
+    );
+  }
+
+  private async runStep(
     definition: WorkflowDefinition,
     state: ProcessState,
     context: CommandContext,

@@ -6,6 +6,8 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { processIdOfStream } from '../../domain/process/events';
+import { partitionOf } from '../ownership/partitions';
+import { withFence } from '../ownership/write-fence';
 import { CLOCK, Clock } from '../ports/clock';
 import { DEFAULT_MAX_DRIVE_FAILURES, RUNTIME_CONFIG, RuntimeConfig } from '../ports/runtime-config';
 import { StoreUnavailableError } from '../ports/store-errors';
@@ -95,7 +97,11 @@ export class TimerSweep {
         );
       }
       if (!outage && failures >= max) {
-        await this.parker.park(processId, error as Error, failures);
+        // As the partition's owner: refused by the store if another instance has it by now.
+        const partition = partitionOf(processId, this.ownership.partitionCount);
+        await withFence(this.ownership.fenceOf(partition), () =>
+          this.parker.park(processId, error as Error, failures),
+        );
         return this.timers.settle(timer);
       }
       const delay = Math.min(1000 * 2 ** timer.attempts, 60_000);

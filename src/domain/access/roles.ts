@@ -13,6 +13,8 @@ export const ROLE_NAME = /^[a-z][a-z0-9_.-]{0,63}$/;
 export interface Actor {
   readonly name: string;
   readonly roles: readonly string[];
+  /** When the credential stops being valid (epoch ms; an OIDC token's `exp`); absent = never. */
+  readonly validUntil?: number;
 }
 
 const IMPLIED_BY: Record<BuiltInRole, readonly string[]> = {

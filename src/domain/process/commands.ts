@@ -54,6 +54,8 @@ export type ProcessCommand =
       progress: unknown;
       expiresAt?: string | null;
       signatureError?: string | null;
+      /** Reports one token may take, by count and by summed size; past either it is refused. */
+      limits?: { maxReports: number; maxBytes: number };
     }
   | { type: 'ExpireCallback'; tokenId: string; now: string }
   | {

@@ -4,12 +4,18 @@
  * callback is recorded as CallbackRejected) which must be appended before the refusal is answered.
  */
 import { mayConfirm } from '../access/roles';
-import { ForbiddenError, IllegalStateError, NotFoundError, assertNever } from '../errors';
+import {
+  ForbiddenError,
+  IllegalStateError,
+  NotFoundError,
+  RateLimitedError,
+  assertNever,
+} from '../errors';
 import { decideCallback, findToken, refuseClosedToken, refuseUnsigned } from './callback-decisions';
 import { ProcessCommand } from './commands';
 import { Decision, ok } from './decision';
 import { ProcessEvent } from './events';
-import { CallbackToken, FINAL_STATUSES, ProcessState } from './state';
+import { CallbackToken, FINAL_STATUSES, ProcessState, progressSize } from './state';
 
 export type { CallbackAnswer, Decision } from './decision';
 export { UNKNOWN_CALLBACK } from './decision';
@@ -113,6 +119,17 @@ export const decide = (cmd: ProcessCommand, s: ProcessState): Decision => {
       const token = findToken(s, cmd.tokenId);
       if (cmd.signatureError) return refuseUnsigned(token, cmd.signatureError);
       if (token.status !== 'open') return refuseClosedToken(token);
+      const limits = cmd.limits;
+      if (
+        limits &&
+        (token.progressReports >= limits.maxReports ||
+          token.progressBytes + progressSize(cmd.progress) > limits.maxBytes)
+      ) {
+        // Nothing recorded: a refusal event per report would be the very growth this prevents.
+        throw new RateLimitedError(
+          `Progress report refused: this callback accepts at most ${limits.maxReports} reports and ${limits.maxBytes} bytes of them`,
+        );
+      }
       return ok({
         type: 'CallbackProgressReported',
         data: {

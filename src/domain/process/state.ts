@@ -43,6 +43,9 @@ export interface CallbackToken {
   payloadHash: string | null;
   payload: JsonObject | null;
   lastProgress: unknown;
+  /** Progress reports accepted on this token, and the sum of their sizes (`progressSize`). */
+  progressReports: number;
+  progressBytes: number;
   /** When CallbackIssued was recorded: a hard timeout counts from here. */
   issuedAt: string;
 }
@@ -132,8 +135,18 @@ export const currentStepName = (s: ProcessState, stepNames: readonly string[]): 
 const updateToken = (
   s: ProcessState,
   tokenId: string,
-  change: Partial<CallbackToken>,
-): CallbackToken[] => s.tokens.map((t) => (t.tokenId === tokenId ? { ...t, ...change } : t));
+  change: Partial<CallbackToken> | ((token: CallbackToken) => Partial<CallbackToken>),
+): CallbackToken[] =>
+  s.tokens.map((t) =>
+    t.tokenId === tokenId ? { ...t, ...(typeof change === 'function' ? change(t) : change) } : t,
+  );
+
+/**
+ * What a progress report weighs against its token's byte limit: its text, or its JSON. The
+ * decider and the fold measure alike, so the limit holds on every instance.
+ */
+export const progressSize = (progress: unknown): number =>
+  typeof progress === 'string' ? progress.length : (JSON.stringify(progress) ?? '').length;
 
 export const applyDelta = (
   state: JsonObject,
@@ -200,6 +213,8 @@ export const evolve = (s: ProcessState, event: ProcessEvent, at: string): Proces
             payloadHash: null,
             payload: null,
             lastProgress: null,
+            progressReports: 0,
+            progressBytes: 0,
             issuedAt: at,
           },
         ],
@@ -209,11 +224,13 @@ export const evolve = (s: ProcessState, event: ProcessEvent, at: string): Proces
     case 'CallbackProgressReported':
       return {
         ...base,
-        tokens: updateToken(s, event.data.tokenId, {
+        tokens: updateToken(s, event.data.tokenId, (token) => ({
           lastProgress: event.data.progress,
+          progressReports: token.progressReports + 1,
+          progressBytes: token.progressBytes + progressSize(event.data.progress),
           // a heartbeat moves the deadline; a report without one leaves it where it was
           ...(event.data.expiresAt !== undefined ? { expiresAt: event.data.expiresAt } : {}),
-        }),
+        })),
       };
     case 'CallbackReceived':
       return {

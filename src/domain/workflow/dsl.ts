@@ -11,11 +11,17 @@ export type State = Readonly<JsonObject>;
 export type FormClass = new () => object;
 
 /** Minimal outbound HTTP a step may use; the runner injects an implementation. */
+export interface StepHttpOptions {
+  signal?: AbortSignal;
+  /** Extra request headers (Baton adds the W3C `traceparent` when tracing is on). */
+  headers?: Record<string, string>;
+}
+
 export interface StepHttp {
   post(
     url: string,
     body: unknown,
-    options?: { signal?: AbortSignal },
+    options?: StepHttpOptions,
   ): Promise<{ status: number; body: unknown }>;
 }
 

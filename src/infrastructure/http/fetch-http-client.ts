@@ -9,7 +9,11 @@ export const fetchHttpClient = (timeoutMs = 10_000): HttpClient => ({
     const deadline = AbortSignal.timeout(timeoutMs);
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        ...options.headers,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify(body),
       signal: options.signal ? AbortSignal.any([deadline, options.signal]) : deadline,
     });

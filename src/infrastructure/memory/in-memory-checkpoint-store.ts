@@ -11,7 +11,9 @@ export class InMemoryCheckpointStore implements CheckpointStore {
     this.positions.set(name, position);
   }
 
-  async saveMany(positions: ReadonlyMap<string, number>): Promise<void> {
+  /** Only one instance can use memory, so there is no other owner to fence out. */
+  async saveMany(positions: ReadonlyMap<string, number>): Promise<{ fencedOut: number }> {
     for (const [name, position] of positions) this.positions.set(name, position);
+    return { fencedOut: 0 };
   }
 }

@@ -56,6 +56,11 @@ export class PrometheusMetrics implements Metrics {
     help: 'Partitions this instance took over after its start-up round (from an instance that died, stopped or rebalanced)',
     registers: [this.registry],
   });
+  private readonly baseRaises = new Counter({
+    name: 'baton_position_base_raises_total',
+    help: 'Times this instance found stored positions ahead of new ones at start-up (a logical restore) and raised the position base',
+    registers: [this.registry],
+  });
   private readonly processes = new Gauge({
     name: 'baton_processes',
     help: 'Processes by status, from the process list read model (read at scrape time)',
@@ -104,6 +109,10 @@ export class PrometheusMetrics implements Metrics {
 
   ownershipTakeover(count = 1): void {
     this.takeovers.inc(count);
+  }
+
+  positionBaseRaised(): void {
+    this.baseRaises.inc();
   }
 
   /** The exposition text, after reading what the stores say now. */

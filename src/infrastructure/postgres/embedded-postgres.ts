@@ -1,4 +1,5 @@
 import { launchServerInOwnGroup } from './embedded-postgres-process';
+import { watchForOrphan } from './embedded-postgres-watchdog';
 import { ChildProcess } from 'child_process';
 import { promises as fs } from 'fs';
 import Module from 'module';
@@ -24,6 +25,13 @@ export interface EmbeddedPostgresOptions {
   persistent: boolean;
   /** false skips every fsync: much faster, and only acceptable for data you can lose (tests). */
   durable?: boolean;
+  /**
+   * Listen on 127.0.0.1 as well as on the Unix socket. Off by default: two Batons with
+   * different data directories then never compete for a port (a killed one's orphaned server
+   * used to hold it). Tests that put a TCP proxy in front of the server turn it on. Without a
+   * usable socket (too long a path, Windows) the server listens on TCP regardless.
+   */
+  tcp?: boolean;
   /** The application database, created if missing. Defaults to `baton`. */
   database?: string;
   /** Routine server output arrives as 'debug'; startup failures and FATAL/PANIC as 'error'. */
@@ -35,7 +43,10 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-/** Fixed local-development credentials: acceptable only because the server binds 127.0.0.1. */
+/**
+ * Fixed local-development credentials: acceptable only because the server listens on its Unix
+ * socket in the (0700) data directory, or at most on 127.0.0.1.
+ */
 const USER = 'postgres';
 const PASSWORD = 'baton-local';
 
@@ -70,7 +81,8 @@ function loadPackage(): {
 }
 
 /**
- * Starts a real PostgreSQL from the embedded-postgres binaries, listening on 127.0.0.1 only.
+ * Starts a real PostgreSQL from the embedded-postgres binaries, listening on its Unix socket
+ * (and on 127.0.0.1 with `tcp`, or when no socket can be used).
  * Initialises the data directory on first use and keeps it afterwards, and recovers from a
  * previous run that was killed without stopping its server.
  */
@@ -87,7 +99,8 @@ export async function startEmbeddedPostgres(
   const user = await ensureServerUser();
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   await makeParentsTraversable(dataDir);
-  const flags = serverSettings(durable, socketDir).flatMap(([name, value]) => [
+  const tcp = options.tcp === true || socketDir === null;
+  const flags = serverSettings(durable, socketDir, tcp).flatMap(([name, value]) => [
     '-c',
     `${name}=${value}`,
   ]);
@@ -125,16 +138,21 @@ export async function startEmbeddedPostgres(
       user,
       onLog: (message) => output.write(message),
     });
+    watchForOrphan(server.process.pid!, dataDir);
   } catch (error) {
     // The package rejects with nothing when the server exits early; its output says why.
     const reason = (error as { message?: string } | undefined)?.message;
     throw new Error(
-      `PostgreSQL did not start on 127.0.0.1:${options.port} with data in ${dataDir}` +
+      `PostgreSQL did not start (port ${options.port}) with data in ${dataDir}` +
         `${reason ? `: ${reason}` : ''}\n${output.recent()}`,
     );
   }
 
   const base = `postgresql://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${options.port}`;
+  // Over the socket when there is one: a statement costs its client about half the CPU it costs
+  // over loopback TCP, and without `tcp` there is nothing else to connect to.
+  const at = (database: string) =>
+    socketDir ? `${base}/${database}?host=${encodeURIComponent(socketDir)}` : `${base}/${database}`;
   const stop = once(async () => {
     // The package waits for an 'exit' that never comes if the server already died on its own.
     const child = server.process;
@@ -143,17 +161,12 @@ export async function startEmbeddedPostgres(
     }
   });
   try {
-    await createDatabaseIfMissing(`${base}/postgres`, database);
+    await createDatabaseIfMissing(at('postgres'), database);
   } catch (error) {
     await stop();
     throw error;
   }
-  // The service talks over the Unix socket when there is one: a statement costs its client about
-  // half the CPU it costs over loopback TCP. TCP stays open for psql and other tools.
-  const connectionString = socketDir
-    ? `${base}/${database}?host=${encodeURIComponent(socketDir)}`
-    : `${base}/${database}`;
-  return { connectionString, stop };
+  return { connectionString: at(database), stop };
 }
 
 /** Longest path a Unix socket may have (sun_path holds 108 bytes, NUL included). */
@@ -170,9 +183,13 @@ function unixSocketDirFor(dataDir: string, port: number): string | null {
   return Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH ? dataDir : null;
 }
 
-function serverSettings(durable: boolean, socketDir: string | null): Array<[string, string]> {
+function serverSettings(
+  durable: boolean,
+  socketDir: string | null,
+  tcp: boolean,
+): Array<[string, string]> {
   return [
-    ['listen_addresses', '127.0.0.1'],
+    ['listen_addresses', tcp ? '127.0.0.1' : ''],
     ['unix_socket_directories', socketDir ?? ''],
     // Drops WARNING and ERROR lines (clients get their errors anyway) but keeps LOG, which
     // embedded-postgres needs: it detects readiness by watching for a LOG line.

@@ -80,6 +80,35 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX stream_timers_due ON stream_timers (due_at);
     `,
   },
+  {
+    version: 4,
+    name: 'ownership-epochs',
+    // Why: an advisory lock lives on one session, and the instance that took it only believes it
+    // still holds it; after a network black hole it may keep writing while another instance has
+    // taken over. Taking a lock now also raises the work's epoch (a fencing token); the runner's
+    // appends and checkpoints, and the projections' writes, name the epoch they were taken under
+    // and are refused in the same statement once it is no longer current (pg-event-sql.ts).
+    sql: `
+      CREATE TABLE ownership_epochs (
+        name text PRIMARY KEY,
+        epoch bigint NOT NULL
+      );
+      -- For statements that must fail as a whole when their writer has been fenced out: the
+      -- row lock makes a takeover wait for a write already under way, and a write that starts
+      -- after the takeover sees the new epoch.
+      CREATE FUNCTION baton_assert_fence(fence_name text, fence_epoch bigint) RETURNS boolean
+      LANGUAGE plpgsql AS $fence$
+      BEGIN
+        PERFORM 1 FROM ownership_epochs WHERE name = fence_name AND epoch = fence_epoch FOR SHARE;
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'fenced out: % is no longer held at epoch %', fence_name, fence_epoch
+            USING ERRCODE = 'BF001';
+        END IF;
+        RETURN true;
+      END
+      $fence$;
+    `,
+  },
 ];
 
 /**

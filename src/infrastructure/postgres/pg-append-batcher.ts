@@ -23,7 +23,7 @@ const MAX_IN_FLIGHT = 2;
 
 export type AppendOutcome =
   | { written: true; lastRevision: number; lastPosition: number }
-  | { written: false; previous: number };
+  | { written: false; previous: number; fenced: boolean };
 
 interface PendingAppend {
   streamId: string;
@@ -34,6 +34,8 @@ interface PendingAppend {
   eventsJson: string;
   /** `{"d": due time or null, "k": shard}` when the append sets or clears the stream's timer. */
   timerJson: string | undefined;
+  /** `{"n": fence name, "v": epoch}` when the writer must still own the work (pg-event-sql.ts). */
+  fenceJson: string | undefined;
   resolve(outcome: AppendOutcome): void;
   /** Anything thrown (not necessarily an Error of this realm: socket errors under Jest are not). */
   reject(error: unknown): void;
@@ -42,6 +44,7 @@ interface PendingAppend {
 interface BatchRow {
   stream_id: string;
   previous: number;
+  fenced: boolean;
   last_revision: number | null;
   last_position: string | null;
 }
@@ -59,6 +62,7 @@ export class PgAppendBatcher {
     count: number,
     eventsJson: string,
     timerJson?: string,
+    fenceJson?: string,
   ): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({
@@ -67,6 +71,7 @@ export class PgAppendBatcher {
         count,
         eventsJson,
         timerJson,
+        fenceJson,
         resolve,
         reject,
       });
@@ -131,7 +136,8 @@ export class PgAppendBatcher {
     const ordered = [...batch].sort((a, b) => (a.streamId < b.streamId ? -1 : 1));
     const requests = ordered.map((append) => {
       const timer = append.timerJson === undefined ? '' : `,"t":${append.timerJson}`;
-      const request = `{"s":${JSON.stringify(append.streamId)},"x":${append.expectation},"o":${offset},"e":${append.eventsJson}${timer}}`;
+      const fence = append.fenceJson === undefined ? '' : `,"f":${append.fenceJson}`;
+      const request = `{"s":${JSON.stringify(append.streamId)},"x":${append.expectation},"o":${offset},"e":${append.eventsJson}${timer}${fence}}`;
       offset += append.count;
       return request;
     });
@@ -145,7 +151,7 @@ export class PgAppendBatcher {
       const row = byStream.get(append.streamId);
       if (!row) throw new Error(`the batch append returned nothing for ${append.streamId}`);
       return row.last_revision === null || row.last_position === null
-        ? { written: false, previous: row.previous }
+        ? { written: false, previous: row.previous, fenced: row.fenced }
         : {
             written: true,
             lastRevision: row.last_revision,

@@ -1,4 +1,8 @@
-import { ConcurrencyError, StoreUnavailableError } from '../../application/ports/store-errors';
+import {
+  ConcurrencyError,
+  FencedOutError,
+  StoreUnavailableError,
+} from '../../application/ports/store-errors';
 
 /** Socket-level failures: the server is down, unreachable or went away mid-conversation. */
 const NETWORK_CODES = new Set([
@@ -90,8 +94,14 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
  * Lets the port's two errors through, turns outages into StoreUnavailableError and leaves
  * anything else (a bug, a bad query) as it is, so it is not mistaken for an outage and retried.
  */
+/** Raised by baton_assert_fence (migration 4). */
+export const FENCED_OUT_SQLSTATE = 'BF001';
+
 export function toStoreError(error: unknown, doing: string, writing = false): unknown {
   if (error instanceof ConcurrencyError || error instanceof StoreUnavailableError) return error;
+  if ((error as ErrorLike | null)?.code === FENCED_OUT_SQLSTATE) {
+    return new FencedOutError(String((error as ErrorLike).message ?? doing));
+  }
   if (isUnavailableError(error)) {
     const reason = String((error as ErrorLike).message ?? error);
     return new StoreUnavailableError(

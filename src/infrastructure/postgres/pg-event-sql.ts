@@ -39,35 +39,52 @@ export const EXPECT_ANY = -2;
  * revision before, and (NULL when nothing was written) its last revision and position.
  * A request may carry `t` ({d: due time or null, k: shard}): the stream's durable timer is set
  * or cleared in the same statement, when its events are written.
+ * A request may carry `f` ({n: fence name, v: epoch}), when the runner writes as the owner of a
+ * partition: it is written only while that epoch is current (migration 4). The epoch rows are
+ * share-locked, so a takeover (which raises the epoch) waits for a write already under way, and
+ * a write that reaches the row after the takeover sees the new epoch and writes nothing;
+ * `fenced` says so. Appends without a fence (API commands) never touch the table.
  */
 export const BATCH_APPEND_SQL = `
-WITH request AS (
+WITH raw AS (
   SELECT r.s AS stream_id, r.x AS expectation, r.o AS first_index, r.e AS events, r.t AS timer,
+         r.f->>'n' AS fence, (r.f->>'v')::bigint AS epoch,
          (SELECT coalesce(max(revision), -1) FROM events WHERE stream_id = r.s) AS previous
-  FROM jsonb_to_recordset($1::jsonb) AS r(s text, x int, o int, e jsonb, t jsonb)
+  FROM jsonb_to_recordset($1::jsonb) AS r(s text, x int, o int, e jsonb, t jsonb, f jsonb)
+), current_fence AS (
+  SELECT o.name, o.epoch FROM ownership_epochs o
+  WHERE o.name IN (SELECT fence FROM raw WHERE fence IS NOT NULL)
+  FOR SHARE
+), request AS (
+  SELECT raw.*, (raw.fence IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM current_fence c WHERE c.name = raw.fence AND c.epoch = raw.epoch))
+           AS fenced
+  FROM raw
+), allowed AS (
+  SELECT * FROM request q
+  WHERE NOT q.fenced AND (q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation)
 ), timer_set AS (
   INSERT INTO stream_timers (stream_id, shard, due_at, attempts)
-  SELECT q.stream_id, (q.timer->>'k')::int, (q.timer->>'d')::timestamptz, 0 FROM request q
-  WHERE q.timer->>'d' IS NOT NULL AND (q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation)
+  SELECT q.stream_id, (q.timer->>'k')::int, (q.timer->>'d')::timestamptz, 0 FROM allowed q
+  WHERE q.timer->>'d' IS NOT NULL
   ON CONFLICT (stream_id) DO UPDATE SET due_at = EXCLUDED.due_at, attempts = 0
 ), timer_cleared AS (
-  DELETE FROM stream_timers t USING request q
+  DELETE FROM stream_timers t USING allowed q
   WHERE t.stream_id = q.stream_id AND q.timer IS NOT NULL AND q.timer->>'d' IS NULL
-    AND (q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation)
 ), inserted AS (
   INSERT INTO events (${EVENT_COLUMNS})
   SELECT b.base + pg_current_xact_id()::text::bigint * ${POSITIONS_PER_TRANSACTION}
            + q.first_index + e.n - 1,
          (e.event->>'id')::uuid, q.stream_id, q.previous + e.n, e.event->>'type',
          e.event->'data', e.event->'metadata'
-  FROM request q, events_position_base b,
+  FROM allowed q, events_position_base b,
        jsonb_array_elements(q.events) WITH ORDINALITY AS e(event, n)
-  WHERE q.expectation = ${EXPECT_ANY} OR q.previous = q.expectation
   RETURNING stream_id, revision, position
 )
-SELECT q.stream_id, q.previous, max(i.revision) AS last_revision, max(i.position) AS last_position
+SELECT q.stream_id, q.previous, q.fenced, max(i.revision) AS last_revision,
+       max(i.position) AS last_position
 FROM request q LEFT JOIN inserted i ON i.stream_id = q.stream_id
-GROUP BY q.stream_id, q.previous`;
+GROUP BY q.stream_id, q.previous, q.fenced`;
 
 export const READ_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`;

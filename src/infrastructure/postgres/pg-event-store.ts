@@ -13,7 +13,8 @@ import {
   Subscription,
   SubscriptionHandler,
 } from '../../application/ports/event-store';
-import { ConcurrencyError } from '../../application/ports/store-errors';
+import { ConcurrencyError, FencedOutError } from '../../application/ports/store-errors';
+import { currentFence } from '../../application/ownership/write-fence';
 import {
   assertAppendArguments,
   assertFromRevision,
@@ -115,19 +116,22 @@ export class PgEventStore implements EventStore {
     streamId: string,
     events: NewEvent[],
     expected: ExpectedRevision,
-    { timer }: AppendOptions,
+    { timer, fence = currentFence() }: AppendOptions,
   ): Promise<AppendResult> {
     const { json, ids } = serialiseForAppend(events, randomUUID);
     const expectation =
       expected === 'any' ? EXPECT_ANY : expected === 'no_stream' ? EXPECT_NO_STREAM : expected;
     const timerJson = timer && JSON.stringify({ d: timer.dueAt, k: timer.shard });
+    const fenceJson = fence && JSON.stringify({ n: fence.name, v: fence.epoch });
     const outcome = await this.batcher.submit(
       streamId,
       expectation,
       events.length,
       json,
       timerJson,
+      fenceJson,
     );
+    if (!outcome.written && outcome.fenced) throw new FencedOutError(fence!.name);
     if (!outcome.written) {
       throw new ConcurrencyError(streamId, String(expected), describeRevision(outcome.previous));
     }

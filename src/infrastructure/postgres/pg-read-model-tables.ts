@@ -6,6 +6,7 @@
  * ones for the next shadow.
  */
 import { Pool } from 'pg';
+import { currentFence } from '../../application/ownership/write-fence';
 import { inTransaction, withClient } from './pg-client';
 
 export interface PgTableSet {
@@ -41,13 +42,18 @@ export const createShadow = async (pool: Pool, live: PgTableSet): Promise<PgTabl
   return shadow;
 };
 
+const ASSERT_FENCE_SQL = 'SELECT baton_assert_fence($1, $2)';
+
 export const promoteShadow = async (
   pool: Pool,
   live: PgTableSet,
   shadow: PgTableSet,
+  fence = currentFence(),
 ): Promise<void> => {
   await withClient(pool, (client) =>
     inTransaction(client, async () => {
+      // The swap replaces what the live projection's owner writes: only while it is the owner.
+      if (fence) await client.query(ASSERT_FENCE_SQL, [fence.name, fence.epoch]);
       const tables = Object.values(live.tables).map(quoted).join(', ');
       await client.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
       for (const [logical, table] of Object.entries(live.tables)) {
@@ -84,7 +90,12 @@ export const resetTables = async (pool: Pool, set: PgTableSet): Promise<void> =>
   );
 };
 
-/** Checkpoint upsert as the last part of a write statement (`$n` is the checkpoint name). */
+/**
+ * Checkpoint upsert as the last part of a write statement (`$n` is the checkpoint name). `$4`
+ * and `$5` name the writer's fence (the projection role's epoch, or NULL): a writer that lost
+ * the role fails the whole statement, so none of its rows or count increments land.
+ */
 export const checkpointSql = (nameParam: number, positionParam: number): string =>
-  `INSERT INTO checkpoints (name, position) VALUES ($${nameParam}, $${positionParam})
+  `INSERT INTO checkpoints (name, position) SELECT $${nameParam}, $${positionParam}
+   WHERE $4::text IS NULL OR baton_assert_fence($4::text, $5::bigint)
    ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`;

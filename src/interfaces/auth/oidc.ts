@@ -82,7 +82,12 @@ export class OidcVerifier {
       .map((path) => path.trim())
       .filter((path) => path.length > 0)
       .flatMap((path) => claimValues(claimAt(payload, path)));
-    return { name: user, roles: rolesFor(values, this.settings.roleMap ?? null) };
+    return {
+      name: user,
+      roles: rolesFor(values, this.settings.roleMap ?? null),
+      // Long-lived connections (SSE, graphql-ws) end at `exp`: they authenticate only once.
+      ...(typeof payload.exp === 'number' ? { validUntil: payload.exp * 1000 } : {}),
+    };
   }
 
   private options() {

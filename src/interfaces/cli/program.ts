@@ -11,6 +11,7 @@ import { registerEventCommands } from './commands/events';
 import { registerProcessActions } from './commands/process-actions';
 import { registerProcessCommands } from './commands/processes';
 import { registerProjectionCommands } from './commands/projections';
+import { registerWebhookCommands } from './commands/webhooks';
 import { registerInitCommand } from './commands/init';
 import { registerStartCommand } from './commands/start';
 
@@ -34,5 +35,6 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   registerAuditCommands(program);
   registerLedgerAuditCommands(program);
   registerProjectionCommands(program);
+  registerWebhookCommands(program);
   return program;
 };

@@ -38,8 +38,24 @@ export const authenticateConnection =
     const actor = await authenticator().authenticate(headers);
     if (!actor) return false;
     extra.actor = actor;
+    closeAtExpiry(extra, actor.validUntil);
     return true;
   };
+
+/** graphql-ws's close code for a refused credential: the client must authenticate again. */
+const FORBIDDEN = 4403;
+
+/** A connection authenticates once, so it must not outlive the token it did that with. */
+const closeAtExpiry = (extra: WebsocketExtra, validUntil: number | undefined): void => {
+  const socket = extra.socket;
+  if (validUntil === undefined || !socket) return;
+  const timer = setTimeout(
+    () => socket.close(FORBIDDEN, 'Forbidden: token expired'),
+    Math.max(0, validUntil - Date.now()),
+  );
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+};
 
 /**
  * Access is decided per request, not per field: if any field was refused for want of a

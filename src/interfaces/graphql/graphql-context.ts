@@ -42,6 +42,11 @@ export const httpContext = ({
 /** What a graphql-ws connection keeps: the upgrade request, and who it authenticated as. */
 export interface WebsocketExtra {
   request: IncomingMessage;
+  /** The connection itself (a `ws` WebSocket): closed when its credential expires. */
+  socket?: {
+    close(code?: number, reason?: string): void;
+    once(event: 'close', listener: () => void): unknown;
+  };
   actor?: Actor;
 }
 

@@ -40,7 +40,8 @@ const reason = (status: number): string =>
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join(' ');
 
-const body = (
+/** An error answer in the one shape every route uses. */
+export const errorBody = (
   statusCode: number,
   message: string,
   extra: Record<string, unknown> = {},
@@ -53,28 +54,30 @@ const body = (
 
 export const toErrorBody = (error: unknown): ErrorBody => {
   if (error instanceof ValidationError) {
-    return body(400, error.message, { validationErrors: error.validationErrors });
+    return errorBody(400, error.message, { validationErrors: error.validationErrors });
   }
-  if (error instanceof DomainError) return body(DOMAIN_STATUS[error.code], error.message);
+  if (error instanceof DomainError) return errorBody(DOMAIN_STATUS[error.code], error.message);
   if (error instanceof ConcurrencyError)
-    return body(409, 'The process changed concurrently; try again');
+    return errorBody(409, 'The process changed concurrently; try again');
   if (error instanceof StoreUnavailableError && error.outcomeUnknown) {
-    return body(
+    return errorBody(
       503,
       'Event store connection lost after the write was sent: it may or may not have been recorded; read the process (or retry with the same Idempotency-Key) before repeating it',
       { outcome: 'unknown' },
     );
   }
   if (error instanceof StoreUnavailableError)
-    return body(503, 'Event store unavailable; nothing was written', { outcome: 'not_written' });
+    return errorBody(503, 'Event store unavailable; nothing was written', {
+      outcome: 'not_written',
+    });
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest's own "Cannot POST /path" would echo the path, and a path can hold a callback token.
-    if (status === 404) return body(404, 'Route not found');
+    if (status === 404) return errorBody(404, 'Route not found');
     const response = error.getResponse();
     const message =
       typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    return body(
+    return errorBody(
       status,
       Array.isArray(message) ? message.join('; ') : String(message ?? error.message),
     );
@@ -82,12 +85,12 @@ export const toErrorBody = (error: unknown): ErrorBody => {
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // body-parser errors (malformed JSON, too large) carry a status of their own
-    return body(
+    return errorBody(
       status,
       status === 413 ? 'Request body exceeds the 1 MiB limit' : 'Malformed request body',
     );
   }
-  return body(500, 'Internal server error');
+  return errorBody(500, 'Internal server error');
 };
 
 @Catch()
@@ -98,6 +101,8 @@ export class ErrorFilter implements ExceptionFilter {
     // GraphQL answers errors inside its own response (interfaces/graphql/graphql-errors.ts).
     if (host.getType() !== 'http') throw error;
     const response = host.switchToHttp().getResponse<Response>();
+    // Answered already (the request deadline passed): what the handler did next has no one to go to.
+    if (response.headersSent) return;
     const answer = toErrorBody(error);
     if (answer.statusCode >= 500) {
       this.logger.error(

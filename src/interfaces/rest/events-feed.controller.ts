@@ -3,6 +3,11 @@
  * JSON page, or with `Accept: text/event-stream` streams every event as it commits: SSE `id` is
  * the global position, `event` the type, `data` the event as JSON. A reconnecting client sends
  * `Last-Event-ID` (EventSource does it by itself) and gets exactly the events after it.
+ *
+ * A stream catches up by pages (at the client's pace), then joins the one store subscription
+ * every live follower of this instance shares (ProcessChangeFeed, as GraphQL's
+ * `processChanged`). A credential holds at most `feedStreamsPerCredential` streams at once, and
+ * a stream opened with an expiring token (OIDC) ends when it expires.
  */
 import { Roles } from '../auth/access';
 import {
@@ -20,9 +25,20 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@n
 import { Request, Response } from 'express';
 import { EventFeed, FeedPage } from '../../application/feed/event-feed';
 import { eventFeedSchema } from '../../application/feed/event-schema';
-import { FeedFilter } from '../../application/feed/feed-event';
-import { RUNTIME_CONFIG, RuntimeConfig } from '../../application/ports/runtime-config';
-import { ValidationError } from '../../domain/errors';
+import {
+  FeedEvent,
+  FeedFilter,
+  matchesFilter,
+  toFeedEvent,
+} from '../../application/feed/feed-event';
+import { ProcessChangeFeed } from '../../application/feed/process-change-feed';
+import {
+  DEFAULT_FEED_STREAMS_PER_CREDENTIAL,
+  RUNTIME_CONFIG,
+  RuntimeConfig,
+} from '../../application/ports/runtime-config';
+import { RateLimitedError, ValidationError } from '../../domain/errors';
+import { AuthenticatedRequest } from '../auth/access';
 import { EventFeedQueryDto } from './dto/event-feed.dto';
 import { ErrorDto } from './dto/process.dto';
 import { SseStream } from './sse-stream';
@@ -52,9 +68,12 @@ const streamStart = (req: Request, after: number | undefined): number => {
 @UsePipes(dtoValidation)
 export class EventsFeedController implements OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
+  /** Open streams per credential (the authenticated name). */
+  private readonly perCredential = new Map<string, number>();
 
   constructor(
     private readonly feed: EventFeed,
+    private readonly changes: ProcessChangeFeed,
     @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
   ) {}
 
@@ -85,7 +104,7 @@ export class EventsFeedController implements OnModuleDestroy {
       res.json(page);
       return;
     }
-    this.stream(req, res, streamStart(req, query.after), filter);
+    await this.stream(req, res, streamStart(req, query.after), filter);
   }
 
   @Get('schema')
@@ -101,21 +120,75 @@ export class EventsFeedController implements OnModuleDestroy {
     for (const stream of this.streams) stream.end();
   }
 
-  private stream(req: Request, res: Response, after: number, filter: FeedFilter): void {
+  private async stream(
+    req: Request,
+    res: Response,
+    after: number,
+    filter: FeedFilter,
+  ): Promise<void> {
+    const actor = (req as AuthenticatedRequest).actor;
+    const owner = actor?.name ?? '';
+    const limit = this.runtime.feedStreamsPerCredential ?? DEFAULT_FEED_STREAMS_PER_CREDENTIAL;
+    const held = this.perCredential.get(owner) ?? 0;
+    if (held >= limit)
+      throw new RateLimitedError(
+        `At most ${limit} event streams per credential are open at once; close one first`,
+      );
+    this.perCredential.set(owner, held + 1);
     const stream = new SseStream(
       req,
       res,
       this.runtime.feedHeartbeatMs ?? DEFAULT_FEED_HEARTBEAT_MS,
     );
     this.streams.add(stream);
-    const subscription = this.feed.follow(after, filter, (events) =>
-      stream.send(
-        events.map((e) => ({ id: String(e.position), event: e.type, data: JSON.stringify(e) })),
-      ),
-    );
+    // The credential was checked once, when the stream opened: it must not outlive its expiry.
+    const expiry =
+      actor?.validUntil !== undefined
+        ? setTimeout(() => stream.end(), Math.max(0, actor.validUntil - Date.now()))
+        : undefined;
+    let live: AsyncIterableIterator<unknown> | undefined;
     stream.onEnd(() => {
+      clearTimeout(expiry);
       this.streams.delete(stream);
-      void subscription.close();
+      const left = (this.perCredential.get(owner) ?? 1) - 1;
+      if (left > 0) this.perCredential.set(owner, left);
+      else this.perCredential.delete(owner);
+      void live?.return?.();
     });
+    try {
+      const last = await this.catchUp(stream, after, filter);
+      if (!stream.open) return;
+      const changes = await this.changes.follow(filter.processId, last);
+      live = changes;
+      if (!stream.open) return void changes.return?.();
+      for await (const recorded of changes) {
+        const event = toFeedEvent(recorded);
+        if (event !== null && matchesFilter(event, filter)) await stream.send([message(event)]);
+      }
+    } catch {
+      // The store failed or the stream fell too far behind: the client resumes with Last-Event-ID.
+    } finally {
+      stream.end();
+    }
+  }
+
+  /** Pages until caught up, each sent before the next is read: the client sets the pace. */
+  private async catchUp(stream: SseStream, after: number, filter: FeedFilter): Promise<number> {
+    let last = after;
+    while (stream.open) {
+      const page = await this.feed.page({ ...filter, after: last, limit: CATCH_UP_PAGE });
+      if (page.events.length > 0) await stream.send(page.events.map(message));
+      last = page.next;
+      if (page.caughtUp) break;
+    }
+    return last;
   }
 }
+
+const CATCH_UP_PAGE = 500;
+
+const message = (e: FeedEvent) => ({
+  id: String(e.position),
+  event: e.type,
+  data: JSON.stringify(e),
+});

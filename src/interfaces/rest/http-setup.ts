@@ -16,8 +16,11 @@ import { ErrorFilter, toErrorBody } from './error.filter';
 import { LOGGING, Logging } from './logging';
 import { requestLogging } from './request-logging';
 import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
+import { RawBodyRequest } from './raw-body';
+import { DEFAULT_REQUEST_DEADLINE_MS, limitNodeServer, requestDeadline } from './request-deadline';
 
-/** Callback and progress routes: their controller reads the body raw. */
+/** Callback and progress routes (their controller reads the body raw); case-sensitive like the
+ * routes themselves (`case sensitive routing` below). */
 export const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -27,6 +30,8 @@ export interface HttpOptions {
   corsOrigins?: string[];
   /** Express's `trust proxy`: which proxies may tell the client address (rate limits). */
   trustProxy?: string | null;
+  /** Longest a request may go unanswered (ms); then 408 (body not received) or 503. */
+  requestDeadlineMs?: number;
 }
 
 const trustProxyValue = (raw: string): boolean | number | string =>
@@ -37,6 +42,15 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
   // Express hashes every response body for a weak ETag; the routes that benefit set a strong one
   // of their own (the process detail: its revision) at no cost.
   server.set('etag', false);
+  // Routes match as written: one spelling per route, so the raw-body exemption of callback
+  // routes below and the route that reads the raw body can never disagree about a path.
+  // Nest has made Express's router already (the setting is read once, when it is made), but adds
+  // its routes only when the app starts: set the router's own flag so those routes are strict.
+  server.set('case sensitive routing', true);
+  (server.router as unknown as { caseSensitive: boolean }).caseSensitive = true;
+  const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+  limitNodeServer(app.getHttpServer(), deadlineMs);
+  app.use(requestDeadline(deadlineMs));
   if (options.trustProxy) server.set('trust proxy', trustProxyValue(options.trustProxy));
   // First of all: every answer, errors included, carries X-Request-Id, and with structured logs
   // whatever is logged while a request is handled names it (and the process it is about).
@@ -62,6 +76,7 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
         'X-Correlation-Id',
         'If-None-Match',
         'Last-Event-ID',
+        'Idempotency-Key',
       ],
       exposedHeaders: ['ETag', 'X-Request-Id'],
     });
@@ -70,6 +85,8 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
     limit: MAX_JSON_BODY_BYTES,
     verify: (req, _res, buffer) => {
       (req as MeasuredRequest).bodyBytes = buffer.length;
+      // Kept so that a raw-body route reached by a path the exemption missed still gets it.
+      (req as RawBodyRequest).rawBody = buffer;
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) =>

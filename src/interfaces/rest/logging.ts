@@ -24,6 +24,8 @@ export interface LoggingOptions {
   requests?: RequestLogMode;
   /** Where lines go (default stdout); tests capture them here. */
   destination?: DestinationStream;
+  /** `trace_id` / `span_id` of the current span when tracing is on (Tracing.logFields). */
+  traceFields?: () => Record<string, string>;
 }
 
 /** The logger and what it is asked to log; AppModule's `logging` adapter. */
@@ -45,9 +47,32 @@ const PINO_LEVELS: Record<LogLevel, Level> = {
 
 const REDACTED = '[REDACTED]';
 
-/** The token of a callback URL (`…/callback/<token>[/progress]`) never reaches a log. */
-export const redactCallbackToken = (url: string): string =>
-  url.replace(/(\/callback\/)[^/?#]+/, `$1${REDACTED}`);
+const decoded = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+};
+
+/**
+ * The token of a callback URL (`…/callback/<token>[/progress]`) never reaches a log, however the
+ * path is spelled: any case, percent-encoded letters or slashes, matrix parameters, doubled
+ * slashes. From the first segment that reads `callback…` on, every segment but `progress` goes.
+ */
+export const redactCallbackToken = (url: string): string => {
+  const queryAt = url.search(/[?#]/);
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  const segments = path.split('/');
+  const at = segments.findIndex((s) => decoded(s).startsWith('callback'));
+  if (at < 0) return url;
+  const redacted = segments.map((segment, i) => {
+    if (i < at || segment === '' || (i > at && decoded(segment) === 'progress')) return segment;
+    if (i === at) return decoded(segment) === 'callback' ? segment : `callback${REDACTED}`;
+    return REDACTED;
+  });
+  return redacted.join('/') + (queryAt < 0 ? '' : url.slice(queryAt));
+};
 
 /** Field names that hold secrets, censored at any depth pino can address. */
 const SECRET_PATHS = [
@@ -59,6 +84,9 @@ const SECRET_PATHS = [
   '*.progressUrl',
   'apiKey',
   '*.apiKey',
+  // Webhook signing secrets (never logged on purpose; this catches an accident).
+  'secret',
+  '*.secret',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
@@ -81,6 +109,7 @@ export const createLogging = (options: LoggingOptions): Logging => {
           messageFormat: '{if context}[{context}] {end}{msg}',
         })
       : pino.destination(1));
+  const { traceFields } = options;
   const logger = pino(
     {
       level: PINO_LEVELS[options.level],
@@ -88,7 +117,9 @@ export const createLogging = (options: LoggingOptions): Logging => {
       timestamp: pino.stdTimeFunctions.isoTime,
       // The request's or drive's correlation id and process of the work running now. A copy:
       // pino merges the line's own fields into what the mixin returns.
-      mixin: () => ({ ...currentLogContext() }),
+      mixin: traceFields
+        ? () => ({ ...currentLogContext(), ...traceFields() })
+        : () => ({ ...currentLogContext() }),
       redact: { paths: SECRET_PATHS, censor: REDACTED },
     },
     destination,

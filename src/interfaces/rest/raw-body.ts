@@ -1,6 +1,9 @@
 import { PayloadTooLargeException } from '@nestjs/common';
 import { Request } from 'express';
 
+/** A request whose body a parser already read: its bytes, as they came. */
+export type RawBodyRequest = Request & { rawBody?: Buffer };
+
 /** Where a body read before the host application's parser could see it is kept. */
 const EARLY_BODY = Symbol('batonEarlyBody');
 type EarlyRead = Request & { [EARLY_BODY]?: Promise<Buffer> };
@@ -28,6 +31,13 @@ export const readRawBody = (req: Request, limit: number): Promise<Buffer> =>
 
 const readStream = (req: Request, limit: number): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    // Already read (by a parser, or nothing to read): waiting for 'end' would wait forever.
+    if (req.readableEnded) {
+      const raw = (req as RawBodyRequest).rawBody ?? Buffer.alloc(0);
+      if (raw.length > limit)
+        return reject(new PayloadTooLargeException('Request body exceeds the 1 MiB limit'));
+      return resolve(raw);
+    }
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       req.resume(); // drain so the connection can answer
@@ -47,4 +57,8 @@ const readStream = (req: Request, limit: number): Promise<Buffer> =>
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that stops sending: the request deadline answers it and closes the socket.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client went away before the body was complete'));
+    });
   });

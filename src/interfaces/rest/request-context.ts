@@ -1,7 +1,9 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { Actor } from '../../domain/access/roles';
 import { AuthenticatedRequest } from '../auth/access';
-import { correlationIdOf, header } from './correlation-id';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../application/commands/idempotency';
+import { ValidationError } from '../../domain/errors';
+import { correlationIdOf } from './correlation-id';
 
 /**
  * Who acts and which request this is. The actor is the identity the auth guard verified; no
@@ -14,12 +16,27 @@ export interface RequestContext {
   idempotencyKey?: string;
 }
 
+/**
+ * The request's Idempotency-Key, whole: one that is too long is refused rather than cut, since
+ * two keys cut to the same prefix would be taken for one.
+ */
+const idempotencyKeyOf = (req: AuthenticatedRequest): string | undefined => {
+  const raw = req.headers['idempotency-key'];
+  const key = typeof raw === 'string' ? raw.trim() : undefined;
+  if (!key) return undefined;
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+    throw new ValidationError(
+      `Idempotency-Key must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+    );
+  return key;
+};
+
 export const requestContext = (req: AuthenticatedRequest): RequestContext => {
   // Only a route declared public has no actor, and such a route must not act as anyone.
   if (!req.actor) throw new UnauthorizedException('Authentication required');
   return {
     actor: req.actor,
     correlationId: correlationIdOf(req),
-    idempotencyKey: header(req, 'idempotency-key'),
+    idempotencyKey: idempotencyKeyOf(req),
   };
 };

@@ -4,7 +4,7 @@
  */
 import { QueryBus } from '@nestjs/cqrs';
 import { Args, ID, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { ProcessChangeFeed } from '../../../application/feeds/process-change-feed';
+import { ProcessChangeFeed } from '../../../application/feed/process-change-feed';
 import { RecordedEvent } from '../../../application/ports/event-store';
 import { toProcessChange } from '../event-view';
 import { findProcess } from '../find-process';

@@ -1,5 +1,5 @@
 /**
- * Live changes of processes for push clients (GraphQL's `processChanged`). Fed by the event
+ * Live changes of processes for push clients (GraphQL's `processChanged`, the SSE event feed). Fed by the event
  * store's own subscription, never by polling a read model, so a follower sees every event in
  * global order and nothing that was not committed.
  *
@@ -65,19 +65,22 @@ export class ProcessChangeFeed implements OnApplicationShutdown {
   }
 
   /**
-   * Every process event appended from now on (of one process, when `processId` is given), in
-   * global order, until the returned iterator's `return()` is called.
+   * Every process event appended after `after` (default: from now on), of one process when
+   * `processId` is given, in global order, until the returned iterator's `return()` is called.
+   * A start far behind the head reads its gap into a queue of FOLLOWER_QUEUE_CAPACITY: callers
+   * catch up by pages first (the SSE feed does) and join here near the head.
    */
-  async follow(processId?: string): Promise<AsyncIterableIterator<RecordedEvent>> {
+  async follow(processId?: string, after?: number): Promise<AsyncIterableIterator<RecordedEvent>> {
     const head = await this.store.headPosition();
+    const from = after ?? head;
     let follower: Follower | undefined = undefined;
     const queue = new BoundedEventQueue(FOLLOWER_QUEUE_CAPACITY, () => {
       if (follower) this.leave(follower);
     });
-    follower = new Follower(head, processId, queue);
+    follower = new Follower(from, processId, queue);
     this.followers.add(follower);
     if (!this.subscription) this.start(head);
-    else if (this.delivered > head) void this.readGap(follower, this.delivered);
+    if (this.delivered > from) void this.readGap(follower, this.delivered);
     return queue;
   }
 

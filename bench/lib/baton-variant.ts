@@ -1,0 +1,89 @@
+/**
+ * Switches for measuring Baton's integrations with the same workload (issue 19):
+ *   BENCH_TRACING=on          Baton exports OpenTelemetry spans (OTLP/HTTP) to a local sink that
+ *                             accepts and drops them: the cost of tracing, not of a collector.
+ *   BENCH_WEBHOOK=slow        BENCH_WEBHOOKS (3) subscriptions to every event, delivered to a
+ *                             receiver that answers each POST after BENCH_WEBHOOK_DELAY_MS (2000):
+ *                             the engine's throughput must not notice.
+ * Off by default; a run with a switch on is written as a partial result, never as `latest`.
+ */
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { onCleanup } from './cleanup';
+import { requestJson } from './http-json';
+
+export interface BatonVariant {
+  /** Empty when no switch is on. */
+  label: string;
+  env: Record<string, string>;
+  /** After Baton is healthy: subscribe the receivers. */
+  afterStart(baseUrl: string): Promise<void>;
+}
+
+const sink = async (
+  name: string,
+  answer: (res: http.ServerResponse, count: number) => void,
+): Promise<string> => {
+  let count = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => answer(res, ++count));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(async () => {
+    process.stderr.write(`[${name}] received ${count} requests\n`);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+const int = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number`);
+  return value;
+};
+
+export async function batonVariant(): Promise<BatonVariant> {
+  const env: Record<string, string> = {};
+  const labels: string[] = [];
+  let receiverUrl: string | undefined;
+  if (process.env.BENCH_TRACING === 'on') {
+    const url = await sink('otlp sink', (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    env.TRACING = 'otlp';
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${url}/v1/traces`;
+    labels.push('tracing');
+  }
+  const hooks = process.env.BENCH_WEBHOOK === 'slow' ? int('BENCH_WEBHOOKS', 3) : 0;
+  if (hooks > 0) {
+    const delayMs = int('BENCH_WEBHOOK_DELAY_MS', 2000);
+    receiverUrl = await sink('slow webhook receiver', (res) => {
+      setTimeout(() => {
+        res.writeHead(204);
+        res.end();
+      }, delayMs);
+    });
+    env.WEBHOOK_SECRET_KEY = Buffer.alloc(32, 1).toString('base64');
+    labels.push(`${hooks}-slow-webhooks-${delayMs}ms`);
+  }
+  if (labels.length > 0) process.stderr.write(`[baton] variant: ${labels.join(', ')}\n`);
+  return {
+    label: labels.join('-'),
+    env,
+    async afterStart(baseUrl) {
+      for (let i = 0; i < hooks; i++) {
+        const answer = await requestJson('POST', `${baseUrl}/api/webhooks`, {
+          url: `${receiverUrl}/hook-${i}`,
+          secret: 'bench-webhook-secret-not-secret',
+        });
+        if (answer.status !== 201)
+          throw new Error(
+            `subscribing a webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+          );
+      }
+    },
+  };
+}

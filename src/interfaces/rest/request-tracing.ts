@@ -1,0 +1,34 @@
+/**
+ * A span per HTTP request, when tracing is on. It continues the caller's trace when the request
+ * carries a W3C `traceparent`. Health probes and metric scrapes get none. The span is named by method and route pattern, never by the raw
+ * path: a callback's path carries its token.
+ */
+import { NextFunction, Request, Response } from 'express';
+import { Tracing } from '../../application/ports/tracing';
+
+/** Probes and scrapes, every few seconds from every instance: no span, or they bury the rest. */
+const UNTRACED = /^\/(health|metrics)(\/|$)/;
+
+export const requestTracing =
+  (tracing: Tracing) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    if (UNTRACED.test(req.originalUrl)) return next();
+    const incoming = req.headers.traceparent;
+    void tracing.span(
+      `HTTP ${req.method}`,
+      { 'http.request.method': req.method },
+      (span) =>
+        new Promise<void>((resolve) => {
+          res.once('close', () => {
+            const route = (req.route as { path?: string } | undefined)?.path;
+            span.setAttributes({
+              'http.route': `${req.baseUrl ?? ''}${route ?? ''}` || 'unmatched',
+              'http.response.status_code': res.statusCode,
+            });
+            resolve();
+          });
+          next();
+        }),
+      typeof incoming === 'string' ? { parent: incoming } : {},
+    );
+  };

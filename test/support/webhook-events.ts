@@ -1,0 +1,48 @@
+/**
+ * Writes finished processes straight into the store (started and aborted in one append, so the
+ * runner has nothing to drive): many events fast, each a real process event the feed shows.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventStore, NewEvent, RecordedEvent } from '../../src/application/ports/event-store';
+
+const event = (type: string, data: Record<string, unknown>): NewEvent => ({
+  type,
+  data,
+  metadata: {
+    at: new Date().toISOString(),
+    actor: 'webhook-test',
+    correlationId: randomUUID(),
+    causationId: null,
+    schemaVersion: 1,
+  },
+});
+
+/** `count` events (an even number) in `count / 2` processes; returns them as stored, in order. */
+export const appendFinishedProcesses = async (
+  store: EventStore,
+  count: number,
+  workflow = 'create_l2vpn',
+): Promise<RecordedEvent[]> => {
+  for (let i = 0; i < count / 2; i++) {
+    const processId = randomUUID();
+    await store.append(
+      `process-${processId}`,
+      [
+        event('ProcessStarted', { processId, workflow, workflowVersion: 1, input: {}, state: {} }),
+        event('ProcessAborted', { by: 'webhook-test', reason: `event batch ${i}` }),
+      ],
+      'no_stream',
+    );
+  }
+  const head = await store.headPosition();
+  const all: RecordedEvent[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await store.readAll({ after, limit: 1000 });
+    if (page.length === 0) break;
+    all.push(...page);
+    after = page[page.length - 1].position;
+    if (after >= head) break;
+  }
+  return all.slice(-count);
+};
