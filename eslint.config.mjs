@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**'] },
+  { ignores: ['dist/**', 'dist-examples/**', 'dist-bench/**', 'node_modules/**', 'data/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,6 +33,13 @@ export default tseslint.config(
     files: ['src/application/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/infrastructure/**', '**/interfaces/**', '**/workflows/**'] }],
+    },
+  },
+  {
+    // Examples are team projects: Baton only through its public name, never its sources.
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/src/domain/**', '**/src/application/**', '**/src/infrastructure/**', '**/src/interfaces/**', '**/../../src/**'] }],
     },
   },
 );

@@ -81,7 +81,11 @@ runBench(async () => {
   log('rebuilding every projection (dist/interfaces/cli/rebuild-projections.main.js)');
   const output = execFileSync(
     process.execPath,
-    [path.join(repoRoot, 'dist/interfaces/cli/rebuild-projections.main.js')],
+    [
+      path.join(repoRoot, 'dist/interfaces/cli/rebuild-projections.main.js'),
+      '--workflows',
+      path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
+    ],
     {
       cwd: repoRoot,
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },

@@ -52,6 +52,8 @@ runBench(async () => {
       // e.g. BENCH_REBUILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the rebuild
       ...(process.env.BENCH_REBUILD_NODE_ARGS ?? '').split(' ').filter(Boolean),
       path.join(repoRoot, 'dist/interfaces/cli/rebuild-projections.main.js'),
+      '--workflows',
+      path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
       // the process list alone by default, comparable with earlier runs; "all" for every one
       ...(process.env.BENCH_REBUILD_PROJECTIONS === 'all'
         ? []

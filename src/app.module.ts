@@ -2,7 +2,17 @@
  * Wiring only. Adapters are built outside (main.ts, tests) and handed in, so the same module
  * runs on PostgreSQL, EventStoreDB or in memory, and the caller owns their lifecycle.
  */
-import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  InjectionToken,
+  MiddlewareConsumer,
+  NestModule,
+  Module,
+  ModuleMetadata,
+  Provider,
+  UseFilters,
+} from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
@@ -35,6 +45,7 @@ import { SoleOwnership } from './application/ownership/sole-ownership';
 import { RuntimeEvents } from './application/runtime-events';
 import { RuntimeMetrics } from './application/observability/runtime-metrics';
 import { ProcessParker } from './application/runner/process-parker';
+import { RetiredWorkflowSweep } from './application/runner/retired-workflow-sweep';
 import { TimerSweep } from './application/runner/timer-sweep';
 import {
   DEFAULT_PROCESS_CACHE_SIZE,
@@ -84,11 +95,13 @@ import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
+import { BATON_HANDLER_METADATA } from './interfaces/auth/access';
 import { AuthGuard } from './interfaces/auth/auth.guard';
 import { UiConfigController } from './interfaces/rest/ui-config.controller';
 import { AUTH_SETTINGS, Authenticator, AuthSettings } from './interfaces/auth/authenticator';
 import { GRAPHQL_RESOLVERS, graphqlApiModule } from './interfaces/graphql/graphql-api.module';
 import { CallbacksController } from './interfaces/rest/callbacks.controller';
+import { ErrorFilter } from './interfaces/rest/error.filter';
 import { EventsFeedController } from './interfaces/rest/events-feed.controller';
 import { ProcessHistoryController } from './interfaces/rest/process-history.controller';
 import { HealthController } from './interfaces/rest/health.controller';
@@ -98,9 +111,9 @@ import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
 import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
-import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
+import { OC_COMPAT_CONTROLLERS, OC_COMPAT_PROVIDERS } from './interfaces/oc-compat/oc-compat';
 import { WebhooksController } from './interfaces/rest/webhooks.controller';
 import { WebhookAdapters, webhookProviders } from './webhook-wiring';
 import { TRACING, Tracing, noTracing } from './application/ports/tracing';
@@ -130,12 +143,12 @@ export interface BatonAdapters {
   schema?: SchemaStatus;
   /** Structured request and application logs (pino); without it, Nest's logger only. */
   logging?: Logging;
-  /** Start-up found stored positions ahead of new ones (a logical restore) and raised the base. */
-  positionBaseRaised?: boolean;
   /** Where the ledger keeps its tree (default: in memory). */
   ledger?: LedgerStore;
   /** Signing key and digest frequency (default: no key, so no digests). */
   ledgerSettings?: LedgerSettings;
+  /** Start-up found stored positions ahead of new ones (a logical restore) and raised the base. */
+  positionBaseRaised?: boolean;
   /** Webhook subscriptions: store, sealed secrets, transport (default: in memory). */
   webhooks?: WebhookAdapters;
   /** OpenTelemetry spans (default: off, nothing wrapped). */
@@ -172,6 +185,132 @@ export const buildProjections = (
   new StepLogProjection(adapters.stepLog),
 ];
 
+/** The adapters the wiring reads its ports from: a value (AppModule) or built async (BatonModule). */
+export const BATON_ADAPTERS = Symbol('BatonAdapters');
+
+const fromAdapters = (
+  provide: InjectionToken,
+  pick: (adapters: BatonAdapters) => unknown,
+): Provider => ({ provide, inject: [BATON_ADAPTERS], useFactory: pick });
+
+/** Baton's REST controllers (the routes its guard, limits and error filter are for). */
+export const BATON_CONTROLLERS = [
+  WorkflowsController,
+  ProcessesController,
+  CallbacksController,
+  HealthController,
+  MeController,
+  MetricsController,
+  ProjectionsController,
+  EventsFeedController,
+  ProcessHistoryController,
+  UiConfigController,
+  LedgerController,
+  WebhooksController,
+  ...OC_COMPAT_CONTROLLERS,
+];
+
+/**
+ * Baton's classes that answer requests. The guard and the input limits are registered for the
+ * whole application (so GraphQL is covered too) but only judge these: a team that imports
+ * BatonModule into its own application keeps its own routes as they were.
+ */
+for (const handler of [...BATON_CONTROLLERS, ...GRAPHQL_RESOLVERS])
+  Reflect.defineMetadata(BATON_HANDLER_METADATA, true, handler);
+
+// The error filter belongs to Baton's controllers themselves (the standalone service also sets
+// it globally); a host application's own routes keep the host's error handling.
+for (const controller of BATON_CONTROLLERS) UseFilters(ErrorFilter)(controller);
+
+/** Everything Baton's module consists of, given a provider of BATON_ADAPTERS. */
+export const batonWiring = (): Required<
+  Pick<ModuleMetadata, 'imports' | 'controllers' | 'providers'>
+> => ({
+  imports: [CqrsModule.forRoot(), DiscoveryModule, TerminusModule, graphqlApiModule()],
+  controllers: BATON_CONTROLLERS,
+  providers: [
+    fromAdapters(EVENT_STORE, (a) => a.eventStore),
+    fromAdapters(CHECKPOINT_STORE, (a) => a.checkpoints),
+    fromAdapters(PROCESS_SUMMARY_STORE, (a) => a.summaries),
+    fromAdapters(CALLBACK_AUDIT_STORE, (a) => a.callbackAudit),
+    fromAdapters(STEP_LOG_STORE, (a) => a.stepLog),
+    fromAdapters(PROJECTIONS, (a) => buildProjections(a)),
+    fromAdapters(CLOCK, (a) => a.clock),
+    fromAdapters(ID_GENERATOR, (a) => a.ids),
+    fromAdapters(HTTP_CLIENT, (a) => a.http),
+    fromAdapters(RUNTIME_CONFIG, (a) => a.runtime),
+    fromAdapters(WorkflowRegistry, (a) => a.registry),
+    fromAdapters(TIMER_STORE, (a) => a.timers),
+    fromAdapters(WORK_OWNERSHIP, (a) => a.ownership ?? new SoleOwnership()),
+    RuntimeEvents,
+    ProcessParker,
+    RetiredWorkflowSweep,
+    TimerSweep,
+    fromAdapters(AUTH_SETTINGS, (a) => a.auth),
+    Authenticator,
+    // Every route is authenticated and checked against its declared access (admin if none).
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: InputLimitsInterceptor },
+    CallbackRefusalLimiter,
+    fromAdapters(PROCESS_CACHE_SIZE, (a) => a.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE),
+    fromAdapters(LOGGING, (a) => a.logging ?? null),
+    fromAdapters(LEDGER_STORE, (a) => a.ledger ?? new InMemoryLedgerStore()),
+    fromAdapters(
+      LEDGER_SETTINGS,
+      (a) => a.ledgerSettings ?? { signingKey: null, ...parseDigestEvery(undefined) },
+    ),
+    LedgerProjection,
+    LedgerQueries,
+    fromAdapters(SCHEMA_STATUS, (a) => a.schema ?? schemaAlwaysCurrent),
+    {
+      provide: PrometheusMetrics,
+      inject: [PROCESS_SUMMARY_STORE, SubscriberLag, BATON_ADAPTERS],
+      useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag, a: BatonAdapters) => {
+        const metrics = new PrometheusMetrics({
+          statusCounts: async () => (await summaries.counts()).byStatus,
+          lag: () => lag.measure(),
+        });
+        if (a.positionBaseRaised) metrics.positionBaseRaised();
+        return metrics;
+      },
+    },
+    { provide: METRICS, useExisting: PrometheusMetrics },
+    RuntimeMetrics,
+    ReadinessIndicators,
+    ProcessRepository,
+    StepContextFactory,
+    CallbackStepRunner,
+    StepRunner,
+    ProcessDriver,
+    ProcessRunner,
+    ProjectionRunner,
+    OnlineRebuilds,
+    ProcessChangeFeed,
+    EventFeed,
+    SubscriberLag,
+    ...HANDLERS,
+    ...GRAPHQL_RESOLVERS,
+    ...webhookProvidersFromAdapters(),
+    fromAdapters(TRACING, (a) => a.tracing ?? noTracing),
+    CommandTracing,
+    ...OC_COMPAT_PROVIDERS,
+  ],
+});
+
+/** The webhook providers, each value taken from the adapters (one set per adapters object). */
+const webhookValues = new WeakMap<BatonAdapters, Provider[]>();
+const webhookProvidersFromAdapters = (): Provider[] =>
+  webhookProviders().map((provider) => {
+    if (typeof provider !== 'object' || !('useValue' in provider)) return provider;
+    return fromAdapters(provider.provide, (a) => {
+      let values = webhookValues.get(a);
+      if (!values) webhookValues.set(a, (values = webhookProviders(a.webhooks)));
+      const own = values.find((p) => typeof p === 'object' && p.provide === provider.provide);
+      return (own as { useValue: unknown }).useValue;
+    });
+  });
+
+/** The standalone service's root module, on adapters its caller built and owns. */
 @Module({})
 export class AppModule implements NestModule {
   constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
@@ -181,93 +320,11 @@ export class AppModule implements NestModule {
   }
 
   static forRoot(adapters: BatonAdapters): DynamicModule {
+    const wiring = batonWiring();
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), DiscoveryModule, TerminusModule, graphqlApiModule()],
-      controllers: [
-        WorkflowsController,
-        ProcessesController,
-        CallbacksController,
-        HealthController,
-        MeController,
-        MetricsController,
-        ProjectionsController,
-        EventsFeedController,
-        ProcessHistoryController,
-        LedgerController,
-        WebhooksController,
-        UiConfigController,
-        ...OC_COMPAT_CONTROLLERS,
-      ],
-      providers: [
-        { provide: EVENT_STORE, useValue: adapters.eventStore },
-        { provide: CHECKPOINT_STORE, useValue: adapters.checkpoints },
-        { provide: PROCESS_SUMMARY_STORE, useValue: adapters.summaries },
-        { provide: CALLBACK_AUDIT_STORE, useValue: adapters.callbackAudit },
-        { provide: STEP_LOG_STORE, useValue: adapters.stepLog },
-        { provide: PROJECTIONS, useValue: buildProjections(adapters) },
-        { provide: CLOCK, useValue: adapters.clock },
-        { provide: LEDGER_STORE, useValue: adapters.ledger ?? new InMemoryLedgerStore() },
-        {
-          provide: LEDGER_SETTINGS,
-          useValue: adapters.ledgerSettings ?? { signingKey: null, ...parseDigestEvery(undefined) },
-        },
-        LedgerProjection,
-        LedgerQueries,
-        { provide: ID_GENERATOR, useValue: adapters.ids },
-        { provide: HTTP_CLIENT, useValue: adapters.http },
-        { provide: RUNTIME_CONFIG, useValue: adapters.runtime },
-        { provide: WorkflowRegistry, useValue: adapters.registry },
-        { provide: TIMER_STORE, useValue: adapters.timers },
-        { provide: WORK_OWNERSHIP, useValue: adapters.ownership ?? new SoleOwnership() },
-        RuntimeEvents,
-        ProcessParker,
-        TimerSweep,
-        { provide: AUTH_SETTINGS, useValue: adapters.auth },
-        Authenticator,
-        // Every route is authenticated and checked against its declared access (admin if none).
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: InputLimitsInterceptor },
-        CallbackRefusalLimiter,
-        {
-          provide: PROCESS_CACHE_SIZE,
-          useValue: adapters.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE,
-        },
-        { provide: LOGGING, useValue: adapters.logging ?? null },
-        { provide: SCHEMA_STATUS, useValue: adapters.schema ?? schemaAlwaysCurrent },
-        {
-          provide: PrometheusMetrics,
-          inject: [PROCESS_SUMMARY_STORE, SubscriberLag],
-          useFactory: (summaries: ProcessSummaryStore, lag: SubscriberLag) => {
-            const metrics = new PrometheusMetrics({
-              statusCounts: async () => (await summaries.counts()).byStatus,
-              lag: () => lag.measure(),
-            });
-            if (adapters.positionBaseRaised) metrics.positionBaseRaised();
-            return metrics;
-          },
-        },
-        { provide: METRICS, useExisting: PrometheusMetrics },
-        RuntimeMetrics,
-        ReadinessIndicators,
-        ProcessRepository,
-        StepContextFactory,
-        CallbackStepRunner,
-        StepRunner,
-        ProcessDriver,
-        ProcessRunner,
-        ProjectionRunner,
-        OnlineRebuilds,
-        ProcessChangeFeed,
-        EventFeed,
-        SubscriberLag,
-        ...HANDLERS,
-        ...GRAPHQL_RESOLVERS,
-        ...webhookProviders(adapters.webhooks),
-        { provide: TRACING, useValue: adapters.tracing ?? noTracing },
-        CommandTracing,
-        ...OC_COMPAT_PROVIDERS,
-      ],
+      ...wiring,
+      providers: [{ provide: BATON_ADAPTERS, useValue: adapters }, ...wiring.providers],
     };
   }
 }

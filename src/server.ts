@@ -1,43 +1,18 @@
 /**
- * Builds and starts the whole service from configuration: picks the store (external
- * PostgreSQL, or the embedded one under DATA_DIR), migrates, starts the HTTP app, and returns
- * one `close()` that releases everything in reverse order.
+ * Builds and starts the whole service from configuration: opens its resources (open-resources),
+ * starts the HTTP app with the operator UI, and returns one `close()` that releases everything
+ * in reverse order.
  */
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import path from 'node:path';
-import { Pool } from 'pg';
-import { AppModule, BatonAdapters } from './app.module';
+import { AppModule } from './app.module';
 import { BatonConfig } from './config';
-import { PROCESS_STREAM_PREFIX } from './domain/process/events';
-import { fetchHttpClient } from './infrastructure/http/fetch-http-client';
-import { openEventStore } from './infrastructure/open-event-store';
-import { startEmbeddedPostgres } from './infrastructure/postgres/embedded-postgres';
-import { raisePositionBaseIfBehind } from './infrastructure/postgres/position-base';
-import { runMigrations } from './infrastructure/postgres/migrations';
-import { PgCheckpointStore } from './infrastructure/postgres/pg-checkpoint-store';
-import { PgCallbackAuditStore } from './infrastructure/postgres/pg-callback-audit';
-import { PgProcessSummaryStore } from './infrastructure/postgres/pg-process-summaries';
-import { PgStepLogStore } from './infrastructure/postgres/pg-step-log';
-import { PgAdvisoryOwnership } from './infrastructure/postgres/pg-advisory-ownership';
-import { poolSettings } from './infrastructure/postgres/pool-settings';
-import { PgSchemaStatus } from './infrastructure/postgres/pg-schema-status';
-import { PgTimerStore } from './infrastructure/postgres/pg-timer-store';
-import { PgLedgerStore } from './infrastructure/postgres/pg-ledger-store';
-import { announcePublicKey, chooseLedgerKey } from './infrastructure/ledger-keys';
-import { PgWebhookStore } from './infrastructure/postgres/pg-webhook-store';
-import { webhookSecretBox } from './infrastructure/webhooks/webhook-secret-key';
-import { startTracing } from './infrastructure/tracing/otel-tracing';
-import { ALL_MIGRATIONS } from './infrastructure/postgres/schema';
-import { randomIds, systemClock } from './infrastructure/system';
-import { AuthSettings } from './interfaces/auth/authenticator';
-import { announceLocalAdminKey, ensureLocalAdminKey } from './interfaces/auth/local-admin-key';
-import { startRunnerSimulator } from './runner-simulator/lso-runner-simulator';
-import { SIMULATOR_WARNING } from './interfaces/rest/health.controller';
+import { WorkflowRegistry } from './domain/workflow/registry';
 import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
-import { buildWorkflowRegistry } from './workflows';
+import { openResources } from './hosting/open-resources';
+import { startTracing } from './infrastructure/tracing/otel-tracing';
 
 export interface RunningServer {
   app: INestApplication;
@@ -45,7 +20,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const startServer = async (config: BatonConfig): Promise<RunningServer> => {
+export const startServer = async (
+  config: BatonConfig,
+  registry: WorkflowRegistry,
+): Promise<RunningServer> => {
   // First, so that everything after runs with the SDK's context manager in place.
   const tracing = config.tracing.enabled
     ? startTracing({
@@ -72,144 +50,19 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
       `tracing: OpenTelemetry spans to ${config.tracing.endpoint ?? 'the OTLP endpoint of OTEL_EXPORTER_OTLP_*'}`,
     );
   }
+  const resources = await openResources(config, registry, logger, logging, tracing?.tracing).catch(
+    async (error: unknown) => {
+      await tracing?.shutdown();
+      throw error;
+    },
+  );
+  closers.push(() => resources.close());
   const close = async () => {
     for (const closer of closers.reverse())
       await closer().catch((e: Error) => logger.error(e.message));
   };
   try {
-    const auth = await authSettings(config, logger);
-    const ledgerKey = await chooseLedgerKey(
-      config.ledgerSigningKey,
-      config.dataDir,
-      !config.databaseUrl && process.env.NODE_ENV !== 'production',
-    );
-    for (const message of ledgerKey.messages) logger.log(message);
-    if (ledgerKey.key) logger.log(announcePublicKey(ledgerKey.key));
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const dataDir = path.join(config.dataDir, 'postgres');
-      logger.log(`DATABASE_URL unset: starting embedded PostgreSQL with data in ${dataDir}`);
-      const embedded = await startEmbeddedPostgres({
-        dataDir,
-        port: config.embeddedPostgresPort,
-        persistent: true,
-      });
-      closers.push(() => embedded.stop());
-      databaseUrl = embedded.connectionString;
-    }
-    const pool = new Pool(poolSettings(databaseUrl, config));
-    // An idle client losing its connection must not crash the service; the next query reports it.
-    pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
-    closers.push(() => pool.end());
-    const applied = await runMigrations(pool, ALL_MIGRATIONS);
-    if (applied.length > 0) logger.log(`applied migrations ${applied.join(', ')}`);
-    const raise = await raisePositionBaseIfBehind(pool);
-    if (raise) {
-      logger.warn(
-        `stored positions reach ${raise.highest} but new events would start at ` +
-          `${raise.lowestNext} (a logical restore restarts transaction ids): position base ` +
-          `raised from ${raise.from} to ${raise.to}`,
-      );
-    }
-
-    const events = openEventStore(config.eventstoreConnectionString, pool, (e) =>
-      logger.warn(`event subscription failed, retrying: ${describe(e)}`),
-    );
-    closers.push(() => events.close());
-    const eventStore = events.store;
-    if (config.eventstoreConnectionString) {
-      // Fail now, with a clear message, rather than answer 503 to everything. A read of a stream
-      // that does not exist is cheap; the head could mean scanning a long foreign log backwards.
-      await eventStore
-        .readStream(`${PROCESS_STREAM_PREFIX}start-up-probe`)
-        .catch((error: unknown) => {
-          throw new Error(
-            `EventStoreDB (EVENTSTORE_CONNECTION_STRING) unreachable: ${describe(error)}`,
-          );
-        });
-    }
-    logger.log(`events in ${events.where}; read models and checkpoints in PostgreSQL`);
-
-    const workflowSettings: Record<string, string | undefined> = {
-      ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
-    };
-    let simulatorUrl: string | null = null;
-    if (config.runnerSimulator) {
-      const simulator = await startRunnerSimulator({
-        port: config.simulatorPort,
-        log: (m) => logger.log(`[lso-simulator] ${m}`),
-      });
-      closers.push(() => simulator.close());
-      workflowSettings.ANSIBLE_PROXY_URL = simulator.url;
-      simulatorUrl = simulator.url;
-      // Loud on purpose: a fake that reports success must never pass for a real runner.
-      logger.warn('*'.repeat(80));
-      logger.warn(`ANSIBLE_PROXY_URL unset: bundled LSO runner SIMULATOR at ${simulator.url}`);
-      logger.warn(SIMULATOR_WARNING);
-      logger.warn(
-        'Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).',
-      );
-      logger.warn('*'.repeat(80));
-    }
-
-    const webhookKey = await webhookSecretBox(
-      config.webhooks.secretKey,
-      config.dataDir,
-      config.databaseUrl !== null,
-    );
-    logger.log(`webhook secrets sealed with the key from ${webhookKey.source}`);
-    const adapters: BatonAdapters = {
-      eventStore,
-      timers: new PgTimerStore(pool),
-      ownership: new PgAdvisoryOwnership(pool, {
-        partitionCount: config.partitions,
-        checkEveryMs: config.ownershipCheckMs,
-      }),
-      checkpoints: new PgCheckpointStore(pool),
-      summaries: new PgProcessSummaryStore(pool),
-      callbackAudit: new PgCallbackAuditStore(pool),
-      stepLog: new PgStepLogStore(pool),
-      clock: systemClock,
-      ids: randomIds,
-      http: fetchHttpClient(),
-      registry: buildWorkflowRegistry(),
-      runtime: {
-        publicUrl: config.publicUrl,
-        workflowSettings,
-        timerPollMs: config.timerPollMs,
-        maxProjectionLagMs: config.readyMaxProjectionLagMs,
-        stepTimeoutMs: config.stepTimeoutMs,
-        shutdownGraceMs: config.shutdownGraceMs,
-        maxDriveFailures: config.maxDriveFailures,
-        callbackSecrets: config.callbackSecrets,
-        callbackRefusalLimits: config.callbackRefusalLimits,
-        simulatorUrl,
-        feedHeartbeatMs: config.feedHeartbeatMs,
-        progressLimits: config.progressLimits,
-        feedStreamsPerCredential: config.feedStreamsPerCredential,
-      },
-      auth,
-      processCacheSize: config.processCacheSize,
-      schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),
-      positionBaseRaised: raise !== null,
-      logging,
-      ledger: new PgLedgerStore(pool),
-      ledgerSettings: { signingKey: ledgerKey.key, ...config.ledgerDigestEvery },
-      tracing: tracing?.tracing,
-      webhooks: {
-        store: new PgWebhookStore(pool),
-        secrets: webhookKey.box,
-        allowLinkLocal: config.webhooks.allowLinkLocal,
-        settings: {
-          maxAttempts: config.webhooks.maxAttempts,
-          timeoutMs: config.webhooks.timeoutMs,
-          backoffBaseMs: config.webhooks.backoffBaseMs,
-          backoffMaxMs: config.webhooks.backoffMaxMs,
-          pollMs: config.webhooks.pollMs,
-        },
-      },
-    };
-    const app = await NestFactory.create(AppModule.forRoot(adapters), {
+    const app = await NestFactory.create(AppModule.forRoot(resources.adapters), {
       bodyParser: false,
       logger: nestLogger,
     });
@@ -232,23 +85,4 @@ export const startServer = async (config: BatonConfig): Promise<RunningServer> =
     await close();
     throw error;
   }
-};
-
-const describe = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error);
-/**
- * Configured credentials, or (loopback only, see loadConfig) the local admin key, printed to the
- * terminal the one time it is made and never written to the log.
- */
-const authSettings = async (config: BatonConfig, logger: Logger): Promise<AuthSettings> => {
-  if (config.apiKeys.length > 0 || config.oidc) {
-    logger.log(
-      `authentication: ${config.apiKeys.length} API key(s)${config.oidc ? `, OIDC tokens from ${config.oidc.issuer}` : ''}`,
-    );
-    return { apiKeys: config.apiKeys, oidc: config.oidc };
-  }
-  const local = await ensureLocalAdminKey(config.dataDir);
-  if (local.createdKey) process.stdout.write(announceLocalAdminKey(local.createdKey, local.file));
-  else logger.log(`authentication: the local admin key (hash in ${local.file})`);
-  return { apiKeys: local.entries, oidc: null };
 };

@@ -65,22 +65,31 @@ export async function startBatonServer(
 ): Promise<{ baseUrl: string; server: StartedChild }> {
   const port = await freePort();
   const variant = await batonVariant();
-  const server = startChild('baton', process.execPath, [path.join(repoRoot, 'dist/main.js')], {
-    echo: process.env.BENCH_ECHO === '1',
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      RUNNER_SIMULATOR: 'off',
-      ANSIBLE_PROXY_URL: lsoUrl,
-      LOG_LEVEL: 'warn',
-      API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
-      ...variant.env,
+  const server = startChild(
+    'baton',
+    process.execPath,
+    [
+      path.join(repoRoot, 'dist/main.js'),
+      '--workflows',
+      path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
+    ],
+    {
+      echo: process.env.BENCH_ECHO === '1',
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        DATABASE_URL: databaseUrl,
+        RUNNER_SIMULATOR: 'off',
+        ANSIBLE_PROXY_URL: lsoUrl,
+        LOG_LEVEL: 'warn',
+        API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
+        ...variant.env,
+      },
     },
-  });
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy('Baton', `${baseUrl}/health`, server, 600_000);

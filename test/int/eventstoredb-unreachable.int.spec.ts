@@ -10,6 +10,7 @@ import { StoreUnavailableError } from '../../src/application/ports/store-errors'
 import { connectEventStoreDb } from '../../src/infrastructure/eventstoredb/connect';
 import { startServer } from '../../src/server';
 import { newEvent } from '../support/event-store-fixtures';
+import { buildWorkflowRegistry } from '../support/l2vpn-registry';
 import { freePort, startTestPostgres, TestPostgres } from '../support/postgres';
 
 const refused = async () => `esdb://127.0.0.1:${await freePort()}?tls=false`;
@@ -93,7 +94,9 @@ describe('start-up with EVENTSTORE_CONNECTION_STRING', () => {
       PORT: String(await freePort()),
       LOG_LEVEL: 'error',
     });
-    const failure = await startServer(config).catch((error: Error) => error);
+    const failure = await startServer(config, buildWorkflowRegistry()).catch(
+      (error: Error) => error,
+    );
     await database.drop();
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(

@@ -6,7 +6,7 @@
 import { ProcessSummaryProjection } from '../../src/application/projections/process-summary.projection';
 import { rebuild } from '../../src/application/projections/rebuild';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
-import { buildWorkflowRegistry } from '../../src/workflows';
+import { buildWorkflowRegistry } from '../support/l2vpn-registry';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { startPgTestApp } from '../support/pg-app';
 

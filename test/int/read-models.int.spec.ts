@@ -11,7 +11,7 @@ import { GetCallbacksOfProcessesQuery } from '../../src/application/queries/read
 import { PgCallbackAuditStore } from '../../src/infrastructure/postgres/pg-callback-audit';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from '../../src/infrastructure/postgres/pg-step-log';
-import { buildWorkflowRegistry } from '../../src/workflows';
+import { buildWorkflowRegistry } from '../support/l2vpn-registry';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
 import { startPgTestApp } from '../support/pg-app';

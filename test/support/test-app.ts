@@ -29,7 +29,7 @@ import { TEST_LEDGER_KEY } from './ledger';
 import { randomIds, systemClock } from '../../src/infrastructure/system';
 import { configureHttp, HttpOptions } from '../../src/interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from '../../src/interfaces/rest/logging';
-import { buildWorkflowRegistry } from '../../src/workflows';
+import { buildWorkflowRegistry } from './l2vpn-registry';
 import { TEST_API_KEYS } from './auth';
 import { ScriptedRemote } from './scripted-remote';
 

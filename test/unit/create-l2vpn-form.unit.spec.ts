@@ -4,7 +4,7 @@
  * interop test); the form is read by a person and must show the text, not the codes.
  */
 import { InputStep } from '../../src/domain/workflow/dsl';
-import { buildWorkflowRegistry } from '../../src/workflows';
+import { buildWorkflowRegistry } from '../support/l2vpn-registry';
 
 const confirm = buildWorkflowRegistry()
   .get('create_l2vpn', 1)

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { RecordedEvent } from '../../src/application/ports/event-store';
 import { foldRecorded } from '../../src/application/folding/recorded-events';
 import { describeProcess } from '../../src/application/queries/process-detail';
-import { buildWorkflowRegistry } from '../../src/workflows';
+import { buildWorkflowRegistry } from '../support/l2vpn-registry';
 
 const fixture = (name: string): RecordedEvent[] =>
   JSON.parse(readFileSync(path.join(__dirname, '../fixtures', name), 'utf8')) as RecordedEvent[];

@@ -49,7 +49,9 @@ export class GetProcessHandler implements IQueryHandler<GetProcessQuery, Process
     if (state.revision < 0) throw new NotFoundError('Process not found');
     const known = this.described.get(state);
     if (known) return known;
-    const steps = this.registry.get(state.workflow, state.workflowVersion).steps;
+    // A process whose workflow version this deployment lacks is still shown (parked, with the
+    // reason): only its step list, which comes from the definition, is empty.
+    const steps = this.registry.find(state.workflow, state.workflowVersion)?.steps ?? [];
     const detail = describeProcess(steps, events, state);
     this.described.set(state, detail);
     return detail;

@@ -37,6 +37,8 @@ export interface DriveSchedulerOptions {
   park?(processId: string, error: Error, attempts: number): Promise<void>;
   /** Tells outages (retried without limit) from failures (counted towards parking). */
   isOutage?(error: unknown): boolean;
+  /** Failures no number of attempts can cure: the process is parked at the first one. */
+  isPermanent?(error: unknown): boolean;
 }
 
 export class DriveScheduler {
@@ -138,7 +140,9 @@ export class DriveScheduler {
         const outage = this.options.isOutage?.(error) ?? true;
         if (!outage) failures += 1;
         const message = (error as Error).message;
-        if (!outage && failures >= (this.options.maxFailures ?? 5) && this.options.park) {
+        const givingUp =
+          failures >= (this.options.maxFailures ?? 5) || this.options.isPermanent?.(error) === true;
+        if (!outage && givingUp && this.options.park) {
           if (await this.tryPark(processId, error as Error, failures)) break;
         } else if (outage) {
           // The store hiccuped mid-step: drive again; the checkpoint waits for it.

@@ -46,6 +46,24 @@ const EXPECTED_REFUSALS = new Set(['ILLEGAL_STATE', 'GONE', 'CONFLICT']);
 /** Thrown for a process the runner must not drive; counts towards parking it. */
 export class UndrivableProcessError extends Error {}
 
+/**
+ * The process's workflow version is not among the definitions this deployment was started with
+ * (removed, renamed, or a version dropped while processes still ran on it). Trying again cannot
+ * help until a deployment registers it again, so the process is parked at once, saying so.
+ */
+export class WorkflowNotDeployedError extends UndrivableProcessError {
+  constructor(workflow: string, version: number, deployed: readonly number[]) {
+    super(
+      `workflow ${workflow} v${version} is not registered in this deployment (${
+        deployed.length > 0
+          ? `it has ${deployed.map((v) => `v${v}`).join(', ')}`
+          : 'it has no version of it'
+      }); deploy a service that registers ${workflow} v${version} again, then retry the process`,
+    );
+    this.name = 'WorkflowNotDeployedError';
+  }
+}
+
 @Injectable()
 export class ProcessDriver {
   private readonly logger = new Logger(ProcessDriver.name);
@@ -149,7 +167,13 @@ export class ProcessDriver {
     if (state.status === 'awaiting_callback')
       return this.callbacks.recoverInDoubtAction(state, context);
     if (state.status !== 'running') return undefined;
-    const definition = this.registry.get(state.workflow, state.workflowVersion);
+    const definition = this.registry.find(state.workflow, state.workflowVersion);
+    if (definition === undefined)
+      throw new WorkflowNotDeployedError(
+        state.workflow,
+        state.workflowVersion,
+        this.registry.versionsOf(state.workflow),
+      );
     if (state.index < definition.steps.length)
       return this.steps.runCurrent(definition, state, context);
     return this.repository.execute(

@@ -28,7 +28,7 @@ import {
 import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
 import { ProcessRepository } from '../process/process-repository';
 import { DriveScheduler } from './drive-scheduler';
-import { ProcessDriver } from './process-driver';
+import { ProcessDriver, WorkflowNotDeployedError } from './process-driver';
 import { LEGACY_RUNNER_CHECKPOINT, PartitionCheckpoints } from './partition-checkpoints';
 import { ProcessParker } from './process-parker';
 import { RuntimeEvents } from '../runtime-events';
@@ -159,6 +159,7 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
       drive: (processId, cause) => withFence(fence, () => this.driver.drive(processId, cause)),
       saveCheckpoint: (position) => this.checkpoints.save(partition, position, fence),
       isOutage: (error) => error instanceof StoreUnavailableError,
+      isPermanent: (error) => error instanceof WorkflowNotDeployedError,
       maxFailures: this.config.maxDriveFailures ?? DEFAULT_MAX_DRIVE_FAILURES,
       park: (processId, error, attempts) =>
         withFence(fence, () => this.parker.park(processId, error, attempts)),

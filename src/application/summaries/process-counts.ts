@@ -1,8 +1,4 @@
-import {
-  ListedStatus,
-  ProcessCounts,
-  StatusCounts,
-} from '../queries/read-model-queries';
+import { ListedStatus, ProcessCounts, StatusCounts } from '../queries/read-model-queries';
 
 /** The counts answer from (workflow, status, n) rows, workflows by name. */
 export const countsFromRows = (

@@ -30,6 +30,16 @@ export class WorkflowRegistry {
     return found;
   }
 
+  /** The definition, or undefined when this deployment does not have it (any more). */
+  find(name: string, version: number): WorkflowDefinition | undefined {
+    return this.byName.get(name)?.get(version);
+  }
+
+  /** The versions of a workflow this deployment has, oldest first. */
+  versionsOf(name: string): number[] {
+    return [...(this.byName.get(name)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
   /** The newest version of each workflow, for listing. */
   list(): WorkflowDefinition[] {
     return [...this.byName.keys()].sort().map((name) => this.latest(name));

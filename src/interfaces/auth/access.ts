@@ -12,6 +12,14 @@ export type Access = { public: true } | { role: BuiltInRole };
 export const ACCESS_METADATA = 'baton:access';
 export const DEFAULT_ACCESS: Access = { role: 'admin' };
 
+/**
+ * Marks Baton's own controllers and resolvers. The guard and the input limits are global, and in
+ * a host application (BatonModule) they must leave the host's own routes alone.
+ */
+export const BATON_HANDLER_METADATA = 'baton:handler';
+export const isBatonHandler = (handlerClass: object): boolean =>
+  Reflect.getMetadata(BATON_HANDLER_METADATA, handlerClass) === true;
+
 export const Public = () => SetMetadata(ACCESS_METADATA, { public: true } satisfies Access);
 export const Roles = (role: BuiltInRole) => SetMetadata(ACCESS_METADATA, { role } satisfies Access);
 

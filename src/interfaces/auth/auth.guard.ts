@@ -8,7 +8,13 @@ import {
 import { Reflector } from '@nestjs/core';
 import { Response } from 'express';
 import { Actor, hasRole } from '../../domain/access/roles';
-import { Access, ACCESS_METADATA, AuthenticatedRequest, DEFAULT_ACCESS } from './access';
+import {
+  Access,
+  ACCESS_METADATA,
+  AuthenticatedRequest,
+  DEFAULT_ACCESS,
+  isBatonHandler,
+} from './access';
 import { Authenticator } from './authenticator';
 
 /**
@@ -23,6 +29,7 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!isBatonHandler(context.getClass())) return true; // a host application's own route
     const access =
       this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, [
         context.getHandler(),

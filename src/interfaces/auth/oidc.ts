@@ -7,12 +7,22 @@
  */
 import { Logger } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, JWTPayload, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
 import { OidcSettings } from '../../domain/access/oidc-settings';
 import { rolesFor } from '../../domain/access/role-map';
 import { Actor } from '../../domain/access/roles';
 
-type KeySource = KeyObject | ReturnType<typeof createRemoteJWKSet>;
+type Jose = typeof import('jose');
+type KeySource = KeyObject | ReturnType<Jose['createRemoteJWKSet']>;
+
+/**
+ * jose ships as ES modules only. Loaded when the first verifier is made, so whatever never
+ * configures OIDC never loads it: a team's Jest tests import this package, and Jest's CommonJS
+ * runtime cannot load ES modules it was not told to transform.
+ */
+let jose: Jose | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadJose = (): Jose => (jose ??= require('jose') as Jose);
 
 const claimAt = (payload: JWTPayload, path: string): unknown =>
   path
@@ -40,11 +50,12 @@ const claimValues = (claim: unknown): string[] => {
 
 export class OidcVerifier {
   private readonly key: KeySource;
+  private readonly jose = loadJose();
   private readonly logger = new Logger('OIDC');
 
   constructor(private readonly settings: OidcSettings) {
     this.key = settings.jwksUrl
-      ? createRemoteJWKSet(new URL(settings.jwksUrl))
+      ? this.jose.createRemoteJWKSet(new URL(settings.jwksUrl))
       : createPublicKey(settings.publicKeyPem ?? '');
   }
 
@@ -55,8 +66,8 @@ export class OidcVerifier {
       // Two calls because jose overloads jwtVerify per kind of key (a key, or a key resolver).
       const verified =
         this.key instanceof KeyObject
-          ? await jwtVerify(token, this.key, this.options())
-          : await jwtVerify(token, this.key, this.options());
+          ? await this.jose.jwtVerify(token, this.key, this.options())
+          : await this.jose.jwtVerify(token, this.key, this.options());
       payload = verified.payload;
     } catch (error) {
       // The reason (expired, wrong audience, JWKS unreachable) helps operators; the token never

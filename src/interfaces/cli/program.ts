@@ -12,6 +12,8 @@ import { registerProcessActions } from './commands/process-actions';
 import { registerProcessCommands } from './commands/processes';
 import { registerProjectionCommands } from './commands/projections';
 import { registerWebhookCommands } from './commands/webhooks';
+import { registerInitCommand } from './commands/init';
+import { registerStartCommand } from './commands/start';
 
 export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   const context: CliContext = { ...defaultContext(), ...overrides };
@@ -28,6 +30,8 @@ export const buildProgram = (overrides: Partial<CliContext> = {}): Command => {
   registerProcessCommands(program);
   registerProcessActions(program);
   registerEventCommands(program);
+  registerStartCommand(program);
+  registerInitCommand(program);
   registerAuditCommands(program);
   registerLedgerAuditCommands(program);
   registerProjectionCommands(program);

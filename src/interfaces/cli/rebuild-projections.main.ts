@@ -16,8 +16,9 @@ import { PgCallbackAuditStore } from '../../infrastructure/postgres/pg-callback-
 import { PgProcessSummaryStore } from '../../infrastructure/postgres/pg-process-summaries';
 import { PgStepLogStore } from '../../infrastructure/postgres/pg-step-log';
 import { ALL_MIGRATIONS } from '../../infrastructure/postgres/schema';
-import { buildWorkflowRegistry } from '../../workflows';
+import { registryOf } from '../../domain/workflow/registry-of';
 import { openCliDatabase } from './cli-database';
+import { loadWorkflowsModule, takeWorkflowsOption } from './workflows-module';
 
 const bar = (share: number): string => {
   const width = 30;
@@ -26,7 +27,8 @@ const bar = (share: number): string => {
 };
 
 const main = async () => {
-  const wanted = process.argv.slice(2);
+  const { specifier, rest: wanted } = takeWorkflowsOption(process.argv.slice(2));
+  const registry = registryOf(loadWorkflowsModule(specifier));
   const config = loadConfig();
   const database = await openCliDatabase(config, 'exclusive');
   const databaseUrl = database.connectionString;
@@ -40,7 +42,7 @@ const main = async () => {
       summaries: new PgProcessSummaryStore(pool),
       callbackAudit: new PgCallbackAuditStore(pool),
       stepLog: new PgStepLogStore(pool),
-      registry: buildWorkflowRegistry(),
+      registry,
     });
     const known = all.map((p) => p.name);
     const unknown = wanted.filter((name) => !known.includes(name));

@@ -19,8 +19,9 @@ import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
 import { RawBodyRequest } from './raw-body';
 import { DEFAULT_REQUEST_DEADLINE_MS, limitNodeServer, requestDeadline } from './request-deadline';
 
-/** Case-sensitive like the routes themselves (`case sensitive routing` below). */
-const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
+/** Callback and progress routes (their controller reads the body raw); case-sensitive like the
+ * routes themselves (`case sensitive routing` below). */
+export const CALLBACK_PATH = /^\/api\/processes\/[^/]+\/callback\//;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

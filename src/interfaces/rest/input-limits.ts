@@ -19,6 +19,7 @@ import {
   jsonLimitProblem,
 } from '../../application/forms/json-limits';
 import { ValidationError } from '../../domain/errors';
+import { isBatonHandler } from '../auth/access';
 
 export interface RouteInputLimits extends JsonLimits {
   bodyBytes: number;
@@ -50,7 +51,7 @@ export class InputLimitsInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler) {
-    if (context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http' || !isBatonHandler(context.getClass())) return next.handle();
     const limits: RouteInputLimits = {
       ...DEFAULT_ROUTE_LIMITS,
       ...this.reflector.getAllAndOverride<Partial<RouteInputLimits> | undefined>(

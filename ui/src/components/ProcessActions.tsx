@@ -35,7 +35,9 @@ export const ProcessActions = ({
       setBusy(false);
     }
   };
-  const canRetry = detail.status === 'failed' || detail.status === 'waiting';
+  // A parked process (whatever its status) is handed back to the runner by a retry.
+  const canRetry =
+    detail.status === 'failed' || detail.status === 'waiting' || Boolean(detail.parked);
   const canAbort = !FINAL.includes(detail.status);
   if (!canRetry && !canAbort) return null;
   return (

@@ -55,6 +55,14 @@ export const ProcessPage = ({ id }: { id: string }) => {
       </div>
       {/* A failed refresh keeps the last good page and says why. */}
       <ErrorMessage error={detail.error} />
+      {d.parked ? (
+        // The runner has given up on this process (for example its workflow version is not
+        // deployed any more): say why, and that retrying hands it back.
+        <section className="failure" aria-labelledby="parked-title">
+          <h2 id="parked-title">Parked: {d.parked.reason}</h2>
+          <p>Since {formatTime(d.parked.at)}. The runner does not drive it until it is retried.</p>
+        </section>
+      ) : null}
       {d.failure ? (
         <section className="failure" aria-labelledby="failure-title">
           <h2 id="failure-title">Failed: {d.failedReason}</h2>

@@ -2,8 +2,15 @@
  * The seed example: provision an L2VPN through an Ansible runner reached over the LSO API, wait
  * for its callback, fail on a non-zero return code, let an operator confirm, then activate.
  */
-import { ProcessFailureError, RetryableStepError } from '../domain/errors';
-import { callbackInteraction, inputStep, State, step, workflow } from '../domain/workflow/dsl';
+import {
+  callbackInteraction,
+  inputStep,
+  ProcessFailureError,
+  RetryableStepError,
+  State,
+  step,
+  workflow,
+} from 'baton-orchestrator';
 import { readableOutput } from './ansible-output';
 import { ConfirmRunPage, CreateL2vpnForm, LsoCallbackPayload } from './create-l2vpn.forms';
 import { setStatus, storeProcessSubscription, subscriptionOf } from './subscription-steps';

@@ -2,9 +2,7 @@
  * A minimal subscription record, kept in process state: enough to show the orchestrator-core
  * lifecycle (initial → provisioning → active) without a product database.
  */
-import { ProcessFailureError } from '../domain/errors';
-import { JsonObject } from '../domain/process/events';
-import { ActionStep, State, step } from '../domain/workflow/dsl';
+import { ActionStep, JsonObject, ProcessFailureError, State, step } from 'baton-orchestrator';
 
 export type SubscriptionLifecycle = 'initial' | 'provisioning' | 'active' | 'terminated';
 
