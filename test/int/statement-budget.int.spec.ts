@@ -11,6 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
+import { registryOf } from '../../src/domain/workflow/registry-of';
+import { workflows } from '../../examples/l2vpn/src';
 import { PROCESS_STREAM_PREFIX } from '../../src/domain/process/events';
 import { RecordedEvent } from '../../src/application/ports/event-store';
 import { Projection } from '../../src/application/projections/projection';
@@ -81,6 +83,8 @@ describe('SQL statements per seed process and per projection batch (all features
         },
         false,
       ),
+      // What `npm start` serves: the L2VPN example's workflows module.
+      registryOf(workflows),
     );
     countProjectionBatches(server.app.get(ProjectionRunner), counter, batches);
     countLedgerBatches(server.app.get(LedgerProjection), counter, batches);
