@@ -26,9 +26,9 @@ import { FakeLso, startFakeLso } from '../support/fake-lso';
 import { freePort, startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
 
 /**
- * Measured on the merged main of 2026-12-06 (the report this test prints): 13.7, 14.5, 14.4 and
- * 12.9 statements per process in four runs, the last two on main with fencing, webhooks and the
- * audit ledger (11.9 before the ledger landed), at most 4 in
+ * Measured on the merged main of 2026-12-06 (the report this test prints): 12.0 to 14.5
+ * statements per process over five runs with the audit ledger, the last three also with fencing
+ * and webhooks (11.9 before the ledger landed), at most 4 in
  * one read-model batch (the audit + step-log lane: a read and an upsert each) and 7 in one ledger
  * batch. Margin: +2.5 per process over the higher run (how often the subscriptions wake, and so
  * how the work is batched, varies with timing), +1 per batch. Lower them when the hot path gets
