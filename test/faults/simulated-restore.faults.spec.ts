@@ -53,10 +53,21 @@ describe('a simulated logical restore', () => {
     const problems = (
       await Promise.all(ids.map(async (id) => checkCompletedHistory(id, await client.events(id))))
     ).flatMap((f) => f.problems);
-    const listed = await call('GET', `${instance!.url}/api/processes?status=completed&limit=100`);
-    const listedAfter = ids.filter((id) =>
-      listed.body.items.some((p: { processId: string }) => p.processId === id),
-    );
+    // The list is a read model, a few milliseconds behind the store: wait (bounded) for it.
+    const listedNow = async () => {
+      const listed = await call('GET', `${instance!.url}/api/processes?status=completed&limit=100`);
+      return ids.filter((id) =>
+        listed.body.items.some((p: { processId: string }) => p.processId === id),
+      );
+    };
+    let listedAfter = await listedNow();
+    for (
+      const deadline = Date.now() + 10_000;
+      listedAfter.length < AFTER && Date.now() < deadline;
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+      listedAfter = await listedNow();
+    }
     const feed = await call('GET', `${instance!.url}/api/events?after=${highest}&limit=1000`);
     const fedProcesses = new Set(feed.body.events.map((e: { processId: string }) => e.processId));
     const metrics = await (await request('GET', `${instance!.url}/metrics`)).text();

@@ -23,9 +23,10 @@ export const appendFinishedProcesses = async (
   count: number,
   workflow = 'create_l2vpn',
 ): Promise<RecordedEvent[]> => {
+  let last = 0;
   for (let i = 0; i < count / 2; i++) {
     const processId = randomUUID();
-    await store.append(
+    const { lastPosition } = await store.append(
       `process-${processId}`,
       [
         event('ProcessStarted', { processId, workflow, workflowVersion: 1, input: {}, state: {} }),
@@ -33,13 +34,22 @@ export const appendFinishedProcesses = async (
       ],
       'no_stream',
     );
+    last = Math.max(last, lastPosition);
   }
-  const head = await store.headPosition();
+  // Not the head position: readers of the global order stop below the oldest transaction still
+  // in flight anywhere in the cluster (another instance's checkpoint write, say), so the head can
+  // trail what was just appended. Read on until the last append is readable.
+  const head = last;
+  const deadline = Date.now() + 30_000;
   const all: RecordedEvent[] = [];
   let after = 0;
   for (;;) {
     const page = await store.readAll({ after, limit: 1000 });
-    if (page.length === 0) break;
+    if (page.length === 0) {
+      if (Date.now() > deadline) throw new Error(`position ${head} never became readable`);
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
     all.push(...page);
     after = page[page.length - 1].position;
     if (after >= head) break;
