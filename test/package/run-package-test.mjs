@@ -29,7 +29,7 @@ const fail = (message) => {
 };
 
 /** Runs a command to its end, its output shown as it comes, a heartbeat while it is quiet. */
-const run = (command, args, { cwd, env = {}, quiet = false } = {}) =>
+const run = (command, args, { cwd, env = {}, quiet = false, stdoutOnly = false } = {}) =>
   new Promise((resolve, reject) => {
     const started = Date.now();
     say(`$ ${[command, ...args].join(' ')}   (in ${cwd})`);
@@ -39,13 +39,17 @@ const run = (command, args, { cwd, env = {}, quiet = false } = {}) =>
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let stdout = '';
     let lastOutput = Date.now();
     const show = (chunk) => {
       output += chunk;
       lastOutput = Date.now();
       if (!quiet) process.stdout.write(chunk.toString().replace(/^(?=.)/gm, '    '));
     };
-    child.stdout.on('data', show);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      show(chunk);
+    });
     child.stderr.on('data', show);
     const heartbeat = setInterval(() => {
       if (Date.now() - lastOutput > 15_000)
@@ -53,7 +57,7 @@ const run = (command, args, { cwd, env = {}, quiet = false } = {}) =>
     }, 15_000);
     child.on('exit', (code) => {
       clearInterval(heartbeat);
-      if (code === 0) resolve(output);
+      if (code === 0) resolve(stdoutOnly ? stdout : output);
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`));
     });
   });
@@ -322,11 +326,16 @@ const main = async () => {
   const runner = await startFakeRunner();
   runner.seen = 0;
   try {
-    // The tarball, as npm publish would make it (prepack builds the package and the UI).
+    // The tarball, as npm publish would make it: built first (what prepack does), then packed
+    // without scripts, so that nothing but npm's JSON reaches the answer we parse (the build's
+    // own output, vite's and tsc's, holds brackets of its own).
+    await run('npm', ['run', 'build'], { cwd: ROOT, quiet: true });
     const packed = JSON.parse(
-      await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, quiet: true }).then(
-        (out) => out.slice(out.indexOf('[')),
-      ),
+      await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+        cwd: ROOT,
+        quiet: true,
+        stdoutOnly: true,
+      }),
     )[0];
     const tarball = path.join(work, packed.filename);
     const files = packed.files.map((f) => f.path);
