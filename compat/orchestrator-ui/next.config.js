@@ -5,6 +5,8 @@
  */
 module.exports = {
   reactStrictMode: false,
+  // This folder is its own project inside Baton's repository (which has a lockfile too).
+  outputFileTracingRoot: __dirname,
   i18n: { locales: ['en-GB'], defaultLocale: 'en-GB' },
   // The components package ships TypeScript/ES sources that Next must compile itself.
   transpilePackages: ['@orchestrator-ui/orchestrator-ui-components'],

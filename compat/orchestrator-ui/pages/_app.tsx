@@ -4,7 +4,7 @@
  * The configuration is read on the server for each request (getInitialProps), so the same build
  * can be pointed at any Baton by environment variables.
  */
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 
 import { SessionProvider } from 'next-auth/react';
 import { IntlErrorCode, IntlProvider } from 'next-intl';
@@ -33,6 +33,10 @@ import {
 import { appLogo } from '@/components/app-logo';
 import { orchestratorConfigFromEnv } from '@/configuration/orchestrator-config';
 
+// Dates are shown in the browser's time zone (next-intl wants it said, or warns on the server).
+const timeZone =
+  typeof Intl === 'object' ? Intl.DateTimeFormat().resolvedOptions().timeZone : 'UTC';
+
 type ShellProps = AppProps & { pageProps: { orchestratorConfig?: OrchestratorConfig } };
 
 const Translations = ({ children }: { children: React.ReactNode }) => {
@@ -44,15 +48,21 @@ const Translations = ({ children }: { children: React.ReactNode }) => {
       console.error(error);
   };
   return (
-    <IntlProvider locale={locale} messages={messages} onError={onError}>
+    <IntlProvider locale={locale} messages={messages} onError={onError} timeZone={timeZone}>
       {children}
     </IntlProvider>
   );
 };
 
 function BatonOrchestratorUi({ Component, pageProps }: ShellProps) {
-  // Kept from the first (server-rendered) page: client-side navigations do not re-read it.
-  const [config] = useState(pageProps.orchestratorConfig ?? null);
+  // Taken from the first (server-rendered) page, in the browser only: the components touch the
+  // DOM while rendering, so the server renders the spinner alone. Client-side navigations
+  // bring no configuration and keep this one.
+  const [config, setConfig] = useState<OrchestratorConfig | null>(null);
+  const fromServer = pageProps.orchestratorConfig;
+  useEffect(() => {
+    if (fromServer) setConfig((current) => current ?? fromServer);
+  }, [fromServer]);
   const [colorMode, setColorMode] = useState<EuiThemeColorMode>(ColorModes.LIGHT);
   if (!config) return <WfoLogoSpinner />;
   return (
