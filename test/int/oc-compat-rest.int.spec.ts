@@ -7,6 +7,11 @@ import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
 import { runCreateL2vpnScript } from '../support/oc-script';
 import { startPgTestApp } from '../support/pg-app';
+import { startTestApp } from '../support/test-app';
+import { serveUi } from '../../src/interfaces/web/serve-ui';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 type PgTestApp = Awaited<ReturnType<typeof startPgTestApp>>;
 
@@ -202,3 +207,44 @@ const waitForCounts = async (
   }
   throw new Error('the counts never caught up');
 };
+
+// Found by running the real orchestrator-ui against Baton: with the operator UI served at `/`,
+// its page fallback answered the UI's GETs under /oc/api (settings/status, status-counts,
+// translations) with index.html, so the UI showed "Engine status is unavailable".
+describe('/oc/api next to the operator UI served at /', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  let uiDir: string;
+  beforeAll(async () => {
+    uiDir = mkdtempSync(path.join(os.tmpdir(), 'baton-ui-fallback-'));
+    writeFileSync(path.join(uiDir, 'index.html'), '<!doctype html><title>operator UI</title>');
+    t = await startTestApp({ configure: (app) => serveUi(app, uiDir) });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(uiDir, { recursive: true, force: true });
+  });
+
+  it('answers the compatible API, never the UI page, for every GET under /oc/api', async () => {
+    const auditor = { key: TEST_KEYS.auditor };
+    const status = await call('GET', `${t.url}/oc/api/settings/status`, undefined, {}, auditor);
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ global_status: 'RUNNING' });
+    const counts = await call(
+      'GET',
+      `${t.url}/oc/api/processes/status-counts`,
+      undefined,
+      {},
+      auditor,
+    );
+    expect(counts.body).toMatchObject({ process_counts: {}, task_counts: {} });
+    const labels = await call('GET', `${t.url}/oc/api/translations/en-GB`, undefined, {}, auditor);
+    expect(labels.body).toMatchObject({ forms: { fields: expect.any(Object) } });
+    const unknown = await call('GET', `${t.url}/oc/api/no-such-route`, undefined, {}, auditor);
+    expect(unknown.status).toBe(404);
+    expect(JSON.stringify(unknown.body)).not.toContain('operator UI');
+    // The UI's own pages still get the page.
+    const page = await call('GET', `${t.url}/processes/some-id`, undefined, {}, { key: null });
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain('operator UI');
+  });
+});

@@ -9,8 +9,8 @@ import express, { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** Paths that belong to the service, never to the UI's fallback. */
-const SERVICE_PATH = /^\/(api|health|metrics)(\/|$)/;
+/** Paths that belong to the service, never to the UI's fallback (the OC-compatible API too). */
+const SERVICE_PATH = /^\/(api|oc\/api|health|metrics)(\/|$)/;
 
 /** dist/ui next to the compiled service; from the sources (ts-node), the same folder. */
 export const defaultUiDir = (): string =>
