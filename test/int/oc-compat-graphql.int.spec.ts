@@ -300,4 +300,51 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
     );
     expect(baton.body.data).toEqual({ __type: null, q: { name: 'ProcessFilter' } });
   });
+  // Last, since it adds a process: the step statuses of a process waiting for its callback and
+  // of an aborted one, through the same fields the detail page asks for.
+  it('shows awaiting_callback, pending without ids, and OC’s abort step through GraphQL', async () => {
+    const rest = api(t.url);
+    const { body } = await rest.start('create_l2vpn', L2VPN_INPUT);
+    const id = body.id as string;
+    await rest.awaitingCallback(id);
+    const one = async () => {
+      const answer = await gql(
+        `{ processes(filterBy: [{field: "processId", value: "${id}"}]) { page { ${PROCESS_FIELDS} } } }`,
+      );
+      expect(answer.body.errors).toBeUndefined();
+      return answer.body.data.processes.page[0];
+    };
+    const waiting = await one();
+    expect(waiting).toMatchObject({
+      lastStatus: 'awaiting_callback',
+      lastStep: 'Execute an ansible playbook',
+      form: null,
+    });
+    const statuses = waiting.steps.map((s: { status: string; stepId: string | null }) => [
+      s.status,
+      s.stepId === null,
+    ]);
+    expect(statuses.slice(0, 3)).toEqual([
+      ['success', false],
+      ['success', false],
+      ['awaiting_callback', false],
+    ]);
+    expect(
+      statuses.slice(3).every(([status, noId]: [string, boolean]) => status === 'pending' && noId),
+    ).toBe(true);
+    expect(statuses.length).toBeGreaterThan(3);
+
+    expect((await rest.abort(id, 'no longer needed')).status).toBe(204);
+    await rest.waitFor(id, (d) => d.status === 'aborted');
+    const aborted = await one();
+    expect(aborted).toMatchObject({ lastStatus: 'aborted', lastStep: 'User Aborted' });
+    expect(aborted.steps[aborted.steps.length - 1]).toMatchObject({
+      name: 'User Aborted',
+      status: 'abort',
+      stepId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(aborted.steps.map((s: { status: string }) => s.status)).not.toContain(
+      'awaiting_callback',
+    );
+  });
 });
