@@ -63,7 +63,7 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
       const statuses = (body.data?.processes.page ?? []).map(
         (p: { lastStatus: string }) => p.lastStatus,
       );
-      if (['completed', 'suspended', 'failed'].every((s) => statuses.includes(s))) break;
+      if (['COMPLETED', 'SUSPENDED', 'FAILED'].every((s) => statuses.includes(s))) break;
       await new Promise((r) => setTimeout(r, 50));
     }
   });
@@ -72,6 +72,9 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
   const byId = (page: Array<{ processId: string }>, id: string) =>
     page.find((p) => p.processId === id) as any;
 
+  // lastStatus is OC's ProcessStatus enum, serialised by name (upper case) as strawberry does;
+  // the UI compares it in upper case (its Retry button stayed disabled on a failed process when
+  // Baton sent lower case). Filters take the lower-case words, as OC's do.
   it('answers every process field OC’s UI asks for, with OC’s nullability', async () => {
     const { page } = await processes('first: 10', PROCESS_FIELDS);
     expect(page).toHaveLength(3);
@@ -99,7 +102,7 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
     }
     const completed = byId(page, ids.completed);
     expect(completed).toMatchObject({
-      lastStatus: 'completed',
+      lastStatus: 'COMPLETED',
       lastStep: 'Done',
       form: null,
       traceback: null,
@@ -118,7 +121,7 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
 
     const suspended = byId(page, ids.suspended);
     expect(suspended).toMatchObject({
-      lastStatus: 'suspended',
+      lastStatus: 'SUSPENDED',
       lastStep: 'Confirm provisioning proxy results',
       assignee: 'SYSTEM',
       form: { properties: { run_status: { default: 'successful' } } },
@@ -135,7 +138,7 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
 
     const failed = byId(page, ids.failed);
     expect(failed).toMatchObject({
-      lastStatus: 'failed',
+      lastStatus: 'FAILED',
       traceback: expect.stringContaining('return_code'),
     });
     expect(failed.steps.map((s: { status: string }) => s.status)).toContain('failed');
@@ -201,8 +204,8 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
   it('filters with - and | as OR, and totals what matches', async () => {
     const two = await processes('filterBy: [{field: "lastStatus", value: "completed-suspended"}]');
     expect(two.page.map((p: { lastStatus: string }) => p.lastStatus).sort()).toEqual([
-      'completed',
-      'suspended',
+      'COMPLETED',
+      'SUSPENDED',
     ]);
     expect(two.pageInfo.totalItems).toBe(2);
     const piped = await processes('filterBy: [{field: "lastStatus", value: "failed|running"}]');
@@ -316,7 +319,7 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
     };
     const waiting = await one();
     expect(waiting).toMatchObject({
-      lastStatus: 'awaiting_callback',
+      lastStatus: 'AWAITING_CALLBACK',
       lastStep: 'Execute an ansible playbook',
       form: null,
     });
@@ -337,7 +340,7 @@ describe('orchestrator-core compatible GraphQL (/oc/api/graphql)', () => {
     expect((await rest.abort(id, 'no longer needed')).status).toBe(204);
     await rest.waitFor(id, (d) => d.status === 'aborted');
     const aborted = await one();
-    expect(aborted).toMatchObject({ lastStatus: 'aborted', lastStep: 'User Aborted' });
+    expect(aborted).toMatchObject({ lastStatus: 'ABORTED', lastStep: 'User Aborted' });
     expect(aborted.steps[aborted.steps.length - 1]).toMatchObject({
       name: 'User Aborted',
       status: 'abort',

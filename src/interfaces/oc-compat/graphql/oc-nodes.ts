@@ -94,7 +94,8 @@ export const processNode = (row: OcProcessRow, ctx: OcGraphqlContext) => {
     workflowTarget: definition?.target ?? null,
     isTask: false,
     lastStep: lastStepOf(row.status, row.currentStep),
-    lastStatus: ocStatusOf(row.status),
+    // OC's GraphQL serialises its status enum by name; OC's UI compares in upper case.
+    lastStatus: ocStatusOf(row.status).toUpperCase(),
     failedReason: row.failedReason,
     assignee: row.assignee ?? 'SYSTEM',
     createdBy: null,

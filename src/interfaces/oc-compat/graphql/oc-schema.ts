@@ -16,6 +16,21 @@ const SDL = /* GraphQL */ `
     DESC
   }
 
+  "OC's process statuses by name, as OC's GraphQL sends them (its REST sends the lower-case values)"
+  enum ProcessStatus {
+    CREATED
+    RUNNING
+    SUSPENDED
+    WAITING
+    AWAITING_CALLBACK
+    ABORTED
+    FAILED
+    API_UNAVAILABLE
+    INCONSISTENT_DATA
+    COMPLETED
+    RESUMED
+  }
+
   input GraphqlSort {
     field: String!
     order: SortOrder! = ASC
@@ -88,7 +103,7 @@ const SDL = /* GraphQL */ `
     workflowTarget: String
     isTask: Boolean!
     lastStep: String
-    lastStatus: String!
+    lastStatus: ProcessStatus!
     failedReason: String
     traceback: String
     assignee: String!
