@@ -130,6 +130,23 @@ describe('orchestrator-core compatible REST (/oc/api)', () => {
     await api(t.url).waitFor(id, (d) => d.status === 'awaiting_callback');
     expect(t.remote.requests.length).toBe(before + 1); // the callback step ran again
 
+    // OC's UI retries with the body `{}` (an object, not a list of pages): the same retry.
+    await api(t.url).awaitingCallback(id);
+    await api(t.url).callback(await t.remote.callbackUrlOf(id), FAILURE);
+    await api(t.url).waitFor(id, (d) => d.status === 'failed');
+    expect((await put(`/processes/${id}/resume`, {})).status).toBe(204);
+    await api(t.url).waitFor(id, (d) => d.status === 'awaiting_callback');
+    expect(t.remote.requests.length).toBe(before + 2);
+    // Anything else that is not a list of pages is still refused, and writes nothing.
+    await api(t.url).awaitingCallback(id);
+    await api(t.url).callback(await t.remote.callbackUrlOf(id), FAILURE);
+    await api(t.url).waitFor(id, (d) => d.status === 'failed');
+    const failedAt = await head();
+    const refused = await put(`/processes/${id}/resume`, { vlan: 1 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.validation_errors[0]).toMatchObject({ type: 'type_error.list' });
+    expect(await head()).toBe(failedAt);
+
     expect((await put(`/processes/${id}/abort`, undefined)).status).toBe(204);
     const aborted = (await get(`/processes/${id}`)).body;
     expect(aborted).toMatchObject({ last_status: 'aborted', last_step: 'User Aborted' });

@@ -152,14 +152,37 @@ describe('orchestrator-ui against Baton', () => {
     detail = await openPage('/workflows/new/create_l2vpn');
     const field = (name: string) => detail.locator(`[data-testid="${name}"]`);
     await field('customer').waitFor({ timeout: UI_WAIT_MS });
-    await field('customer').fill('Globex');
-    await field('vlan').fill('321');
-    await field('site_a').fill('ams-r1');
-    await field('interface_a').fill('xe-0/0/3');
-    await field('site_b').fill('lon-r2');
-    await field('interface_b').fill('xe-0/0/4');
+    // The form renders more than once while its queries settle, and a render can clear what was
+    // typed before it: type, then check that the value stayed.
+    const answers: Record<string, string> = {
+      customer: 'Globex',
+      vlan: '321',
+      site_a: 'ams-r1',
+      interface_a: 'xe-0/0/3',
+      site_b: 'lon-r2',
+      interface_b: 'xe-0/0/4',
+    };
+    for (let attempt = 1; ; attempt++) {
+      for (const [name, value] of Object.entries(answers))
+        if ((await field(name).inputValue()) !== value) await field(name).fill(value);
+      await detail.waitForTimeout(500);
+      const kept = await Promise.all(
+        Object.entries(answers).map(
+          async ([name, value]) => (await field(name).inputValue()) === value,
+        ),
+      );
+      if (kept.every(Boolean)) break;
+      if (attempt === 10) throw new Error('the start form kept clearing the values typed into it');
+    }
     await screenshot(detail, 'oc-ui-3-start-form');
+    const startAnswer = detail.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/oc/api/processes/create_l2vpn'),
+      { timeout: UI_WAIT_MS },
+    );
     await detail.locator('#button-submit-form-submit').click();
+    const answer = await startAnswer;
+    if (answer.status() !== 201)
+      throw new Error(`starting answered ${answer.status()}: ${await answer.text()}`);
     await detail.waitForURL(/\/workflows\/[0-9a-f-]{36}$/, { timeout: UI_WAIT_MS });
     started = detail.url().split('/').pop()!;
     step(`the UI started process ${started}`);
@@ -195,12 +218,38 @@ describe('orchestrator-ui against Baton', () => {
     expect(completed.state).toMatchObject({
       subscription: expect.objectContaining({ status: 'active' }),
     });
-    await detail.getByText('completed', { exact: true }).first().waitFor({ timeout: UI_WAIT_MS });
+    await detail
+      .getByText(/^completed$/i)
+      .first()
+      .waitFor({ timeout: UI_WAIT_MS });
     await screenshot(detail, 'oc-ui-6-completed-detail');
     // Completed processes leave the active tab: the list drops the row, still without a reload.
     await rowOf(list, started).waitFor({ state: 'detached', timeout: UI_WAIT_MS });
     expect(await list.evaluate(() => window.__notReloaded)).toBe(true);
     await screenshot(list, 'oc-ui-7-list-after-completion');
     step('the process completed and the active list dropped it');
+  });
+  it('retries a failed process and aborts it from its detail page', async () => {
+    const page = await openPage(`/workflows/${seeded.failed}`);
+    // The buttons' names include their icons' titles: find them by their visible text.
+    const button = (text: string) => page.locator('button', { hasText: text }).first();
+    await page
+      .getByText(/^failed$/i)
+      .first()
+      .waitFor({ timeout: UI_WAIT_MS });
+    await button('Retry').click();
+    await page.locator('#dialog-confirm').click();
+    // The simulator succeeds now: the callback step runs again and the process waits for its form.
+    await rest.waitFor(seeded.failed, (d) => d.status === 'suspended', 60_000);
+    await page.getByText('Execution for L2VPN completed.').waitFor({ timeout: UI_WAIT_MS });
+    await button('Abort').click();
+    await page.locator('#dialog-confirm').click();
+    await rest.waitFor(seeded.failed, (d) => d.status === 'aborted', 60_000);
+    await page
+      .getByText(/^aborted$/i)
+      .first()
+      .waitFor({ timeout: UI_WAIT_MS });
+    await screenshot(page, 'oc-ui-8-retried-then-aborted');
+    step('retry and abort work from the detail page');
   });
 });

@@ -42,6 +42,12 @@ export const OC_PREFIX = 'oc/api';
 
 const RETRYABLE: readonly string[] = ['failed', 'waiting'];
 
+const isEmptyObject = (body: unknown): boolean =>
+  typeof body === 'object' &&
+  body !== null &&
+  !Array.isArray(body) &&
+  Object.keys(body).length === 0;
+
 const send = (res: Response, answer: OcPageAnswer): void => {
   res.status(answer.status).json(answer.body);
 };
@@ -152,7 +158,8 @@ export class OcProcessesController {
 
   private async retry(id: string, body: unknown, req: AuthenticatedRequest, res: Response) {
     const { actor, correlationId, idempotencyKey } = requestContext(req);
-    const read = readPages(body, 0);
+    // OC's UI retries with the body `{}`, not a list of pages; an empty object asks nothing.
+    const read = readPages(isEmptyObject(body) ? [] : body, 0);
     if ('refusal' in read) return send(res, read.refusal);
     try {
       await this.commands.execute(
