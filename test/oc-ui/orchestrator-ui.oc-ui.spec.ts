@@ -138,7 +138,9 @@ describe('orchestrator-ui against Baton', () => {
     list = await openPage('/workflows?activeTab=COMPLETED');
     await expectRow(list, seeded.completed, 'completed');
     await list.getByText('Engine is RUNNING').waitFor({ timeout: UI_WAIT_MS });
-    // The header would carry this badge if the reported orchestrator-core version were too old.
+    // The header would carry this badge if the reported orchestrator-core version were too old
+    // (asked once the page's queries have settled, the version query among them).
+    await list.waitForLoadState('networkidle');
     expect(await list.getByText('Incompatible version').count()).toBe(0);
     await screenshot(list, 'oc-ui-1-completed-list');
     await list.goto(`${proxy.url}/workflows`);
