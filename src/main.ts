@@ -10,8 +10,10 @@ import { loadWorkflowsModule, takeWorkflowsOption } from './interfaces/cli/workf
 import { runService } from './hosting/run-service';
 
 const main = async () => {
-  const workflows = loadWorkflowsModule(takeWorkflowsOption(process.argv.slice(2)).specifier);
-  process.exit(await runService(loadConfig(), registryOf(workflows)));
+  const { specifier } = takeWorkflowsOption(process.argv.slice(2));
+  // Loaded where the service runs: a supervisor of WORKERS never needs the workflows.
+  const registry = () => registryOf(loadWorkflowsModule(specifier));
+  process.exit(await runService(loadConfig(), registry));
 };
 
 main().catch((error: unknown) => {

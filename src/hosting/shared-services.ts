@@ -8,7 +8,7 @@ import { Logger } from '@nestjs/common';
 import path from 'node:path';
 import { BatonConfig } from '../config';
 import { startEmbeddedPostgres } from '../infrastructure/postgres/embedded-postgres';
-import { SIMULATOR_WARNING } from '../interfaces/rest/health.controller';
+import { SIMULATOR_WARNING } from '../runner-simulator/simulator-warning';
 import { startRunnerSimulator } from '../runner-simulator/lso-runner-simulator';
 
 export interface StartedService {

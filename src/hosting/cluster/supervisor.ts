@@ -6,7 +6,6 @@
  * It serves no request itself. Returns the exit code.
  */
 import { Logger } from '@nestjs/common';
-import cluster from 'node:cluster';
 import { BatonConfig } from '../../config';
 import { createLogging, createNestLogger } from '../../interfaces/rest/logging';
 import { poolSizeOfOneWorker } from '../../workers-config';
@@ -91,6 +90,3 @@ export const superviseWorkers = async (config: BatonConfig): Promise<number> => 
     return 1;
   }
 };
-
-export const isSupervisor = (config: BatonConfig): boolean =>
-  cluster.isPrimary && config.workers > 1;

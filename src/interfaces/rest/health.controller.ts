@@ -14,8 +14,9 @@ import { ReadinessIndicators } from './readiness-indicators';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../../application/ports/runtime-config';
 import { Public } from '../auth/access';
 
-export const SIMULATOR_WARNING =
-  'The bundled LSO runner SIMULATOR stands in for ANSIBLE_PROXY_URL: it reports success without running any playbook. Not for production.';
+import { SIMULATOR_WARNING } from '../../runner-simulator/simulator-warning';
+
+export { SIMULATOR_WARNING };
 
 @ApiTags('health')
 @Public()

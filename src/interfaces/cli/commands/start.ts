@@ -37,7 +37,8 @@ export const registerStartCommand = (program: Command): void => {
       } catch (error) {
         throw usageError(`--workflows ${options.workflows}: ${(error as Error).message}`);
       }
-      const code = await runService(loadConfig(context.env), registry);
+      const loaded = registry;
+      const code = await runService(loadConfig(context.env), () => loaded);
       // The supervisor of WORKERS has said why (a worker failing at every start) in its log.
       if (code !== 0) throw new Error('the service stopped: its workers kept failing');
     });
