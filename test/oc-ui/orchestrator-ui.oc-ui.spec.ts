@@ -141,7 +141,10 @@ describe('orchestrator-ui against Baton', () => {
     // The header would carry this badge if the reported orchestrator-core version were too old
     // (asked once the page's queries have settled, the version query among them).
     await list.waitForLoadState('networkidle');
-    expect(await list.getByText('Incompatible version').count()).toBe(0);
+    // The badge is always in the page, hidden (display: none) while the versions are compatible.
+    const badge = list.getByText('Incompatible version');
+    expect(await badge.count()).toBe(1);
+    expect(await badge.isVisible()).toBe(false);
     await screenshot(list, 'oc-ui-1-completed-list');
     await list.goto(`${proxy.url}/workflows`);
     await expectRow(list, seeded.failed, 'failed');
