@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { L2VPN_INPUT, api } from '../support/api';
 import { TEST_KEYS } from '../support/auth';
 import { TestApp, startTestApp } from '../support/test-app';
+import { ProjectionRunner } from '../../src/application/projections/projection-runner';
 
 describe('OC events websocket (/oc/api/ws/events)', () => {
   let t: TestApp;
@@ -73,5 +74,30 @@ describe('OC events websocket (/oc/api/ws/events)', () => {
     // Changes within the window go out together: never more messages than events appended.
     const events = (await api(t.url).events(body.id)).body.length;
     expect(messages.filter((m) => m === forProcess).length).toBeLessThanOrEqual(events);
+  });
+  // Found with the real orchestrator-ui on a busy machine: the UI refetches as soon as it is
+  // told, so an invalidation sent before the read models apply the change leaves it showing the
+  // old status until something else changes (an aborted process stayed "suspended").
+  it('invalidates only once the read models the UI reads show the change', async () => {
+    const { ws, messages } = await connect(wsUrl, {
+      authorization: `Bearer ${TEST_KEYS.auditor}`,
+    });
+    ws!.send('__ping__');
+    await waitFor(messages, (m) => m.includes('__pong__'));
+    const runner = t.app.get(ProjectionRunner);
+    const names = (await runner.where()).map((p) => p.name);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // Hold every read model still (as a slow projection would) while a process starts.
+    const holding = names.reduceRight<() => Promise<void>>(
+      (inner, name) => () => runner.exclusive(name, inner),
+      () => released,
+    )();
+    const { body } = await api(t.url).start('create_l2vpn', L2VPN_INPUT);
+    await new Promise((r) => setTimeout(r, 800)); // well past the 100 ms window
+    expect(messages.filter((m) => m.includes('invalidateCache'))).toEqual([]);
+    release();
+    await holding;
+    expect(await waitFor(messages, (m) => m.some((x) => x.includes(body.id)))).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { IncomingMessage, Server } from 'node:http';
 import { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ProcessChangeFeed } from '../../application/feed/process-change-feed';
+import { ProjectionRunner } from '../../application/projections/projection-runner';
 import { RecordedEvent } from '../../application/ports/event-store';
 import { hasRole } from '../../domain/access/roles';
 import { processIdOfStream } from '../../domain/process/events';
@@ -24,6 +25,13 @@ export const OC_EVENTS_PATH = '/oc/api/ws/events';
 /** Changes within this window go out together (one `LIST` for a burst of events). */
 export const INVALIDATE_WINDOW_MS = 100;
 const MAX_MESSAGE_BYTES = 1024;
+/**
+ * How long an invalidation waits for the read models to apply the change it announces (the UI
+ * refetches at once, and a refetch before that shows the old state until the next change). A
+ * read model still behind after this (rebuilding, parked) does not hold the UI back longer.
+ */
+export const READ_MODEL_WAIT_MS = 5_000;
+const READ_MODEL_POLL_MS = 20;
 
 const invalidate = (id: string) =>
   JSON.stringify({ name: 'invalidateCache', value: { type: 'processes', id } });
@@ -42,6 +50,7 @@ export class OcEventsSocket implements OnApplicationBootstrap, OnApplicationShut
     private readonly adapterHost: HttpAdapterHost,
     private readonly authenticator: Authenticator,
     private readonly feed: ProcessChangeFeed,
+    private readonly projections: ProjectionRunner,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -85,12 +94,16 @@ export class OcEventsSocket implements OnApplicationBootstrap, OnApplicationShut
       void changes?.return?.();
     });
     const pending = new Set<string>();
-    const flush = () => {
-      timer = null;
-      if (ws.readyState !== WebSocket.OPEN) return;
-      for (const id of pending) ws.send(invalidate(id));
-      ws.send(invalidate('LIST'));
+    let upTo = 0;
+    const flush = async () => {
+      const ids = [...pending];
       pending.clear();
+      await this.readModelsAt(upTo);
+      // Changes that came in while waiting go out in the next window.
+      timer = pending.size > 0 ? setTimeout(() => void flush(), INVALIDATE_WINDOW_MS) : null;
+      if (ws.readyState !== WebSocket.OPEN) return;
+      for (const id of ids) ws.send(invalidate(id));
+      ws.send(invalidate('LIST'));
     };
     try {
       changes = await this.feed.follow();
@@ -99,12 +112,23 @@ export class OcEventsSocket implements OnApplicationBootstrap, OnApplicationShut
         const id = processIdOfStream(event.streamId);
         if (id === null) continue;
         pending.add(id);
-        timer ??= setTimeout(flush, INVALIDATE_WINDOW_MS);
+        upTo = Math.max(upTo, event.position);
+        timer ??= setTimeout(() => void flush(), INVALIDATE_WINDOW_MS);
       }
     } catch (error) {
       // A follower too slow for the feed is ended; the UI reconnects and reloads its lists.
       this.logger.warn(`OC events socket ended: ${(error as Error).message}`);
       ws.close(1011, 'event feed ended');
+    }
+  }
+
+  /** Resolves when every read model has applied the store up to `position` (or after the bound). */
+  private async readModelsAt(position: number): Promise<void> {
+    const deadline = Date.now() + READ_MODEL_WAIT_MS;
+    for (;;) {
+      const where = await this.projections.where().catch(() => []);
+      if (where.every((p) => p.position >= position) || Date.now() >= deadline) return;
+      await new Promise((r) => setTimeout(r, READ_MODEL_POLL_MS));
     }
   }
 }
