@@ -35,7 +35,9 @@ function fileOf(url: string): string {
 function top(map: Map<string, number>, total: number, n: number, title: string): void {
   console.log(`\n${title}`);
   for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) {
-    console.log(`${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
+    console.log(
+      `${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`,
+    );
   }
 }
 
@@ -46,7 +48,8 @@ function main(): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
   const holds = (id: number): boolean => {
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
       if (byId.get(at)!.callFrame.functionName === fromFunction) return true;
@@ -86,7 +89,9 @@ function main(): void {
       inclusiveByFile.set(f, (inclusiveByFile.get(f) ?? 0) + us);
     }
   }
-  console.log(`${path.basename(file)}: busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms`);
+  console.log(
+    `${path.basename(file)}: busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms`,
+  );
   top(byFunction, total, n, 'self time by function');
   top(byFile, total, n, 'self time by file / package');
   top(inclusiveByFile, total, n, 'inclusive time by Baton file (dist/)');
