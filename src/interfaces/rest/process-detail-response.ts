@@ -41,6 +41,8 @@ export const longPollOf = (
   res: Response,
   processId: string,
 ): { revision: number; timeoutMs: number; signal: AbortSignal } | undefined => {
+  // Express parses the query string anew on every read of req.query: polls carry none.
+  if (!req.url.includes('?')) return undefined;
   const raw = req.query.wait;
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw))
