@@ -252,10 +252,11 @@ describe('orchestrator-ui against Baton', () => {
     await button('Abort').click();
     await page.locator('#dialog-confirm').click();
     await rest.waitFor(seeded.failed, (d) => d.status === 'aborted', 60_000);
-    await page
-      .getByText(/^aborted$/i)
-      .first()
-      .waitFor({ timeout: UI_WAIT_MS });
+    // After an abort the UI leaves the detail page for the process list; it is listed as
+    // aborted under Completed.
+    await page.waitForURL(/\/workflows(\?|$)/, { timeout: UI_WAIT_MS });
+    await page.goto(`${proxy.url}/workflows?activeTab=COMPLETED`);
+    await expectRow(page, seeded.failed, 'aborted');
     await screenshot(page, 'oc-ui-8-retried-then-aborted');
     step('retry and abort work from the detail page');
   });
