@@ -69,6 +69,8 @@ export async function startBatonServer(
     'baton',
     process.execPath,
     [
+      // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
       path.join(repoRoot, 'dist/main.js'),
       '--workflows',
       path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),

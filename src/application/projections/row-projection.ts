@@ -4,7 +4,7 @@
  */
 import { RecordedEvent } from '../ports/event-store';
 import { ReadModelStore } from '../ports/read-model-store';
-import { Projection } from './projection';
+import { PreparedBatch, Projection } from './projection';
 
 export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> implements Projection {
   abstract readonly name: string;
@@ -24,6 +24,11 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
   async apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
     const rows = events.length > 0 ? await this.derive(events) : [];
     await this.store.write(rows, to);
+  }
+
+  async prepare(events: readonly RecordedEvent[], to: number | null): Promise<PreparedBatch> {
+    const rows = events.length > 0 ? await this.derive(events) : [];
+    return { write: this.store.stage(rows, to), written: () => undefined };
   }
 
   reset(): Promise<void> {
