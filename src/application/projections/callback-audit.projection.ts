@@ -32,13 +32,17 @@ export class CallbackAuditProjection extends RowProjection<CallbackAuditRow, Cal
     return new CallbackAuditProjection(store);
   }
 
-  protected async derive(events: readonly RecordedEvent[]): Promise<CallbackAuditRow[]> {
+  protected async derive(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<CallbackAuditRow[]> {
     const relevant = events.filter(isCallbackEvent);
     if (relevant.length === 0) return [];
     const issuedHere = new Set(
       relevant.filter((e) => e.type === 'CallbackIssued').map((e) => tokenIdOf(e)),
     );
     const earlier = [...new Set(relevant.map(tokenIdOf))].filter((id) => !issuedHere.has(id));
+    if (earlier.length > 0) await beforeStoreRead?.();
     const rows = earlier.length > 0 ? await this.store.load(earlier) : new Map();
     const changed = new Map<string, CallbackAuditRow>();
     for (const event of relevant) {

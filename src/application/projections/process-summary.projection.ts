@@ -32,8 +32,12 @@ export class ProcessSummaryProjection implements Projection {
     return this.folds.apply(events, to);
   }
 
-  async prepare(events: readonly RecordedEvent[], to: number | null): Promise<PreparedBatch> {
-    const changes = events.length > 0 ? await this.folds.fold(events) : [];
+  async prepare(
+    events: readonly RecordedEvent[],
+    to: number | null,
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<PreparedBatch> {
+    const changes = events.length > 0 ? await this.folds.fold(events, beforeStoreRead) : [];
     return {
       write: this.store.stage(changes, to),
       // Only once written: a batch that failed is redelivered and must not find itself remembered.

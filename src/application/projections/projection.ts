@@ -41,9 +41,15 @@ export interface Projection {
   /**
    * `apply` in two halves: derive the batch's rows (reading what it continues) without writing
    * them, so the runner can write several projections' batches in one statement. Optional: a
-   * projection without it is applied on its own.
+   * projection without it is applied on its own. `beforeStoreRead` runs before it reads stored
+   * rows, if it must: a rebuild prepares a page while the previous one is still being written,
+   * and waits there for that write.
    */
-  prepare?(events: readonly RecordedEvent[], to: number | null): Promise<PreparedBatch>;
+  prepare?(
+    events: readonly RecordedEvent[],
+    to: number | null,
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<PreparedBatch>;
   /** Forgets every row and the checkpoint. */
   reset(): Promise<void>;
   /** The same projection writing into a new, empty copy of its tables (an online rebuild). */

@@ -12,8 +12,11 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
 
   constructor(readonly store: Store) {}
 
-  /** The rows the batch changes (the store keeps the rest). */
-  protected abstract derive(events: readonly RecordedEvent[]): Promise<Row[]>;
+  /** The rows the batch changes (the store keeps the rest); `beforeStoreRead` before reading it. */
+  protected abstract derive(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<Row[]>;
   /** The same projection over another store (its shadow). */
   protected abstract over(store: Store): RowProjection<Row, Store>;
 
@@ -26,8 +29,12 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
     await this.store.write(rows, to);
   }
 
-  async prepare(events: readonly RecordedEvent[], to: number | null): Promise<PreparedBatch> {
-    const rows = events.length > 0 ? await this.derive(events) : [];
+  async prepare(
+    events: readonly RecordedEvent[],
+    to: number | null,
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<PreparedBatch> {
+    const rows = events.length > 0 ? await this.derive(events, beforeStoreRead) : [];
     return { write: this.store.stage(rows, to), written: () => undefined };
   }
 

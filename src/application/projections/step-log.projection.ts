@@ -28,14 +28,19 @@ export class StepLogProjection extends RowProjection<StepExecution, StepLogStore
     return new StepLogProjection(store);
   }
 
-  protected async derive(events: readonly RecordedEvent[]): Promise<StepExecution[]> {
+  protected async derive(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<StepExecution[]> {
     const relevant = events.filter((e) => STEP_EVENTS.has(e.type));
     if (relevant.length === 0) return [];
     // A process whose batch starts at its first event has nothing stored yet.
-    const continued = [
-      ...new Set(relevant.filter((e) => e.revision > 0).map((e) => e.streamId)),
-    ].flatMap((stream) => processIdOfStream(stream) ?? []);
+    const startedHere = new Set(events.filter((e) => e.revision === 0).map((e) => e.streamId));
+    const continued = [...new Set(relevant.map((e) => e.streamId))]
+      .filter((stream) => !startedHere.has(stream))
+      .flatMap((stream) => processIdOfStream(stream) ?? []);
     // The latest execution of each process, stored or changed by this batch so far.
+    if (continued.length > 0) await beforeStoreRead?.();
     const latest: Map<string, StepExecution> =
       continued.length > 0 ? await this.store.latest(continued) : new Map();
     const changed = new Map<string, StepExecution>();
