@@ -6,6 +6,13 @@ import { RecordedEvent } from '../ports/event-store';
 import { ReadModelStore } from '../ports/read-model-store';
 import { PreparedBatch, Projection } from './projection';
 
+/** The rows a batch changes, and what to remember once they are written. */
+export interface Derived<Row> {
+  rows: Row[];
+  /** Called only after the rows are written (a failed batch is redelivered, not remembered). */
+  written?: () => void;
+}
+
 export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> implements Projection {
   abstract readonly name: string;
   abstract readonly version: number;
@@ -16,7 +23,9 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
   protected abstract derive(
     events: readonly RecordedEvent[],
     beforeStoreRead?: () => Promise<void>,
-  ): Promise<Row[]>;
+  ): Promise<Derived<Row>>;
+  /** Drops what the projection remembers of written rows (the table changed under it). */
+  protected forget(): void {}
   /** The same projection over another store (its shadow). */
   protected abstract over(store: Store): RowProjection<Row, Store>;
 
@@ -25,8 +34,9 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
   }
 
   async apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
-    const rows = events.length > 0 ? await this.derive(events) : [];
-    await this.store.write(rows, to);
+    const derived = events.length > 0 ? await this.derive(events) : { rows: [] };
+    await this.store.write(derived.rows, to);
+    derived.written?.();
   }
 
   async prepare(
@@ -34,11 +44,13 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
     to: number | null,
     beforeStoreRead?: () => Promise<void>,
   ): Promise<PreparedBatch> {
-    const rows = events.length > 0 ? await this.derive(events, beforeStoreRead) : [];
-    return { write: this.store.stage(rows, to), written: () => undefined };
+    const derived: Derived<Row> =
+      events.length > 0 ? await this.derive(events, beforeStoreRead) : { rows: [] };
+    return { write: this.store.stage(derived.rows, to), written: () => derived.written?.() };
   }
 
   reset(): Promise<void> {
+    this.forget();
     return this.store.reset();
   }
 
@@ -46,8 +58,9 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
     return this.over(await this.store.shadow());
   }
 
-  promote(shadow: Projection): Promise<void> {
-    return this.store.promote(this.storeOf(shadow));
+  async promote(shadow: Projection): Promise<void> {
+    await this.store.promote(this.storeOf(shadow));
+    this.forget();
   }
 
   discard(shadow: Projection): Promise<void> {

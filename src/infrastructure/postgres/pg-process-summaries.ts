@@ -61,8 +61,10 @@ export const PROCESS_SUMMARY_TABLES: PgTableSet = {
 
 /**
  * The rows (each only over an older revision of itself) and the counts (the old status of each
- * replaced row out, the new one in; both read in the statement's one snapshot). Its result: how
- * many counts reached 0.
+ * replaced row out, the new one in; both read in the statement's one snapshot). A count that
+ * reaches 0 is deleted by the same statement, so the table holds the same rows however it was
+ * built (live or rebuilt) and a batch costs no second statement. Every row of the counts table
+ * is changed by at most one of its CTEs: those that reach 0 by `emptied`, the rest by `counted`.
  */
 const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
   ctes: `${w}input AS (
@@ -94,17 +96,20 @@ const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
   SELECT workflow, status, 1 AS n FROM ${w}upserted
   UNION ALL
   SELECT o.workflow, o.status, -1 FROM ${w}old o JOIN ${w}upserted USING (process_id)
+), ${w}deltas AS (
+  SELECT workflow, status, sum(n) AS n FROM ${w}moves GROUP BY workflow, status HAVING sum(n) <> 0
+), ${w}emptied AS (
+  DELETE FROM ${t.tables.counts} c
+  WHERE c.n + coalesce((SELECT d.n FROM ${w}deltas d
+    WHERE d.workflow = c.workflow AND d.status = c.status), 0) = 0
 ), ${w}counted AS (
   INSERT INTO ${t.tables.counts} AS c (workflow, status, n)
-  SELECT workflow, status, sum(n) FROM ${w}moves GROUP BY workflow, status HAVING sum(n) <> 0
+  SELECT d.workflow, d.status, d.n FROM ${w}deltas d WHERE NOT EXISTS (
+    SELECT 1 FROM ${t.tables.counts} e
+    WHERE e.workflow = d.workflow AND e.status = d.status AND e.n + d.n = 0)
   ON CONFLICT (workflow, status) DO UPDATE SET n = c.n + EXCLUDED.n
-  RETURNING c.n
 )`,
-  result: `(SELECT count(*) FROM ${w}counted WHERE n = 0)::int`,
 });
-
-/** A count that reached 0 is removed, so the table holds the same rows however it was built. */
-const dropEmptySql = (t: PgTableSet) => `DELETE FROM ${t.tables.counts} WHERE n = 0`;
 
 export class PgProcessSummaryStore
   extends PgReadModelStore<SummaryChange>
@@ -154,14 +159,6 @@ export class PgProcessSummaryStore
         fold,
       })),
     );
-  }
-
-  /**
-   * Only when a status empties; a zero left by a crash just before this is removed by the next
-   * one and never shown (counts() skips zeros).
-   */
-  protected override async afterCommit(emptied: unknown): Promise<void> {
-    if (Number(emptied) > 0) await this.pool.query(dropEmptySql(this.tables));
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {

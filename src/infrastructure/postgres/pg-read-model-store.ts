@@ -71,9 +71,6 @@ export abstract class PgReadModelStore<Row> {
    */
   protected abstract partSql(rowsParam: string, prefix: string): PartSql;
 
-  /** Work after a committed write, given the part's `result` expression's value. */
-  protected async afterCommit(_result: unknown): Promise<void> {}
-
   position(): Promise<number> {
     return this.checkpoints.load(this.tables.checkpoint);
   }
@@ -93,7 +90,6 @@ export abstract class PgReadModelStore<Row> {
         json: this.toJson(rows),
         checkpoint: this.tables.checkpoint,
         to,
-        afterCommit: (result) => this.afterCommit(result),
       },
     };
     return staged;

@@ -11,12 +11,10 @@ import { currentFence } from '../../application/ownership/write-fence';
 import { StagedWrite, WriteUnit } from '../../application/ports/read-model-store';
 import { toStoreError } from './pg-errors';
 
-/** What a store adds to the statement: its CTEs, and an optional value it wants back. */
+/** What a store adds to the statement. */
 export interface PartSql {
   /** `name AS (…)` items, comma-separated, with names starting with the given prefix. */
   ctes: string;
-  /** A scalar SQL expression over those CTEs, handed to `afterCommit` (e.g. counts emptied). */
-  result?: string;
 }
 
 export interface PgWritePart {
@@ -29,8 +27,6 @@ export interface PgWritePart {
   readonly checkpoint: string;
   /** Checkpoint position, or null for rows only (a rebuild sets it once at the end). */
   readonly to: number | null;
-  /** Runs after the statement, with the part's `result` (or null). */
-  afterCommit(result: unknown): Promise<void>;
 }
 
 export interface PgStagedWrite extends StagedWrite {
@@ -74,14 +70,11 @@ export class PgReadModelUnit implements WriteUnit {
       fence?.epoch ?? null,
       ...parts.map((p) => p.json),
     ];
-    let row: Record<string, unknown>;
     try {
-      const { rows } = await this.pool.query({ ...statement, values });
-      row = rows[0] ?? {};
+      await this.pool.query({ ...statement, values });
     } catch (error) {
       throw toStoreError(error, `writing ${parts.map((p) => p.key).join(', ')}`, true);
     }
-    for (const [i, part] of parts.entries()) await part.afterCommit(row[`r${i}`] ?? null);
   }
 
   private statementFor(parts: readonly PgWritePart[]): { name: string; text: string } {
@@ -89,9 +82,8 @@ export class PgReadModelUnit implements WriteUnit {
     const known = this.statements.get(key);
     if (known) return known;
     const sqls = parts.map((p, i) => p.sql(`$${FIRST_ROWS_PARAM + i}`, `w${i}_`));
-    const results = sqls.map((s, i) => `${s.result ?? 'NULL::int'} AS r${i}`);
     const text = `WITH ${[...sqls.map((s) => s.ctes), CHECKPOINTS_SQL].join(',\n')}
-SELECT ${results.join(', ')}, (SELECT count(*) FROM checkpointed)::int AS checkpoints`;
+SELECT (SELECT count(*) FROM checkpointed)::int AS checkpoints`;
     const name = `baton_rm_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
     const statement = { name, text };
     this.statements.set(key, statement);
