@@ -13,6 +13,7 @@ import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
 import { openResources } from './hosting/open-resources';
 import { startTracing } from './infrastructure/tracing/otel-tracing';
+import { SupervisedWorker } from './hosting/cluster/supervised-worker';
 
 export interface RunningServer {
   app: INestApplication;
@@ -23,6 +24,7 @@ export interface RunningServer {
 export const startServer = async (
   config: BatonConfig,
   registry: WorkflowRegistry,
+  supervised: SupervisedWorker | null = null,
 ): Promise<RunningServer> => {
   // First, so that everything after runs with the SDK's context manager in place.
   const tracing = config.tracing.enabled
@@ -50,12 +52,17 @@ export const startServer = async (
       `tracing: OpenTelemetry spans to ${config.tracing.endpoint ?? 'the OTLP endpoint of OTEL_EXPORTER_OTLP_*'}`,
     );
   }
-  const resources = await openResources(config, registry, logger, logging, tracing?.tracing).catch(
-    async (error: unknown) => {
-      await tracing?.shutdown();
-      throw error;
-    },
-  );
+  const resources = await openResources(
+    config,
+    registry,
+    logger,
+    logging,
+    tracing?.tracing,
+    supervised,
+  ).catch(async (error: unknown) => {
+    await tracing?.shutdown();
+    throw error;
+  });
   closers.push(() => resources.close());
   const close = async () => {
     for (const closer of closers.reverse())
