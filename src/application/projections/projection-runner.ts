@@ -35,6 +35,8 @@ export const PROJECTION_ROLE = 'projection:process-summaries';
 
 /** Read models trail the store by at most about this much while it is busy. */
 const PROJECTION_MIN_INTERVAL_MS = 50;
+/** A batch costs one read and one write however big: behind a burst, take bigger ones. */
+const PROJECTION_BATCH_SIZE = 2000;
 const DEFAULT_LANE = 'read-models';
 
 export interface ProjectionPosition {
@@ -102,6 +104,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       this.subscriptions.push(
         this.store.subscribeAll(from, (events) => this.applyAll(members, events), {
           minIntervalMs: PROJECTION_MIN_INTERVAL_MS,
+          batchSize: PROJECTION_BATCH_SIZE,
         }),
       );
     }
