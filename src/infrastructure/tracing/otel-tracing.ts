@@ -7,6 +7,7 @@
  */
 import {
   Context,
+  INVALID_TRACEID,
   Link,
   ROOT_CONTEXT,
   Span,
@@ -75,6 +76,16 @@ const linkTo = (traceparent: string): Link[] => {
 const traceparentOf = (spanContext: SpanContext): string =>
   `00-${spanContext.traceId}-${spanContext.spanId}-${spanContext.traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`;
 
+/**
+ * The current span's context, unless there is none or it is the invalid one (tracing
+ * suppressed). The SDK makes only valid ids and parsed traceparents were checked when parsed,
+ * so comparing with the invalid id replaces the validity check's two regular expressions.
+ */
+const activeSpanContext = (): SpanContext | undefined => {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && spanContext.traceId !== INVALID_TRACEID ? spanContext : undefined;
+};
+
 const failed = (span: Span, error: unknown): void => {
   span.recordException(error as Error);
   span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
@@ -141,8 +152,8 @@ export class OtelTracing implements Tracing {
   }
 
   current(): string | undefined {
-    const spanContext = trace.getActiveSpan()?.spanContext();
-    return spanContext && isSpanContextValid(spanContext) ? traceparentOf(spanContext) : undefined;
+    const spanContext = activeSpanContext();
+    return spanContext && traceparentOf(spanContext);
   }
 
   linkCurrent(traceparents: string[]): void {
@@ -151,8 +162,8 @@ export class OtelTracing implements Tracing {
   }
 
   logFields(): Record<string, string> {
-    const spanContext = trace.getActiveSpan()?.spanContext();
-    if (!spanContext || !isSpanContextValid(spanContext)) return {};
+    const spanContext = activeSpanContext();
+    if (!spanContext) return {};
     return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
   }
 }
