@@ -82,6 +82,7 @@ import {
   ListProcessesHandler,
 } from './application/queries/process-queries';
 import { ProcessChangeFeed } from './application/feed/process-change-feed';
+import { LiveStreamQuota } from './interfaces/live-stream-quota';
 import {
   GetCallbacksOfProcessesHandler,
   GetProcessCallbacksHandler,
@@ -286,6 +287,7 @@ export const batonWiring = (): Required<
     ProjectionRunner,
     OnlineRebuilds,
     ProcessChangeFeed,
+    LiveStreamQuota,
     EventFeed,
     SubscriberLag,
     ...HANDLERS,

@@ -81,7 +81,7 @@ export interface BatonConfig {
   requestDeadlineMs: number;
   /** Progress reports accepted per callback token: count and summed size; past either, 429. */
   progressLimits: { maxReports: number; maxBytes: number };
-  /** Live event streams (SSE) one credential may hold open at once. */
+  /** Live event streams (SSE and GraphQL subscriptions together) one credential may hold open at once. */
   feedStreamsPerCredential: number;
   /** The ledger's signing key as configured (PEM and where it came from), or null. */
   ledgerSigningKey: { pem: string; source: string } | null;

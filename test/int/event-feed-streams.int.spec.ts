@@ -110,6 +110,45 @@ describe('graphql-ws connections', () => {
   });
 });
 
+describe('the per-credential quota', () => {
+  const CHANGES = 'subscription { processChanged { processId type } }';
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('is shared by SSE streams and GraphQL subscriptions, and given back on complete and on close', async () => {
+    const ws = graphql(t.url).wsClient();
+    const subscriptions = [0, 1, 2].map(() => new SubscriptionRecorder(ws, CHANGES));
+    // Subscribing is asynchronous: start processes until every subscription has seen one.
+    const deadline = Date.now() + 15_000;
+    while (subscriptions.some((live) => live.results.length === 0)) {
+      if (Date.now() > deadline) throw new Error('the subscriptions never went live');
+      await api(t.url).start('create_l2vpn', L2VPN_INPUT);
+      await settle();
+    }
+
+    // Three subscriptions hold the admin's three slots: no SSE stream, no fourth subscription.
+    expect((await stream()).status).toBe(429);
+    const fourth = new SubscriptionRecorder(ws, CHANGES);
+    const refusedBy = Date.now() + 5000;
+    while (!fourth.error && Date.now() < refusedBy) await new Promise((r) => setTimeout(r, 20));
+    const refusal = fourth.error as Array<{ message: string; extensions?: { code?: string } }>;
+    expect(refusal[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(refusal[0].message).toMatch(/At most 3 live event streams/);
+    // Another credential is not affected.
+    expect((await stream({ authorization: `Bearer ${TEST_KEYS.auditor}` })).status).toBe(200);
+
+    // A completed subscription gives its slot back.
+    subscriptions[0].unsubscribe();
+    await settle();
+    expect((await stream()).status).toBe(200);
+
+    // So does a closed connection, for every subscription it held.
+    await ws.dispose();
+    await settle();
+    expect([(await stream()).status, (await stream()).status]).toEqual([200, 200]);
+    expect((await stream()).status).toBe(429);
+  });
+});
+
 /** An OIDC token that expires in two seconds (the verifier's clock skew still accepts it). */
 const shortLivedToken = async () => {
   const now = Math.floor(Date.now() / 1000);

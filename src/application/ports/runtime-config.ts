@@ -22,7 +22,7 @@ export interface RuntimeConfig {
   simulatorUrl?: string | null;
   /** Heartbeat comments on idle event streams (SSE), in ms; 0 sends none. Default 15 s. */
   feedHeartbeatMs?: number;
-  /** Live event streams (SSE) one credential may hold open at once; past it, 429. */
+  /** Live event streams (SSE and GraphQL subscriptions together) one credential may hold open at once; past it, 429. */
   feedStreamsPerCredential?: number;
   /** Progress reports accepted per callback token, by count and by bytes; past either, 429. */
   progressLimits?: ProgressLimits;

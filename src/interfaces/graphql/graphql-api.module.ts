@@ -10,9 +10,10 @@ import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import { ServerOptions } from 'graphql-ws';
 import { GraphQLError, GraphQLSchema, parse, validate } from 'graphql';
 import { Authenticator } from '../auth/authenticator';
+import { LiveStreamQuota, quotaExceeded, ReleaseStream } from '../live-stream-quota';
 import { accessStatusPlugin, authenticateConnection } from './graphql-auth';
 import { formatGraphqlError, formatGraphqlErrors } from './graphql-errors';
-import { httpContext, websocketContext } from './graphql-context';
+import { httpContext, WebsocketExtra, websocketContext } from './graphql-context';
 import { queryLimitErrors, queryLimitsPlugin } from './query-limits';
 import { ProcessChangesResolver } from './resolvers/process-changes.resolver';
 import {
@@ -69,16 +70,53 @@ const checkSubscription = (schema: GraphQLSchema, payload: SubscribePayload) => 
   };
 };
 
+/** The quota slots a graphql-ws connection holds, by operation id; all given back on close. */
+type HeldStreams = Map<string, ReleaseStream>;
+const heldStreams = (extra: WebsocketExtra & { streams?: HeldStreams }): HeldStreams =>
+  (extra.streams ??= new Map());
+
+/**
+ * A subscription is a live stream like an SSE one and draws on the same per-credential quota;
+ * past it the operation is refused with RATE_LIMITED (the connection stays open).
+ */
+const takeStreamSlot = (
+  quota: LiveStreamQuota,
+  extra: WebsocketExtra,
+  id: string,
+): GraphQLError[] | null => {
+  const release = quota.take(extra.actor?.name ?? '');
+  if (!release)
+    return [new GraphQLError(quotaExceeded(quota.limit), { extensions: { code: 'RATE_LIMITED' } })];
+  heldStreams(extra).set(id, release);
+  return null;
+};
+
+const releaseStreamSlot = (extra: WebsocketExtra, id?: string): void => {
+  const held = heldStreams(extra);
+  for (const [heldId, release] of held) {
+    if (id !== undefined && heldId !== id) continue;
+    release();
+    held.delete(heldId);
+  }
+};
+
 /** Nest passes these on to graphql-ws' useServer as they are; its type lists only a few. */
 const graphqlWsOptions = (
   schema: () => GraphQLSchema,
   authenticator: () => Authenticator,
+  quota: () => LiveStreamQuota,
 ): GraphQLWsSubscriptionsConfig => {
   const options: Partial<ServerOptions> & { path: string } = {
     path: GRAPHQL_PATH,
     onConnect: authenticateConnection(authenticator),
     context: websocketContext,
-    onSubscribe: (_ctx, _id, payload) => checkSubscription(schema(), payload),
+    onSubscribe: (ctx, id, payload) => {
+      const checked = checkSubscription(schema(), payload);
+      if (Array.isArray(checked)) return checked;
+      return takeStreamSlot(quota(), ctx.extra as WebsocketExtra, id) ?? checked;
+    },
+    onComplete: (ctx, id) => releaseStreamSlot(ctx.extra as WebsocketExtra, id),
+    onClose: (ctx) => releaseStreamSlot(ctx.extra as WebsocketExtra),
     onError: (_ctx, _id, _payload, errors) => formatGraphqlErrors(errors),
     onNext: (_ctx, _id, _payload, _args, result) =>
       result.errors ? { ...result, errors: formatGraphqlErrors(result.errors) } : result,
@@ -112,6 +150,7 @@ export const graphqlApiModule = (): DynamicModule => {
         'graphql-ws': graphqlWsOptions(
           () => schema!,
           () => modules.get(Authenticator, { strict: false }),
+          () => modules.get(LiveStreamQuota, { strict: false }),
         ),
       },
     }),

@@ -32,11 +32,8 @@ import {
   toFeedEvent,
 } from '../../application/feed/feed-event';
 import { ProcessChangeFeed } from '../../application/feed/process-change-feed';
-import {
-  DEFAULT_FEED_STREAMS_PER_CREDENTIAL,
-  RUNTIME_CONFIG,
-  RuntimeConfig,
-} from '../../application/ports/runtime-config';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../../application/ports/runtime-config';
+import { LiveStreamQuota, quotaExceeded } from '../live-stream-quota';
 import { RateLimitedError, ValidationError } from '../../domain/errors';
 import { AuthenticatedRequest } from '../auth/access';
 import { EventFeedQueryDto } from './dto/event-feed.dto';
@@ -68,13 +65,12 @@ const streamStart = (req: Request, after: number | undefined): number => {
 @UsePipes(dtoValidation)
 export class EventsFeedController implements OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
-  /** Open streams per credential (the authenticated name). */
-  private readonly perCredential = new Map<string, number>();
 
   constructor(
     private readonly feed: EventFeed,
     private readonly changes: ProcessChangeFeed,
     @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
+    private readonly quota: LiveStreamQuota,
   ) {}
 
   @Get()
@@ -127,14 +123,8 @@ export class EventsFeedController implements OnModuleDestroy {
     filter: FeedFilter,
   ): Promise<void> {
     const actor = (req as AuthenticatedRequest).actor;
-    const owner = actor?.name ?? '';
-    const limit = this.runtime.feedStreamsPerCredential ?? DEFAULT_FEED_STREAMS_PER_CREDENTIAL;
-    const held = this.perCredential.get(owner) ?? 0;
-    if (held >= limit)
-      throw new RateLimitedError(
-        `At most ${limit} event streams per credential are open at once; close one first`,
-      );
-    this.perCredential.set(owner, held + 1);
+    const release = this.quota.take(actor?.name ?? '');
+    if (!release) throw new RateLimitedError(quotaExceeded(this.quota.limit));
     const stream = new SseStream(
       req,
       res,
@@ -150,9 +140,7 @@ export class EventsFeedController implements OnModuleDestroy {
     stream.onEnd(() => {
       clearTimeout(expiry);
       this.streams.delete(stream);
-      const left = (this.perCredential.get(owner) ?? 1) - 1;
-      if (left > 0) this.perCredential.set(owner, left);
-      else this.perCredential.delete(owner);
+      release();
       void live?.return?.();
     });
     try {

@@ -17,6 +17,7 @@ import { CreateWebhookDto, ReplayWebhookDto } from './dto/webhook.dto';
 import { ErrorDto } from './dto/process.dto';
 import { requestContext } from './request-context';
 import { dtoValidation } from './validation';
+import { CreatedWebhookJson, WebhookDetailJson, WebhookJson } from './webhooks.contract';
 
 /** Webhook subscriptions for downstream services (docs/webhooks.md). Admins only. */
 @ApiTags('webhooks')
@@ -39,20 +40,23 @@ export class WebhooksController {
     type: ErrorDto,
     description: '{validationErrors}; a refused receiver address',
   })
-  create(@Body() body: CreateWebhookDto, @Req() req: AuthenticatedRequest) {
+  create(
+    @Body() body: CreateWebhookDto,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<CreatedWebhookJson> {
     return this.webhooks.create(body, requestContext(req).actor.name);
   }
 
   @Get()
   @ApiOperation({ summary: 'Subscriptions with their checkpoint, lag and failures' })
-  list() {
+  list(): Promise<WebhookJson[]> {
     return this.webhooks.list();
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One subscription with its latest delivery attempts' })
   @ApiResponse({ status: 404, type: ErrorDto })
-  detail(@Param('id') id: string) {
+  detail(@Param('id') id: string): Promise<WebhookDetailJson> {
     return this.webhooks.detail(id);
   }
 
