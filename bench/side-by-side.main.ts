@@ -3,7 +3,7 @@
  * another, plus the PostgreSQL commit floor, printed side by side and written to bench/results/.
  * Settings: BENCH_N (300), BENCH_WARMUP (20), BENCH_CLIENTS (16), BENCH_POLL_MS (5),
  * BENCH_ENGINES (baton,dbos,restate,orchestrator-core), BENCH_FLOOR_MS (5000). Baton's
- * integrations: BENCH_TRACING=on, BENCH_WEBHOOK=slow (see lib/baton-variant.ts).
+ * integrations: BENCH_TRACING=on, BENCH_WEBHOOK=slow; and BENCH_WORKERS=N (see lib/baton-variant.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -72,8 +72,11 @@ function writeResults(report: SideBySideReport, markdown: string): void {
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.slice(0, 16).replace(/:/g, '-');
   // A run of fewer engines (a diagnostic) must not replace the side-by-side figures.
-  // So must a run of a Baton variant (tracing on, slow webhook receivers).
-  const variant = process.env.BENCH_TRACING === 'on' || process.env.BENCH_WEBHOOK === 'slow';
+  // So must a run of a Baton variant (tracing on, slow webhook receivers, several workers).
+  const variant =
+    process.env.BENCH_TRACING === 'on' ||
+    process.env.BENCH_WEBHOOK === 'slow' ||
+    (process.env.BENCH_WORKERS ?? '1').trim() !== '1';
   const complete = report.engines.length === ALL_ENGINES.length && !variant;
   const names = complete ? ['latest', `side-by-side-${stamp}`] : [`partial-${stamp}`];
   for (const name of names) {

@@ -96,6 +96,7 @@ import { StepContextFactory } from './application/runner/step-context';
 import { StepRunner } from './application/runner/step-runner';
 import { WorkflowRegistry } from './domain/workflow/registry';
 import { PrometheusMetrics } from './infrastructure/metrics/prometheus-metrics';
+import { METRICS_CLUSTER, MetricsCluster } from './infrastructure/metrics/metrics-cluster';
 import { BATON_HANDLER_METADATA } from './interfaces/auth/access';
 import { AuthGuard } from './interfaces/auth/auth.guard';
 import { UiConfigController } from './interfaces/rest/ui-config.controller';
@@ -154,6 +155,8 @@ export interface BatonAdapters {
   webhooks?: WebhookAdapters;
   /** OpenTelemetry spans (default: off, nothing wrapped). */
   tracing?: Tracing;
+  /** The other workers of this instance, whose metrics /metrics adds up (WORKERS > 1). */
+  metricsCluster?: MetricsCluster;
 }
 
 const HANDLERS = [
@@ -272,10 +275,12 @@ export const batonWiring = (): Required<
           lag: () => lag.measure(),
         });
         if (a.positionBaseRaised) metrics.positionBaseRaised();
+        a.metricsCluster?.contribute(() => metrics.collect());
         return metrics;
       },
     },
     { provide: METRICS, useExisting: PrometheusMetrics },
+    fromAdapters(METRICS_CLUSTER, (a) => a.metricsCluster ?? null),
     RuntimeMetrics,
     ReadinessIndicators,
     ProcessRepository,

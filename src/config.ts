@@ -15,6 +15,7 @@ import {
 } from './domain/access/oidc-settings';
 import { parseRoleMap } from './domain/access/role-map';
 import { TracingConfig, WebhookConfig, tracingConfig, webhookConfig } from './integrations-config';
+import { WorkersConfig, workersConfig } from './workers-config';
 
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type LogFormat = 'json' | 'pretty';
@@ -29,7 +30,7 @@ export interface CallbackRefusalLimits {
   windowMs: number;
 }
 
-export interface BatonConfig {
+export interface BatonConfig extends WorkersConfig {
   port: number;
   host: string;
   publicUrl: string;
@@ -347,6 +348,7 @@ export const loadConfig = (
     ledgerDigestEvery: parseDigestEvery(env.LEDGER_DIGEST_EVERY),
     webhooks: webhookConfig(env),
     tracing: tracingConfig(env, instanceId),
+    ...workersConfig(env),
   };
 };
 

@@ -52,6 +52,24 @@ export async function waitHealthy(
   }
 }
 
+/** Until the supervisor's merged /metrics says every configured worker listens. */
+async function waitAllWorkers(baseUrl: string): Promise<void> {
+  const value = (text: string, name: string) =>
+    Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  await waitUntil(
+    `every Baton worker at ${baseUrl}`,
+    async () => {
+      const { status, body } = await requestJson('GET', `${baseUrl}/metrics`, undefined, 5_000);
+      const text = String(body);
+      return (
+        status === 200 &&
+        value(text, 'baton_workers_running') === value(text, 'baton_workers_configured')
+      );
+    },
+    600_000,
+  );
+}
+
 /** A database of its own, reached over the Unix socket. */
 async function ownDatabase(pg: BenchPostgres, database: string): Promise<string> {
   await pg.createDatabase(database);
@@ -93,6 +111,8 @@ export async function startBatonServer(
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy('Baton', `${baseUrl}/health`, server, 600_000);
+    // /health answers once the first worker listens; measure only with all of them (WORKERS).
+    if (variant.env.WORKERS) await waitAllWorkers(baseUrl);
     await variant.afterStart(baseUrl);
   } catch (error) {
     await server.stop();

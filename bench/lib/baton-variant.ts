@@ -5,6 +5,8 @@
  *   BENCH_WEBHOOK=slow        BENCH_WEBHOOKS (3) subscriptions to every event, delivered to a
  *                             receiver that answers each POST after BENCH_WEBHOOK_DELAY_MS (2000):
  *                             the engine's throughput must not notice.
+ *   BENCH_WORKERS=N           Baton with WORKERS=N (a supervisor and N worker processes sharing
+ *                             the port and the default PG_POOL_SIZE); `auto` as WORKERS takes it.
  * Off by default; a run with a switch on is written as a partial result, never as `latest`.
  */
 import http from 'node:http';
@@ -98,6 +100,11 @@ export async function batonVariant(): Promise<BatonVariant> {
     });
     env.WEBHOOK_SECRET_KEY = Buffer.alloc(32, 1).toString('base64');
     labels.push(`${hooks}-slow-webhooks-${delayMs}ms`);
+  }
+  const workers = process.env.BENCH_WORKERS?.trim();
+  if (workers && workers !== '1') {
+    env.WORKERS = workers;
+    labels.push(`workers-${workers}`);
   }
   if (labels.length > 0) process.stderr.write(`[baton] variant: ${labels.join(', ')}\n`);
   return {

@@ -2,10 +2,10 @@
  * Everything the service needs besides Nest itself, opened from configuration: the store
  * (external PostgreSQL, or the embedded one under DATA_DIR), migrations, the event store, the
  * bundled runner simulator when configured, credentials. One `close()` releases it all in
- * reverse order. Shared by the standalone service (server.ts) and BatonModule.
+ * reverse order. Shared by the standalone service (server.ts) and BatonModule. A worker of a
+ * supervisor (WORKERS > 1) is handed the database and simulator the supervisor started.
  */
 import { Logger } from '@nestjs/common';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { BatonAdapters } from '../app.module';
 import { BatonConfig } from '../config';
@@ -13,7 +13,6 @@ import { PROCESS_STREAM_PREFIX } from '../domain/process/events';
 import { WorkflowRegistry } from '../domain/workflow/registry';
 import { fetchHttpClient } from '../infrastructure/http/fetch-http-client';
 import { openEventStore } from '../infrastructure/open-event-store';
-import { startEmbeddedPostgres } from '../infrastructure/postgres/embedded-postgres';
 import { raisePositionBaseIfBehind } from '../infrastructure/postgres/position-base';
 import { runMigrations } from '../infrastructure/postgres/migrations';
 import { PgCheckpointStore } from '../infrastructure/postgres/pg-checkpoint-store';
@@ -32,9 +31,9 @@ import { ALL_MIGRATIONS } from '../infrastructure/postgres/schema';
 import { randomIds, systemClock } from '../infrastructure/system';
 import { AuthSettings } from '../interfaces/auth/authenticator';
 import { announceLocalAdminKey, ensureLocalAdminKey } from '../interfaces/auth/local-admin-key';
-import { SIMULATOR_WARNING } from '../interfaces/rest/health.controller';
 import { Logging } from '../interfaces/rest/logging';
-import { startRunnerSimulator } from '../runner-simulator/lso-runner-simulator';
+import { startBundledSimulator, startEmbeddedDatabase } from './shared-services';
+import { SupervisedWorker } from './cluster/supervised-worker';
 
 export interface BatonResources {
   adapters: BatonAdapters;
@@ -47,6 +46,7 @@ export const openResources = async (
   logger: Logger,
   logging?: Logging,
   tracing?: BatonAdapters['tracing'],
+  supervised?: SupervisedWorker | null,
 ): Promise<BatonResources> => {
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
@@ -62,19 +62,15 @@ export const openResources = async (
     );
     for (const message of ledgerKey.messages) logger.log(message);
     if (ledgerKey.key) logger.log(announcePublicKey(ledgerKey.key));
-    let databaseUrl = config.databaseUrl;
+    let databaseUrl = config.databaseUrl ?? supervised?.databaseUrl ?? null;
     if (!databaseUrl) {
-      const dataDir = path.join(config.dataDir, 'postgres');
-      logger.log(`DATABASE_URL unset: starting embedded PostgreSQL with data in ${dataDir}`);
-      const embedded = await startEmbeddedPostgres({
-        dataDir,
-        port: config.embeddedPostgresPort,
-        persistent: true,
-      });
+      const embedded = await startEmbeddedDatabase(config, logger);
       closers.push(() => embedded.stop());
-      databaseUrl = embedded.connectionString;
+      databaseUrl = embedded.url;
     }
-    const pool = new Pool(poolSettings(databaseUrl, config));
+    const pool = new Pool(
+      poolSettings(databaseUrl, config, supervised?.poolSize ?? config.pgPoolSize),
+    );
     // An idle client losing its connection must not crash the service; the next query reports it.
     pool.on('error', (e) => logger.warn(`PostgreSQL connection lost: ${e.message}`));
     closers.push(() => pool.end());
@@ -110,24 +106,13 @@ export const openResources = async (
     const workflowSettings: Record<string, string | undefined> = {
       ANSIBLE_PROXY_URL: config.ansibleProxyUrl ?? undefined,
     };
-    let simulatorUrl: string | null = null;
-    if (config.runnerSimulator) {
-      const simulator = await startRunnerSimulator({
-        port: config.simulatorPort,
-        log: (m) => logger.log(`[lso-simulator] ${m}`),
-      });
-      closers.push(() => simulator.close());
-      workflowSettings.ANSIBLE_PROXY_URL = simulator.url;
+    let simulatorUrl: string | null = supervised?.simulatorUrl ?? null;
+    if (config.runnerSimulator && !simulatorUrl) {
+      const simulator = await startBundledSimulator(config, logger);
+      closers.push(() => simulator.stop());
       simulatorUrl = simulator.url;
-      // Loud on purpose: a fake that reports success must never pass for a real runner.
-      logger.warn('*'.repeat(80));
-      logger.warn(`ANSIBLE_PROXY_URL unset: bundled LSO runner SIMULATOR at ${simulator.url}`);
-      logger.warn(SIMULATOR_WARNING);
-      logger.warn(
-        'Set ANSIBLE_PROXY_URL to a real LSO (NODE_ENV=production refuses to start without).',
-      );
-      logger.warn('*'.repeat(80));
     }
+    if (simulatorUrl) workflowSettings.ANSIBLE_PROXY_URL = simulatorUrl;
 
     const webhookKey = await webhookSecretBox(
       config.webhooks.secretKey,
@@ -164,7 +149,9 @@ export const openResources = async (
         feedHeartbeatMs: config.feedHeartbeatMs,
         progressLimits: config.progressLimits,
         feedStreamsPerCredential: config.feedStreamsPerCredential,
+        worker: supervised?.worker ?? null,
       },
+      metricsCluster: supervised?.metrics,
       auth,
       processCacheSize: config.processCacheSize,
       schema: new PgSchemaStatus(pool, ALL_MIGRATIONS),

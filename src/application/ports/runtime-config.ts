@@ -26,6 +26,8 @@ export interface RuntimeConfig {
   feedStreamsPerCredential?: number;
   /** Progress reports accepted per callback token, by count and by bytes; past either, 429. */
   progressLimits?: ProgressLimits;
+  /** Which of the instance's worker processes this is (WORKERS > 1), 1-based; null when alone. */
+  worker?: { index: number; of: number } | null;
 }
 
 export interface ProgressLimits {

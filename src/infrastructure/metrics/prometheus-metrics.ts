@@ -2,6 +2,9 @@
  * The metrics port as Prometheus metrics (prom-client), one registry per app so several apps in
  * one process (tests) never share counters. Hot-path calls only bump in-memory series; what needs
  * the database (processes per status, projection lag) is read when /metrics is scraped.
+ * Several workers of one instance add their series together (metrics-cluster.ts); the figures
+ * read from the database are the same in each, so those take the highest (or, for checkpoints
+ * and the store being up, the lowest) rather than a sum.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import {
@@ -12,6 +15,7 @@ import {
 } from '../../application/ports/metrics';
 import { LagReport } from '../../application/health/subscriber-lag';
 import { PROCESS_STATUSES, ProcessStatus } from '../../domain/process/state';
+import { MetricsJson } from './metrics-cluster';
 
 /** What a scrape reads from the stores. */
 export interface ScrapeSources {
@@ -66,28 +70,33 @@ export class PrometheusMetrics implements Metrics {
     help: 'Processes by status, from the process list read model (read at scrape time)',
     labelNames: ['status'],
     registers: [this.registry],
+    aggregator: 'max',
   });
   private readonly lagSeconds = new Gauge({
     name: 'baton_projection_lag_seconds',
     help: 'Age of the oldest event a follower (projection or runner) has not applied yet; 0 when caught up',
     labelNames: ['projection', 'kind'],
     registers: [this.registry],
+    aggregator: 'max',
   });
   private readonly checkpoint = new Gauge({
     name: 'baton_projection_checkpoint_position',
     help: 'Global position of the last event a follower has applied',
     labelNames: ['projection', 'kind'],
     registers: [this.registry],
+    aggregator: 'min',
   });
   private readonly head = new Gauge({
     name: 'baton_event_store_head_position',
     help: 'Global position of the last event a follower can read',
     registers: [this.registry],
+    aggregator: 'max',
   });
   private readonly storeUp = new Gauge({
     name: 'baton_event_store_up',
     help: '1 when the last scrape could read the store, 0 when it could not (store-derived gauges are then absent)',
     registers: [this.registry],
+    aggregator: 'min',
   });
 
   constructor(private readonly sources: ScrapeSources) {
@@ -113,6 +122,12 @@ export class PrometheusMetrics implements Metrics {
 
   positionBaseRaised(): void {
     this.baseRaises.inc();
+  }
+
+  /** Every series as data, after reading what the stores say now (for merging over workers). */
+  async collect(): Promise<MetricsJson> {
+    await this.refreshFromStores();
+    return this.registry.getMetricsAsJSON();
   }
 
   /** The exposition text, after reading what the stores say now. */

@@ -11,12 +11,16 @@ export interface PoolTimeouts {
   pgLockTimeoutMs: number;
 }
 
-/** Connections in the pool (the ownership session is one more). */
+/** Connections in the pool when not told (PG_POOL_SIZE); the ownership session is one more. */
 const POOL_SIZE = 20;
 
-export const poolSettings = (connectionString: string, timeouts: PoolTimeouts): PoolConfig => ({
+export const poolSettings = (
+  connectionString: string,
+  timeouts: PoolTimeouts,
+  size: number = POOL_SIZE,
+): PoolConfig => ({
   connectionString,
-  max: POOL_SIZE,
+  max: size,
   connectionTimeoutMillis: timeouts.pgConnectTimeoutMs,
   statement_timeout: timeouts.pgStatementTimeoutMs,
   lock_timeout: timeouts.pgLockTimeoutMs,

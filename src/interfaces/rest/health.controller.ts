@@ -14,8 +14,9 @@ import { ReadinessIndicators } from './readiness-indicators';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../../application/ports/runtime-config';
 import { Public } from '../auth/access';
 
-export const SIMULATOR_WARNING =
-  'The bundled LSO runner SIMULATOR stands in for ANSIBLE_PROXY_URL: it reports success without running any playbook. Not for production.';
+import { SIMULATOR_WARNING } from '../../runner-simulator/simulator-warning';
+
+export { SIMULATOR_WARNING };
 
 @ApiTags('health')
 @Public()
@@ -35,7 +36,7 @@ export class HealthController {
   @ApiResponse({
     status: 200,
     description:
-      '{status: "ok", headPosition, details: {projections: [{name, checkpoint, head, caughtUp, behindMs}], runner}, runnerSimulator?} (runnerSimulator: a warning while the simulator stands in for a runner)',
+      '{status: "ok", headPosition, details: {projections: [{name, checkpoint, head, caughtUp, behindMs}], runner}, worker?: {index, of}, runnerSimulator?} (worker: which worker process answered, with WORKERS > 1; runnerSimulator: a warning while the simulator stands in for a runner)',
   })
   @ApiResponse({ status: 503, description: 'Event store unreachable' })
   async health() {
@@ -51,6 +52,8 @@ export class HealthController {
       status: 'ok',
       headPosition: head,
       details: { projections, runner },
+      // Which worker answered (WORKERS > 1): each reports on itself, the port reaches any one.
+      ...(this.runtime.worker ? { worker: this.runtime.worker } : {}),
       ...(simulator ? { runnerSimulator: { url: simulator, warning: SIMULATOR_WARNING } } : {}),
     };
   }

@@ -29,8 +29,7 @@ export const registerStartCommand = (program: Command): void => {
       // Loaded here, not at the top: the other commands are thin HTTP clients and start fast.
       const { loadConfig } = await import('../../../config');
       const { registryOf } = await import('../../../domain/workflow/registry-of');
-      const { startServer } = await import('../../../server');
-      const { serveUntilSignal } = await import('../serve-until-signal');
+      const { runService } = await import('../../../hosting/run-service');
       const { loadWorkflowsModule } = await import('../workflows-module');
       let registry;
       try {
@@ -38,7 +37,9 @@ export const registerStartCommand = (program: Command): void => {
       } catch (error) {
         throw usageError(`--workflows ${options.workflows}: ${(error as Error).message}`);
       }
-      const server = await startServer(loadConfig(context.env), registry);
-      await serveUntilSignal(server);
+      const loaded = registry;
+      const code = await runService(loadConfig(context.env), () => loaded);
+      // The supervisor of WORKERS has said why (a worker failing at every start) in its log.
+      if (code !== 0) throw new Error('the service stopped: its workers kept failing');
     });
 };
