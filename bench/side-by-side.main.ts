@@ -4,6 +4,7 @@
  * Settings: BENCH_N (300), BENCH_WARMUP (20), BENCH_CLIENTS (16), BENCH_POLL_MS (5),
  * BENCH_ENGINES (baton,dbos,restate,orchestrator-core), BENCH_FLOOR_MS (5000). Baton's
  * integrations: BENCH_TRACING=on, BENCH_WEBHOOK=slow; and BENCH_WORKERS=N (see lib/baton-variant.ts).
+ * Baton's long polls instead of 5 ms polling: BENCH_LONG_POLL_MS=<ms> (see load/engine-clients.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -72,11 +73,12 @@ function writeResults(report: SideBySideReport, markdown: string): void {
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.slice(0, 16).replace(/:/g, '-');
   // A run of fewer engines (a diagnostic) must not replace the side-by-side figures.
-  // So must a run of a Baton variant (tracing on, slow webhook receivers, several workers).
+  // So must a run of a Baton variant (tracing on, slow webhook receivers, several workers, long polls).
   const variant =
     process.env.BENCH_TRACING === 'on' ||
     process.env.BENCH_WEBHOOK === 'slow' ||
-    (process.env.BENCH_WORKERS ?? '1').trim() !== '1';
+    (process.env.BENCH_WORKERS ?? '1').trim() !== '1' ||
+    Number(process.env.BENCH_LONG_POLL_MS ?? 0) > 0;
   const complete = report.engines.length === ALL_ENGINES.length && !variant;
   const names = complete ? ['latest', `side-by-side-${stamp}`] : [`partial-${stamp}`];
   for (const name of names) {

@@ -13,7 +13,7 @@ import {
   Provider,
   UseFilters,
 } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { CallbackRefusalLimiter } from './application/callbacks/refusal-limiter';
@@ -111,7 +111,7 @@ import { MeController } from './interfaces/rest/me.controller';
 import { LOGGING, Logging } from './interfaces/rest/logging';
 import { MetricsController } from './interfaces/rest/metrics.controller';
 import { ReadinessIndicators } from './interfaces/rest/readiness-indicators';
-import { InputLimitsInterceptor } from './interfaces/rest/input-limits';
+import { InputLimitsGuard } from './interfaces/rest/input-limits';
 import { ProcessesController } from './interfaces/rest/processes.controller';
 import { ProjectionsController } from './interfaces/rest/projections.controller';
 import { WorkflowsController } from './interfaces/rest/workflows.controller';
@@ -254,7 +254,8 @@ export const batonWiring = (): Required<
     Authenticator,
     // Every route is authenticated and checked against its declared access (admin if none).
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_INTERCEPTOR, useClass: InputLimitsInterceptor },
+    // Then the route's input limits (a guard: see input-limits.ts for why not an interceptor).
+    { provide: APP_GUARD, useClass: InputLimitsGuard },
     CallbackRefusalLimiter,
     fromAdapters(PROCESS_CACHE_SIZE, (a) => a.processCacheSize ?? DEFAULT_PROCESS_CACHE_SIZE),
     fromAdapters(LOGGING, (a) => a.logging ?? null),

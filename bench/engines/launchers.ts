@@ -76,6 +76,15 @@ async function ownDatabase(pg: BenchPostgres, database: string): Promise<string>
   return pg.socketUrl(database);
 }
 
+/**
+ * BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the Baton server (warm-up included) into that
+ * folder when it stops; `node dist-bench/lib/cpu-profile-summary.js <file>` sums it up.
+ */
+function cpuProfileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
+}
+
 /** Baton as a user starts it: the compiled server, configured by environment only. */
 export async function startBatonServer(
   databaseUrl: string,
@@ -87,6 +96,7 @@ export async function startBatonServer(
     'baton',
     process.execPath,
     [
+      ...cpuProfileArgs(),
       path.join(repoRoot, 'dist/main.js'),
       '--workflows',
       path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),

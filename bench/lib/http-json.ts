@@ -15,6 +15,7 @@ export const BENCH_API_KEY = 'bench-admin-key-not-secret-0123456789abcdef';
 export interface JsonResponse {
   status: number;
   body: unknown;
+  etag?: string;
 }
 
 export function requestJson(
@@ -22,6 +23,7 @@ export function requestJson(
   url: string,
   body?: unknown,
   timeoutMs = 30_000,
+  headers: Record<string, string> = {},
 ): Promise<JsonResponse> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
@@ -33,6 +35,7 @@ export function requestJson(
         timeout: timeoutMs,
         headers: {
           authorization: `Bearer ${BENCH_API_KEY}`,
+          ...headers,
           ...(payload
             ? { 'content-type': 'application/json', 'content-length': payload.length }
             : {}),
@@ -49,7 +52,8 @@ export function requestJson(
           } catch {
             // not JSON: keep the text, the caller decides
           }
-          resolve({ status: response.statusCode ?? 0, body: parsed });
+          const etag = response.headers.etag;
+          resolve({ status: response.statusCode ?? 0, body: parsed, ...(etag ? { etag } : {}) });
         });
         response.on('error', reject);
       },

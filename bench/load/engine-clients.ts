@@ -93,8 +93,42 @@ export function orchestratorCoreClient(baseUrl: string): EngineClient {
   };
 }
 
+/**
+ * BENCH_LONG_POLL_MS (opt-in, Baton only): status reads are long polls (`?wait=` with the ETag
+ * of the last answer), so a poller hears of a change when it happens instead of asking every
+ * BENCH_POLL_MS. The default run keeps plain polling, comparable with the other engines.
+ */
+function batonLongPollClient(baseUrl: string, waitMs: number): EngineClient {
+  const seen = new Map<string, { etag: string; status?: string }>();
+  return {
+    ...batonShapedClient(baseUrl),
+    async status(id) {
+      const last = seen.get(id);
+      const r = last
+        ? await requestJson(
+            'GET',
+            `${baseUrl}/api/processes/${id}?wait=${waitMs}`,
+            undefined,
+            30_000,
+            {
+              'if-none-match': last.etag,
+            },
+          )
+        : await requestJson('GET', `${baseUrl}/api/processes/${id}`);
+      if (r.status === 304 && last) return last.status;
+      expect(r.status, [200], 'status', r.body);
+      const status = (r.body as { status?: string }).status;
+      if (status === 'completed') seen.delete(id);
+      else if (r.etag) seen.set(id, { etag: r.etag, status });
+      return status;
+    },
+  };
+}
+
 export function engineClient(kind: EngineKind, baseUrl: string): EngineClient {
   if (kind === 'restate') return restateClient(baseUrl);
   if (kind === 'orchestrator-core') return orchestratorCoreClient(baseUrl);
+  const longPollMs = Number(process.env.BENCH_LONG_POLL_MS ?? 0);
+  if (kind === 'baton' && longPollMs > 0) return batonLongPollClient(baseUrl, longPollMs);
   return batonShapedClient(baseUrl);
 }

@@ -99,7 +99,11 @@ export async function measureEngine(
     const loadCpu = cpuSeconds([load.pid]) - loadCpuBefore;
     const statements =
       statementStatsEnabled() && engine.database
-        ? await topStatements(adminUrl, engine.database)
+        ? await topStatements(
+            adminUrl,
+            engine.database,
+            Number(process.env.BENCH_PG_STATEMENTS_TOP ?? 8),
+          )
         : undefined;
 
     const records = await load.history(run.ids);

@@ -14,7 +14,11 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessCommand } from '../../domain/process/commands';
 import { DomainError } from '../../domain/errors';
 import { CallbackAnswer, Decision, decide } from '../../domain/process/decide';
-import { EVENT_SCHEMA_VERSION, processStreamId } from '../../domain/process/events';
+import {
+  EVENT_SCHEMA_VERSION,
+  processIdOfStream,
+  processStreamId,
+} from '../../domain/process/events';
 import { ProcessState, evolve } from '../../domain/process/state';
 import { CLOCK, Clock } from '../ports/clock';
 import { EVENT_STORE, EventStore, NewEvent, RecordedEvent } from '../ports/event-store';
@@ -30,6 +34,7 @@ import { AppendMetrics } from './append-metrics';
 import { timerChange } from './append-timer';
 import { ChainHeads } from './chain-heads';
 import { LoadedProcess, ProcessLoader } from './process-loader';
+import { ProcessChanges } from './process-changes';
 
 export interface CommandContext {
   actor: string;
@@ -62,6 +67,7 @@ export class ProcessRepository {
   private readonly chainHeads: ChainHeads;
   private readonly writers = new KeyedMutex();
   private readonly appendMetrics: AppendMetrics;
+  private readonly changes = new ProcessChanges();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -94,6 +100,31 @@ export class ProcessRepository {
   /** Told of every event in the store (by the runner's subscription): stale folds are dropped. */
   observe(events: readonly RecordedEvent[]): void {
     this.loader.observe(events);
+    for (const event of events) {
+      const processId = processIdOfStream(event.streamId);
+      if (processId !== null) this.changes.changed(processId, event.revision);
+    }
+  }
+
+  /**
+   * For long polls: resolves once the process is past `afterRevision` (an append here, or one
+   * elsewhere that the subscription reported), after `timeoutMs`, or when `signal` aborts.
+   * Resolves at once when the cached fold is already past it or is not cached (then only a
+   * read can tell).
+   */
+  waitForChange(
+    processId: string,
+    afterRevision: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return this.changes.waitPast(
+      processId,
+      afterRevision,
+      timeoutMs,
+      () => (this.loader.cachedState(processId)?.revision ?? Infinity) > afterRevision,
+      signal,
+    );
   }
 
   /**
@@ -223,6 +254,7 @@ export class ProcessRepository {
       logLifecycle(next, decision.events, state.revision + 1);
       this.chainHeads.appended(next, toAppend);
       this.loader.remember(processId, state, next, recorded);
+      this.changes.changed(processId, next.revision);
       if (decision.refusal) throw decision.refusal;
       return {
         state: next,

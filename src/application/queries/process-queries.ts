@@ -23,6 +23,8 @@ export class GetProcessQuery extends Query<ProcessDetail> {
      * the cache may not hold it yet, its writer being still on its way back from the append.
      */
     readonly atLeastRevision?: number,
+    /** A long poll: when the process is still at this revision, wait up to `timeoutMs` for it to move. */
+    readonly waitPast?: { revision: number; timeoutMs: number; signal?: AbortSignal },
   ) {
     super();
   }
@@ -42,11 +44,21 @@ export class GetProcessHandler implements IQueryHandler<GetProcessQuery, Process
   ) {}
 
   async execute(query: GetProcessQuery): Promise<ProcessDetail> {
-    const { state, events } =
+    let { state, events } =
       query.atLeastRevision === undefined
         ? await this.repository.read(query.processId)
         : await this.repository.loadAtLeast(query.processId, query.atLeastRevision);
     if (state.revision < 0) throw new NotFoundError('Process not found');
+    const wait = query.waitPast;
+    if (wait !== undefined && state.revision === wait.revision) {
+      await this.repository.waitForChange(
+        query.processId,
+        wait.revision,
+        wait.timeoutMs,
+        wait.signal,
+      );
+      ({ state, events } = await this.repository.read(query.processId));
+    }
     const known = this.described.get(state);
     if (known) return known;
     // A process whose workflow version this deployment lacks is still shown (parked, with the

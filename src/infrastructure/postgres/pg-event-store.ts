@@ -22,6 +22,7 @@ import {
   describeRevision,
 } from '../event-store/expected-revision';
 import { FollowPage, PollingSubscription } from '../event-store/polling-subscription';
+import { SharedPageReads } from '../event-store/shared-page-reads';
 import { PgAppendBatcher } from './pg-append-batcher';
 import { PgChangeFeed } from './pg-change-feed';
 import {
@@ -73,6 +74,8 @@ export class PgEventStore implements EventStore {
   private readonly batcher: PgAppendBatcher;
   private readonly subscriptions = new Set<PollingSubscription>();
   private readonly onSubscriptionError: (error: unknown) => void;
+  /** Followers woken together share one read of the same page (one statement, not five). */
+  private readonly pages: SharedPageReads;
 
   constructor(
     private readonly pool: Pool,
@@ -82,6 +85,9 @@ export class PgEventStore implements EventStore {
     this.feed = new PgChangeFeed(pool, EVENTS_CHANNEL, this.onSubscriptionError);
     this.notifier = new PgNotifier(pool, EVENTS_CHANNEL);
     this.batcher = new PgAppendBatcher(pool);
+    this.pages = new SharedPageReads(this.feed.changes, (after, limit) =>
+      this.follow(after, limit),
+    );
   }
 
   async append(
@@ -176,7 +182,7 @@ export class PgEventStore implements EventStore {
       changes: this.feed.changes,
       readPage: (from: number, limit: number) => {
         this.feed.ensureListening();
-        return this.follow(from, limit);
+        return this.pages.readPage(from, limit);
       },
     };
     const subscription = new PollingSubscription(

@@ -2,12 +2,16 @@
  * Input limits per route: body size and JSON shape (depth, string length, items). Routes say
  * what they need with `@InputLimits(...)`; the rest get the operator defaults. Every refusal is
  * a 413 or 400 before any handler runs, so nothing is written.
+ *
+ * A guard, not an interceptor: it only ever refuses, and the mere presence of one global
+ * interceptor makes Nest run every request through an RxJS pipeline and an AsyncResource bind
+ * per interceptor (about 7% of the server's CPU under the bench). Registered after the
+ * authentication guard, so the order of answers is as before: 401/403 first, then 413/400.
  */
 import {
-  CallHandler,
+  CanActivate,
   ExecutionContext,
   Injectable,
-  NestInterceptor,
   PayloadTooLargeException,
   SetMetadata,
 } from '@nestjs/common';
@@ -47,11 +51,11 @@ const describeBytes = (bytes: number): string =>
   bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 
 @Injectable()
-export class InputLimitsInterceptor implements NestInterceptor {
+export class InputLimitsGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
-  intercept(context: ExecutionContext, next: CallHandler) {
-    if (context.getType() !== 'http' || !isBatonHandler(context.getClass())) return next.handle();
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http' || !isBatonHandler(context.getClass())) return true;
     const limits: RouteInputLimits = {
       ...DEFAULT_ROUTE_LIMITS,
       ...this.reflector.getAllAndOverride<Partial<RouteInputLimits> | undefined>(
@@ -66,6 +70,6 @@ export class InputLimitsInterceptor implements NestInterceptor {
       );
     const problem = jsonLimitProblem(req.body, limits);
     if (problem) throw new ValidationError(`Request body refused: ${problem}`);
-    return next.handle();
+    return true;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { Request, Response } from 'express';
 import { ProcessDetail } from '../../application/queries/process-detail';
+import { ValidationError } from '../../domain/errors';
 
 /** Bump when the detail's JSON shape changes, so clients do not keep an old shape on a 304. */
 const REPRESENTATION = 'd1';
@@ -13,6 +14,46 @@ const serialised = new WeakMap<ProcessDetail, Buffer>();
 
 export const detailEtag = (detail: ProcessDetail): string =>
   `"${REPRESENTATION}.${detail.id}.${detail.revision}"`;
+
+/** The longest a long poll (`?wait=`) is held; longer asks are shortened to this. */
+export const MAX_LONG_POLL_MS = 20_000;
+
+/** The revision of this process that an If-None-Match names, if it names one of its ETags. */
+const revisionSeen = (ifNoneMatch: string | undefined, processId: string): number | undefined => {
+  if (ifNoneMatch === undefined) return undefined;
+  const prefix = `"${REPRESENTATION}.${processId}.`;
+  for (const tag of ifNoneMatch.split(/\s*,\s*/)) {
+    if (!tag.startsWith(prefix) || !tag.endsWith('"')) continue;
+    const revision = tag.slice(prefix.length, -1);
+    if (/^\d{1,15}$/.test(revision)) return Number(revision);
+  }
+  return undefined;
+};
+
+/**
+ * A long poll: `?wait=<ms>` with an If-None-Match naming the revision the client has. The
+ * answer then waits (at most MAX_LONG_POLL_MS) until the process moves past that revision, and
+ * is the new detail (200) or, if nothing changed in time, 304. Without a matching ETag the
+ * answer comes at once, as without `wait`. A client gone away releases the wait.
+ */
+export const longPollOf = (
+  req: Request,
+  res: Response,
+  processId: string,
+): { revision: number; timeoutMs: number; signal: AbortSignal } | undefined => {
+  // Express parses the query string anew on every read of req.query: polls carry none.
+  if (!req.url.includes('?')) return undefined;
+  const raw = req.query.wait;
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw))
+    throw new ValidationError('wait must be a whole number of milliseconds');
+  const timeoutMs = Math.min(Number(raw), MAX_LONG_POLL_MS);
+  const revision = revisionSeen(req.headers['if-none-match'], processId);
+  if (revision === undefined || timeoutMs === 0) return undefined;
+  const gone = new AbortController();
+  res.once('close', () => gone.abort());
+  return { revision, timeoutMs, signal: gone.signal };
+};
 
 /**
  * Written with Node's own response methods: Express's `send` would work out the content type,

@@ -17,6 +17,7 @@ import {
   ApiBody,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiSecurity,
   ApiTags,
@@ -48,7 +49,7 @@ import {
   StateAtRevisionQueryDto,
 } from './dto/process.dto';
 import { sendJsonWithEtag } from './etag-response';
-import { sendDetail } from './process-detail-response';
+import { longPollOf, sendDetail } from './process-detail-response';
 import { requestContext } from './request-context';
 import { dtoValidation } from './validation';
 
@@ -130,8 +131,16 @@ export class ProcessesController {
   })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   @ApiResponse({ status: 404, type: ErrorDto })
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    description:
+      'Long poll: with If-None-Match naming the revision you have, wait up to this many ms (at most 20000) for the process to change; 304 if it did not',
+  })
   async detail(@Param('id') id: string, @Req() req: AuthenticatedRequest, @Res() res: Response) {
-    const detail = await this.queries.execute(new GetProcessQuery(id));
+    const detail = await this.queries.execute(
+      new GetProcessQuery(id, undefined, longPollOf(req, res, id)),
+    );
     sendDetail(req, res, detail);
   }
 
