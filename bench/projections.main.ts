@@ -23,6 +23,13 @@ import { sleep } from './lib/http-json';
 import { startBenchPostgres } from './lib/postgres-server';
 import { repoRoot } from './lib/repo';
 import { percentile, round } from './lib/stats';
+import { cpuSeconds } from './lib/process-stats';
+import {
+  resetStatementStats,
+  statementCount,
+  statementStatsEnabled,
+  topStatements,
+} from './lib/statement-stats';
 import { startBatonServer } from './engines/launchers';
 import { openBatonStore, processStreamId } from './scale/baton-store';
 import { TemplateEvent, cloneHistory } from './scale/clone-history';
@@ -127,6 +134,11 @@ runBench(async () => {
   await sleep(1000); // let the server settle
 
   log(`burst: ${burst} events from 8 writers`);
+  // Load-independent figures of the burst: the server's CPU and the statements PostgreSQL ran
+  // (every consumer's, the runner's and the ledger's included; the sampler's are taken off).
+  const adminUrl = pg.url('postgres');
+  await resetStatementStats(adminUrl);
+  const cpuBefore = cpuSeconds([server.pid]);
   const appendedAt = new Map<string, number>(); // stream → when its append returned
   const samples: Sample[] = [];
   let sampling = true;
@@ -160,6 +172,11 @@ runBench(async () => {
   }
   sampling = false;
   await sampler;
+  const serverCpuMs = (cpuSeconds([server.pid]) - cpuBefore) * 1000;
+  const statements = (await statementCount(adminUrl, 'bench_projections')) - samples.length;
+  if (statementStatsEnabled())
+    for (const s of await topStatements(adminUrl, 'bench_projections', 12))
+      log(`${s.calls} calls, ${Math.round(s.totalMs)} ms: ${s.query}`);
 
   const { rows: burstEvents } = await pool.query<{ stream_id: string; position: string }>(
     'SELECT stream_id, position FROM events WHERE position > $1 ORDER BY position',
@@ -204,6 +221,8 @@ runBench(async () => {
       appendSeconds: round(appendSeconds, 2),
       appendedEventsPerSecond: Math.round(events.length / appendSeconds),
       samples: samples.length,
+      serverCpuMsPer1kEvents: round((serverCpuMs / events.length) * 1000, 1),
+      statementsPer1kEvents: round((statements / events.length) * 1000, 1),
       lag,
     },
   };
@@ -216,7 +235,7 @@ runBench(async () => {
     '',
     `Rebuild of ${rebuildResult.projections} in one pass: ${rebuildResult.events} events (${processes} completed create_l2vpn processes) in ${rebuildResult.seconds} s, **${rebuildResult.eventsPerSecond} events/s**.`,
     '',
-    `Burst: ${events.length} events appended by 8 writers in ${result.burst.appendSeconds} s (${result.burst.appendedEventsPerSecond} events/s) into the running server; checkpoints sampled ${samples.length} times.`,
+    `Burst: ${events.length} events appended by 8 writers in ${result.burst.appendSeconds} s (${result.burst.appendedEventsPerSecond} events/s) into the running server; checkpoints sampled ${samples.length} times. Until caught up, the server used ${result.burst.serverCpuMsPer1kEvents} ms of CPU and PostgreSQL ran ${result.burst.statementsPer1kEvents} statements (the sampler's not counted) per 1,000 events.`,
     '',
     '| projection | lag p50 ms | lag p99 ms | lag max ms | events behind p99 | events behind max |',
     '|---|---|---|---|---|---|',

@@ -12,7 +12,14 @@ import * as path from 'node:path';
 import { Pool } from 'pg';
 import { onCleanup, runBench } from './lib/cleanup';
 import { startBenchPostgres } from './lib/postgres-server';
+import {
+  resetStatementStats,
+  statementCount,
+  statementStatsEnabled,
+  topStatements,
+} from './lib/statement-stats';
 import { repoRoot } from './lib/repo';
+import { cpuSecondsWithExited, exitedChildrenCpuSeconds } from './lib/process-stats';
 import { openBatonStore } from './scale/baton-store';
 import { TemplateEvent } from './scale/clone-history';
 import { seedProcesses } from './scale/seed';
@@ -46,6 +53,11 @@ runBench(async () => {
   log(`seeded at ${Math.round(seeding.perSecond * template.length)} events/s`);
 
   log('running the rebuild (dist/interfaces/cli/rebuild-projections.main.js)');
+  // Counted inside PostgreSQL from here: the rebuild's statements only (a load-free figure).
+  const adminUrl = pg.url('postgres');
+  await resetStatementStats(adminUrl);
+  const rebuildCpuBefore = exitedChildrenCpuSeconds();
+  const pgCpuBefore = cpuSecondsWithExited([pg.pid]);
   const output = execFileSync(
     process.execPath,
     [
@@ -69,6 +81,15 @@ runBench(async () => {
   const summary = /rebuilt [^:]+: (\d+) events in ([\d.]+) s \((\d+) events\/s\)/.exec(output);
   if (!summary) throw new Error(`the rebuild did not report its figures:\n${output}`);
   const [, rebuilt, seconds, rate] = summary;
+  // CPU per 1,000 events: a figure the machine's other load does not change much (the rebuild
+  // process's includes its start, about 1-2 s of loading the modules).
+  const per1k = (seconds: number) => Math.round((seconds * 1000 * 1000) / Number(rebuilt));
+  const rebuildCpuMsPer1k = per1k(exitedChildrenCpuSeconds() - rebuildCpuBefore);
+  const postgresCpuMsPer1k = per1k(cpuSecondsWithExited([pg.pid]) - pgCpuBefore);
+  const statements = await statementCount(adminUrl, 'bench_rebuild');
+  if (statementStatsEnabled())
+    for (const s of await topStatements(adminUrl, 'bench_rebuild', 10))
+      log(`${s.calls} calls, ${Math.round(s.totalMs)} ms: ${s.query}`);
   const result = {
     date: new Date().toISOString(),
     events,
@@ -77,13 +98,18 @@ runBench(async () => {
     rebuiltEvents: Number(rebuilt),
     rebuildSeconds: Number(seconds),
     rebuildEventsPerSecond: Number(rate),
+    // Migrations, the reset and the checkpoints included.
+    statements,
+    eventsPerStatement: Math.round(Number(rebuilt) / statements),
+    rebuildCpuMsPer1k,
+    postgresCpuMsPer1k,
   };
   const table = [
     `Projection rebuild (${result.date}; ${events} events in ${processes} completed create_l2vpn processes; PostgreSQL 18 embedded, fsync on)`,
     '',
-    '| events rebuilt | seconds | events/s |',
-    '|---|---|---|',
-    `| ${result.rebuiltEvents} | ${result.rebuildSeconds} | ${result.rebuildEventsPerSecond} |`,
+    '| events rebuilt | seconds | events/s | SQL statements | events per statement | CPU ms per 1k events: rebuild / PostgreSQL |',
+    '|---|---|---|---|---|---|',
+    `| ${result.rebuiltEvents} | ${result.rebuildSeconds} | ${result.rebuildEventsPerSecond} | ${statements} | ${result.eventsPerStatement} | ${rebuildCpuMsPer1k} / ${postgresCpuMsPer1k} |`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
   const results = path.join(repoRoot, 'bench/results');

@@ -25,19 +25,44 @@ export interface BatonVariant {
 const sink = async (
   name: string,
   answer: (res: http.ServerResponse, count: number) => void,
+  /** What a request's body holds, for the summary (the OTLP sink counts spans). */
+  tally?: (body: Buffer) => number,
+  unit = 'items',
 ): Promise<string> => {
   let count = 0;
+  let items = 0;
   const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => answer(res, ++count));
+    const chunks: Buffer[] = [];
+    if (tally) req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    else req.resume();
+    req.on('end', () => {
+      if (tally) items += tally(Buffer.concat(chunks));
+      answer(res, ++count);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onCleanup(async () => {
-    process.stderr.write(`[${name}] received ${count} requests\n`);
+    const what = tally ? ` (${items} ${unit})` : '';
+    process.stderr.write(`[${name}] received ${count} requests${what}\n`);
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+/** Spans in an OTLP/JSON export request (0 for another encoding). */
+const spansIn = (body: Buffer): number => {
+  try {
+    const request = JSON.parse(body.toString('utf8')) as {
+      resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }>;
+    };
+    let spans = 0;
+    for (const resource of request.resourceSpans ?? [])
+      for (const scope of resource.scopeSpans ?? []) spans += scope.spans?.length ?? 0;
+    return spans;
+  } catch {
+    return 0;
+  }
 };
 
 const int = (name: string, fallback: number): number => {
@@ -51,10 +76,15 @@ export async function batonVariant(): Promise<BatonVariant> {
   const labels: string[] = [];
   let receiverUrl: string | undefined;
   if (process.env.BENCH_TRACING === 'on') {
-    const url = await sink('otlp sink', (res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
-    });
+    const url = await sink(
+      'otlp sink',
+      (res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      },
+      spansIn,
+      'spans',
+    );
     env.TRACING = 'otlp';
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${url}/v1/traces`;
     labels.push('tracing');

@@ -9,6 +9,8 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
 interface ProcInfo {
   ppid: number;
   cpuTicks: number;
+  /** CPU of its children that have exited and been waited for. */
+  exitedChildrenTicks: number;
 }
 
 function readStat(pid: number): ProcInfo | undefined {
@@ -16,7 +18,11 @@ function readStat(pid: number): ProcInfo | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses; fields resume after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return {
+      ppid: Number(fields[1]),
+      cpuTicks: Number(fields[11]) + Number(fields[12]),
+      exitedChildrenTicks: Number(fields[13]) + Number(fields[14]),
+    };
   } catch {
     return undefined; // exited meanwhile
   }
@@ -50,6 +56,23 @@ export function cpuSeconds(roots: readonly number[]): number {
   for (const pid of processTree(roots)) ticks += readStat(pid)?.cpuTicks ?? 0;
   return ticks / CLOCK_TICKS_PER_SECOND;
 }
+
+/**
+ * The same, with the CPU of descendants that have exited (PostgreSQL backends of closed
+ * connections, a child process run to its end): what a run cost, not just who is still alive.
+ */
+export function cpuSecondsWithExited(roots: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of processTree(roots)) {
+    const stat = readStat(pid);
+    ticks += (stat?.cpuTicks ?? 0) + (stat?.exitedChildrenTicks ?? 0);
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/** CPU seconds of this process's children that have exited (e.g. after execFileSync). */
+export const exitedChildrenCpuSeconds = (): number =>
+  (readStat(process.pid)?.exitedChildrenTicks ?? 0) / CLOCK_TICKS_PER_SECOND;
 
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {

@@ -37,7 +37,12 @@ import { freePort, startTestPostgres, TestDatabase, TestPostgres } from '../supp
  */
 const BUDGET = {
   statementsPerProcess: 16,
-  statementsPerProjectionBatch: 5,
+  /**
+   * One statement writes every read model's rows and checkpoint (PgReadModelUnit), and what a
+   * batch continues is remembered from the batch before (folds, latest step executions, token
+   * rows), so a batch reads nothing back while this instance keeps the role (4 before, 2026-12-06).
+   */
+  statementsPerProjectionBatch: 1,
   statementsPerLedgerBatch: 8,
 };
 

@@ -137,6 +137,30 @@ describe('projections', () => {
     expect(expected.steps[3]).toMatchObject({ delta: { ok: true }, durationMs: 9000 });
   });
 
+  it('use what they remember of a process only where its next batch continues it', async () => {
+    const whole = projectionsOver();
+    await applyInBatches(Object.values(whole), all, all.length);
+    const expected = await contents(whole);
+    for (const [from, to] of [
+      [4, 9],
+      [6, 11],
+      [3, 14],
+    ]) {
+      // This instance applies the start and remembers what it wrote…
+      const here = projectionsOver();
+      await applyInBatches(Object.values(here), all.slice(0, from), 2);
+      // …another (which held the role meanwhile) writes the middle into the same tables…
+      const there = {
+        audit: new CallbackAuditProjection(here.audit.store),
+        steps: new StepLogProjection(here.steps.store),
+      };
+      await applyInBatches(Object.values(there), all.slice(from, to), 2);
+      // …and this one, given the role back, must read those rows instead of its stale memory.
+      await applyInBatches(Object.values(here), all.slice(to), 2);
+      expect(await contents(here)).toEqual(expected);
+    }
+  });
+
   it('show a parked process as parked in the list, the counts and its open step, until retried', async () => {
     const P3 = '00000000-0000-4000-8000-000000000003';
     const parkedStore = new InMemoryEventStore();

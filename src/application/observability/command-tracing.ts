@@ -10,6 +10,17 @@ import { ProcessRepository } from '../process/process-repository';
 import { TRACING, Tracing } from '../ports/tracing';
 import { processTraceparent } from './process-trace';
 
+/** `command StartProcess` for a StartProcessCommand, worked out once per command class. */
+const spanNames = new Map<unknown, string>();
+const spanNameOf = (command: ICommand): string => {
+  let name = spanNames.get(command.constructor);
+  if (name === undefined) {
+    name = `command ${command.constructor.name.replace(/Command$/, '')}`;
+    spanNames.set(command.constructor, name);
+  }
+  return name;
+};
+
 @Injectable()
 export class CommandTracing implements OnModuleInit {
   constructor(
@@ -22,7 +33,7 @@ export class CommandTracing implements OnModuleInit {
     if (!this.tracing.enabled) return;
     const execute = this.commands.execute.bind(this.commands);
     this.commands.execute = (async (command: ICommand) => {
-      const name = `command ${command.constructor.name.replace(/Command$/, '')}`;
+      const name = spanNameOf(command);
       const processId = (command as { processId?: unknown }).processId;
       const process = typeof processId === 'string' ? await this.traceOf(processId) : undefined;
       if (process === undefined) return this.tracing.span(name, {}, () => execute(command));

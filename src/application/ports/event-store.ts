@@ -102,6 +102,11 @@ export interface SubscribeOptions {
    * most this often, so events arrive in fewer, bigger batches. Catching up is never slowed.
    */
   minIntervalMs?: number;
+  /**
+   * Most events per batch (default: the store's, 500). Followers whose cost is mostly per batch
+   * (read models: one read and one write each) catch up faster with bigger ones.
+   */
+  batchSize?: number;
 }
 
 export interface Subscription {

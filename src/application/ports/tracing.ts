@@ -18,6 +18,16 @@ export interface SpanHandle {
   setAttributes(attributes: SpanAttributes): void;
 }
 
+/**
+ * A span whose end the caller decides (an HTTP request ends when its response closes, not when
+ * a function returns): `run` makes it current for the work started inside, `end` closes it.
+ * Cheaper than `span` for that case: no promise is made only to wait for the end.
+ */
+export interface OpenSpan extends SpanHandle {
+  run<T>(work: () => T): T;
+  end(): void;
+}
+
 export interface Tracing {
   readonly enabled: boolean;
   span<T>(
@@ -26,6 +36,8 @@ export interface Tracing {
     work: (span: SpanHandle) => Promise<T>,
     options?: SpanOptions,
   ): Promise<T>;
+  /** Starts a span that the caller ends (see OpenSpan). */
+  open(name: string, attributes: SpanAttributes, options?: SpanOptions): OpenSpan;
   /** The current span as a W3C traceparent; undefined when there is none (or tracing is off). */
   current(): string | undefined;
   /** Adds links to the current span (an incoming callback's request, to its process's trace). */
@@ -34,11 +46,16 @@ export interface Tracing {
   logFields(): Record<string, string>;
 }
 
-const noSpan: SpanHandle = { setAttributes: () => undefined };
+const noSpan: OpenSpan = {
+  setAttributes: () => undefined,
+  run: (work) => work(),
+  end: () => undefined,
+};
 
 export const noTracing: Tracing = {
   enabled: false,
   span: (_name, _attributes, work) => work(noSpan),
+  open: () => noSpan,
   current: () => undefined,
   linkCurrent: () => undefined,
   logFields: () => ({}),

@@ -8,7 +8,8 @@
 import { ProcessEvent, processIdOfStream } from '../../domain/process/events';
 import { CallbackAuditRow, CallbackAuditStore } from '../ports/callback-audit';
 import { RecordedEvent } from '../ports/event-store';
-import { RowProjection } from './row-projection';
+import { ContinuationMemory, Continued, revisionsByProcess } from './continuation-memory';
+import { Derived, RowProjection } from './row-projection';
 
 type CallbackEvent = Extract<ProcessEvent, { data: { tokenId: string } }>;
 
@@ -28,26 +29,58 @@ export class CallbackAuditProjection extends RowProjection<CallbackAuditRow, Cal
   readonly name = 'callback-audit';
   readonly version = 1;
 
+  /** Every token row of a process as written, so its next batch need not read them back. */
+  private readonly memory = new ContinuationMemory<ReadonlyMap<string, CallbackAuditRow>>();
+
   protected over(store: CallbackAuditStore): CallbackAuditProjection {
     return new CallbackAuditProjection(store);
   }
 
-  protected async derive(events: readonly RecordedEvent[]): Promise<CallbackAuditRow[]> {
+  protected override forget(): void {
+    this.memory.forget();
+  }
+
+  protected async derive(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<Derived<CallbackAuditRow>> {
     const relevant = events.filter(isCallbackEvent);
-    if (relevant.length === 0) return [];
+    const spans = revisionsByProcess(events);
+    // All token rows of a process, where known: remembered, or none (it starts in this batch).
+    const known = new Map<string, Map<string, CallbackAuditRow>>();
+    for (const [processId, span] of spans) {
+      const remembered =
+        span.first === 0 ? new Map() : this.memory.continuing(processId, span.first);
+      if (remembered !== undefined) known.set(processId, new Map(remembered));
+    }
     const issuedHere = new Set(
       relevant.filter((e) => e.type === 'CallbackIssued').map((e) => tokenIdOf(e)),
     );
-    const earlier = [...new Set(relevant.map(tokenIdOf))].filter((id) => !issuedHere.has(id));
+    const earlier = [
+      ...new Set(
+        relevant
+          .filter((e) => !known.has(processIdOfStream(e.streamId) ?? ''))
+          .map(tokenIdOf)
+          .filter((id) => !issuedHere.has(id)),
+      ),
+    ];
+    if (earlier.length > 0) await beforeStoreRead?.();
     const rows = earlier.length > 0 ? await this.store.load(earlier) : new Map();
     const changed = new Map<string, CallbackAuditRow>();
     for (const event of relevant) {
       const tokenId = tokenIdOf(event);
-      const before = changed.get(tokenId) ?? rows.get(tokenId);
+      const ofProcess = known.get(processIdOfStream(event.streamId) ?? '');
+      const before = changed.get(tokenId) ?? ofProcess?.get(tokenId) ?? rows.get(tokenId);
       const after = applyToRow(before, event);
-      if (after !== before && after !== undefined) changed.set(tokenId, after);
+      if (after !== before && after !== undefined) {
+        changed.set(tokenId, after);
+        ofProcess?.set(tokenId, after);
+      }
     }
-    return [...changed.values()];
+    const remember = new Map<string, Continued<ReadonlyMap<string, CallbackAuditRow>>>();
+    for (const [processId, value] of known)
+      remember.set(processId, { value, through: spans.get(processId)!.last });
+    return { rows: [...changed.values()], written: () => this.memory.remember(remember) };
   }
 }
 

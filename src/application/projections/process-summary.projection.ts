@@ -8,13 +8,12 @@ import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { RecordedEvent } from '../ports/event-store';
 import { ProcessSummaryStore } from '../ports/process-summaries';
 import { ProcessSummaryFolds } from './process-summary-folds';
-import { Projection } from './projection';
+import { PreparedBatch, Projection } from './projection';
 
 export class ProcessSummaryProjection implements Projection {
   readonly name = 'process-summaries';
   /** 2: description, last callback activity and counts (rows of version 1 lack them). */
   readonly version = 2;
-  readonly lane = 'process-list';
   private readonly folds: ProcessSummaryFolds;
 
   constructor(
@@ -31,6 +30,19 @@ export class ProcessSummaryProjection implements Projection {
 
   apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
     return this.folds.apply(events, to);
+  }
+
+  async prepare(
+    events: readonly RecordedEvent[],
+    to: number | null,
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<PreparedBatch> {
+    const changes = events.length > 0 ? await this.folds.fold(events, beforeStoreRead) : [];
+    return {
+      write: this.store.stage(changes, to),
+      // Only once written: a batch that failed is redelivered and must not find itself remembered.
+      written: () => this.folds.remember(changes),
+    };
   }
 
   reset(): Promise<void> {

@@ -24,6 +24,7 @@ import { StoreUnavailableError } from '../ports/store-errors';
 import { ProcessParker } from '../runner/process-parker';
 import { processIdOfStream } from '../../domain/process/events';
 import { WORK_OWNERSHIP, WorkOwnership } from '../ports/work-ownership';
+import { commitTogether } from './apply-together';
 import { PROJECTIONS, Projection } from './projection';
 
 /**
@@ -34,6 +35,8 @@ export const PROJECTION_ROLE = 'projection:process-summaries';
 
 /** Read models trail the store by at most about this much while it is busy. */
 const PROJECTION_MIN_INTERVAL_MS = 50;
+/** A batch costs one read and one write however big: behind a burst, take bigger ones. */
+const PROJECTION_BATCH_SIZE = 2000;
 const DEFAULT_LANE = 'read-models';
 
 export interface ProjectionPosition {
@@ -101,6 +104,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
       this.subscriptions.push(
         this.store.subscribeAll(from, (events) => this.applyAll(members, events), {
           minIntervalMs: PROJECTION_MIN_INTERVAL_MS,
+          batchSize: PROJECTION_BATCH_SIZE,
         }),
       );
     }
@@ -159,28 +163,68 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** Delivered by a lane's subscription; a failure makes it redeliver the batch. */
+  /**
+   * Delivered by a lane's subscription; a failure makes it redeliver the batch. The members
+   * that can `prepare` derive their rows side by side and are written together, one statement
+   * for all of them (see WriteUnit); the others, and every member of a batch that cannot be
+   * written together, are applied one by one.
+   */
   private async applyAll(members: readonly Projection[], events: RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await Promise.all(members.map((p) => this.applyTo(p, events)));
+    const together = members.filter((p) => p.prepare !== undefined);
+    const alone = members.filter((p) => p.prepare === undefined);
+    await Promise.all([
+      this.applyTogether(together, events),
+      ...alone.map((p) => this.turns.run(p.name, () => this.applyTo(p, events))),
+    ]);
   }
 
-  private applyTo(projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
-    return this.turns.run(projection.name, async () => {
-      const applied = this.positions.get(projection.name) ?? 0;
-      const last = events[events.length - 1].position;
-      if (last <= applied) return; // applied already (a redelivery, or a rebuild got further)
-      const fresh =
-        events[0].position > applied ? events : events.filter((e) => e.position > applied);
+  private applyTogether(members: readonly Projection[], events: RecordedEvent[]): Promise<void> {
+    if (members.length === 0) return Promise.resolve();
+    const last = events[events.length - 1].position;
+    return this.inTurns(members, async () => {
+      const due = members.filter((p) => (this.positions.get(p.name) ?? 0) < last);
+      if (due.length === 0) return; // applied already (a redelivery, or a rebuild got further)
       try {
-        await projection.apply(fresh, last);
+        const prepared = await Promise.all(
+          due.map((p) => p.prepare!(this.freshFor(p, events), last)),
+        );
+        await commitTogether(prepared);
+        for (const p of due) this.positions.set(p.name, last);
       } catch (error) {
-        // An outage is retried by redelivery; anything else would fail the same way forever.
-        if (error instanceof StoreUnavailableError || !this.parker) throw error;
-        await this.applyAround(projection, fresh, last, error as Error);
+        if (error instanceof StoreUnavailableError) throw error;
+        // One projection's rows (or one process's) may be what fails: find out one by one.
+        for (const p of due) await this.applyTo(p, events);
       }
-      this.positions.set(projection.name, last);
     });
+  }
+
+  /** Runs `work` holding the turns of all `members` (taken in one order: no deadlock). */
+  private inTurns<T>(members: readonly Projection[], work: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = members;
+    if (!first) return work();
+    return this.turns.run(first.name, () => this.inTurns(rest, work));
+  }
+
+  private freshFor(projection: Projection, events: readonly RecordedEvent[]): RecordedEvent[] {
+    const applied = this.positions.get(projection.name) ?? 0;
+    return events[0].position > applied ? [...events] : events.filter((e) => e.position > applied);
+  }
+
+  /** One projection's share of a batch on its own (the caller holds its turn). */
+  private async applyTo(projection: Projection, events: readonly RecordedEvent[]): Promise<void> {
+    const applied = this.positions.get(projection.name) ?? 0;
+    const last = events[events.length - 1].position;
+    if (last <= applied) return; // applied already (a redelivery, or a rebuild got further)
+    const fresh = this.freshFor(projection, events);
+    try {
+      await projection.apply(fresh, last);
+    } catch (error) {
+      // An outage is retried by redelivery; anything else would fail the same way forever.
+      if (error instanceof StoreUnavailableError || !this.parker) throw error;
+      await this.applyAround(projection, fresh, last, error as Error);
+    }
+    this.positions.set(projection.name, last);
   }
 
   /**

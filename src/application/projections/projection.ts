@@ -8,6 +8,14 @@
  *   stream.
  */
 import { RecordedEvent } from '../ports/event-store';
+import { StagedWrite } from '../ports/read-model-store';
+
+/** A batch derived by a projection: its staged write, and what to do once that is committed. */
+export interface PreparedBatch {
+  readonly write: StagedWrite;
+  /** Called once the write is committed (remember what it wrote); never after a failure. */
+  written(): void;
+}
 
 export interface Projection {
   /** Stable name, used in URLs, the CLI and the checkpoint (`projection:<name>`). */
@@ -19,8 +27,8 @@ export interface Projection {
   readonly version: number;
   /**
    * Projections of one lane share a subscription (one read of each batch) and move together,
-   * at the pace of the slowest. The process list has a lane of its own: the runner's timers and
-   * the list must not wait for the audit's writes. Default: `read-models`.
+   * at the pace of the slowest; those that can `prepare` are written in one statement per
+   * batch. Default: `read-models` (all of Baton's read models: one read, one write per batch).
    */
   readonly lane?: string;
   /** Position of the last event applied (0: nothing yet). */
@@ -30,6 +38,18 @@ export interface Projection {
    * atomically. `to = null` writes rows only: a rebuild sets the checkpoint once at the end.
    */
   apply(events: readonly RecordedEvent[], to: number | null): Promise<void>;
+  /**
+   * `apply` in two halves: derive the batch's rows (reading what it continues) without writing
+   * them, so the runner can write several projections' batches in one statement. Optional: a
+   * projection without it is applied on its own. `beforeStoreRead` runs before it reads stored
+   * rows, if it must: a rebuild prepares a page while the previous one is still being written,
+   * and waits there for that write.
+   */
+  prepare?(
+    events: readonly RecordedEvent[],
+    to: number | null,
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<PreparedBatch>;
   /** Forgets every row and the checkpoint. */
   reset(): Promise<void>;
   /** The same projection writing into a new, empty copy of its tables (an online rebuild). */

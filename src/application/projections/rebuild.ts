@@ -1,10 +1,12 @@
 /**
  * Replays the event store into read models. One pass reads each page once and applies it to
- * every projection being rebuilt, while the next page is already being read. Rows are written
+ * every projection being rebuilt (written together: one statement per page for all of them),
+ * while the next page is already being read. Rows are written
  * without a checkpoint until the end: a rebuild that stops half way leaves no checkpoint, so it
  * is simply replayed from the start (the runner resets a projection without one).
  */
 import { EventStore, RecordedEvent } from '../ports/event-store';
+import { applyTogether, commitTogether } from './apply-together';
 import { Projection } from './projection';
 
 export interface RebuildProgress {
@@ -52,17 +54,30 @@ export const replay = async (
           .readAll({ after, limit: batchSize })
           .then((page) => page.filter((e) => e.position <= head));
   let page = await read(from);
+  // Page N is written while page N+1 is derived (and N+2 read); a projection that must read
+  // stored rows for N+1 waits for N's write first. Writes stay in page order.
+  const pipelined = projections.every((p) => p.prepare !== undefined);
+  let writing: Promise<void> = Promise.resolve();
   while (page.length > 0) {
     last = page[page.length - 1].position;
     const next = read(last);
     next.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    await Promise.all(projections.map((p) => p.apply(page, null)));
+    if (pipelined) {
+      const previous = writing;
+      const prepared = await Promise.all(
+        projections.map((p) => p.prepare!(page, null, () => previous)),
+      );
+      await previous;
+      writing = commitTogether(prepared);
+      writing.catch(() => undefined); // awaited with the next page or at the end
+    } else await applyTogether(projections, page, null);
     events += page.length;
     options.onProgress?.({ events, position: last, head });
     page = await next;
   }
+  await writing;
   // Only now are the rebuilt rows complete; an empty apply sets just the checkpoint.
-  if (last > from) await Promise.all(projections.map((p) => p.apply([], last)));
+  if (last > from) await applyTogether(projections, [], last);
   return { events, seconds: (Date.now() - started) / 1000, position: last };
 };
 

@@ -4,7 +4,14 @@
  */
 import { RecordedEvent } from '../ports/event-store';
 import { ReadModelStore } from '../ports/read-model-store';
-import { Projection } from './projection';
+import { PreparedBatch, Projection } from './projection';
+
+/** The rows a batch changes, and what to remember once they are written. */
+export interface Derived<Row> {
+  rows: Row[];
+  /** Called only after the rows are written (a failed batch is redelivered, not remembered). */
+  written?: () => void;
+}
 
 export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> implements Projection {
   abstract readonly name: string;
@@ -12,8 +19,13 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
 
   constructor(readonly store: Store) {}
 
-  /** The rows the batch changes (the store keeps the rest). */
-  protected abstract derive(events: readonly RecordedEvent[]): Promise<Row[]>;
+  /** The rows the batch changes (the store keeps the rest); `beforeStoreRead` before reading it. */
+  protected abstract derive(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<Derived<Row>>;
+  /** Drops what the projection remembers of written rows (the table changed under it). */
+  protected forget(): void {}
   /** The same projection over another store (its shadow). */
   protected abstract over(store: Store): RowProjection<Row, Store>;
 
@@ -22,11 +34,23 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
   }
 
   async apply(events: readonly RecordedEvent[], to: number | null): Promise<void> {
-    const rows = events.length > 0 ? await this.derive(events) : [];
-    await this.store.write(rows, to);
+    const derived = events.length > 0 ? await this.derive(events) : { rows: [] };
+    await this.store.write(derived.rows, to);
+    derived.written?.();
+  }
+
+  async prepare(
+    events: readonly RecordedEvent[],
+    to: number | null,
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<PreparedBatch> {
+    const derived: Derived<Row> =
+      events.length > 0 ? await this.derive(events, beforeStoreRead) : { rows: [] };
+    return { write: this.store.stage(derived.rows, to), written: () => derived.written?.() };
   }
 
   reset(): Promise<void> {
+    this.forget();
     return this.store.reset();
   }
 
@@ -34,8 +58,9 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
     return this.over(await this.store.shadow());
   }
 
-  promote(shadow: Projection): Promise<void> {
-    return this.store.promote(this.storeOf(shadow));
+  async promote(shadow: Projection): Promise<void> {
+    await this.store.promote(this.storeOf(shadow));
+    this.forget();
   }
 
   discard(shadow: Projection): Promise<void> {

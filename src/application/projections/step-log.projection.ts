@@ -3,10 +3,11 @@
  * the state delta it produced, its error). Steps run one at a time, so a process has at most
  * one unfinished execution, always its latest row: that row (if stored) is all a batch needs.
  */
-import { ProcessEvent, processIdOfStream } from '../../domain/process/events';
+import { ProcessEvent, processIdOfStream, processStreamId } from '../../domain/process/events';
 import { RecordedEvent } from '../ports/event-store';
 import { StepExecution, StepExecutionStatus, StepLogStore } from '../ports/step-log';
-import { RowProjection } from './row-projection';
+import { ContinuationMemory, Continued, revisionsByProcess } from './continuation-memory';
+import { Derived, RowProjection } from './row-projection';
 
 const STEP_EVENTS = new Set<string>([
   'StepCompleted',
@@ -24,25 +25,43 @@ export class StepLogProjection extends RowProjection<StepExecution, StepLogStore
   readonly name = 'step-log';
   readonly version = 1;
 
+  /** Each process's latest execution as written (null: none yet), so batches need not read it. */
+  private readonly memory = new ContinuationMemory<StepExecution | null>();
+
   protected over(store: StepLogStore): StepLogProjection {
     return new StepLogProjection(store);
   }
 
-  protected async derive(events: readonly RecordedEvent[]): Promise<StepExecution[]> {
+  protected override forget(): void {
+    this.memory.forget();
+  }
+
+  protected async derive(
+    events: readonly RecordedEvent[],
+    beforeStoreRead?: () => Promise<void>,
+  ): Promise<Derived<StepExecution>> {
     const relevant = events.filter((e) => STEP_EVENTS.has(e.type));
-    if (relevant.length === 0) return [];
-    // A process whose batch starts at its first event has nothing stored yet.
-    const continued = [
-      ...new Set(relevant.filter((e) => e.revision > 0).map((e) => e.streamId)),
-    ].flatMap((stream) => processIdOfStream(stream) ?? []);
-    // The latest execution of each process, stored or changed by this batch so far.
-    const latest: Map<string, StepExecution> =
-      continued.length > 0 ? await this.store.latest(continued) : new Map();
+    const touched = new Set(relevant.map((e) => e.streamId));
+    const spans = revisionsByProcess(events);
+    // The latest execution of each process of the batch, where known: remembered, none (its
+    // first event is in this batch), or read from the store (only if a step event needs it).
+    const latest = new Map<string, StepExecution | null>();
+    const unknown: string[] = [];
+    for (const [processId, span] of spans) {
+      const remembered = span.first === 0 ? null : this.memory.continuing(processId, span.first);
+      if (remembered !== undefined) latest.set(processId, remembered);
+      else if (touched.has(processStreamId(processId))) unknown.push(processId);
+    }
+    if (unknown.length > 0) {
+      await beforeStoreRead?.();
+      const stored = await this.store.latest(unknown);
+      for (const processId of unknown) latest.set(processId, stored.get(processId) ?? null);
+    }
     const changed = new Map<string, StepExecution>();
     for (const event of relevant) {
       const processId = processIdOfStream(event.streamId);
       if (processId === null) continue;
-      const last = latest.get(processId);
+      const last = latest.get(processId) ?? undefined;
       if (last && event.revision <= last.revision) continue; // already applied
       for (const row of applyToLog(processId, last, event)) {
         changed.set(`${processId}/${row.seq}`, row);
@@ -50,7 +69,10 @@ export class StepLogProjection extends RowProjection<StepExecution, StepLogStore
         if (!newest || row.seq >= newest.seq) latest.set(processId, row);
       }
     }
-    return [...changed.values()];
+    const remember = new Map<string, Continued<StepExecution | null>>();
+    for (const [processId, value] of latest)
+      remember.set(processId, { value, through: spans.get(processId)!.last });
+    return { rows: [...changed.values()], written: () => this.memory.remember(remember) };
   }
 }
 

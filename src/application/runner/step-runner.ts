@@ -29,6 +29,8 @@ export class StepRunner {
     state: ProcessState,
     context: CommandContext,
   ): Promise<ExecutionResult> {
+    // Off, not even the span's attributes are built.
+    if (!this.tracing.enabled) return this.runStep(definition, state, context);
     const step = definition.steps[state.index];
     return this.tracing.span(
       `step ${step.name}`,

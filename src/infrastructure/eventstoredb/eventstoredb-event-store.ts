@@ -166,7 +166,7 @@ export class EventStoreDbEventStore implements EventStore {
       after,
       handler,
       {
-        batchSize: this.options.batchSize ?? 500,
+        batchSize: options.batchSize ?? this.options.batchSize ?? 500,
         initialBackoffMs: 100,
         maxBackoffMs: this.options.maxBackoffMs ?? 10_000,
         minIntervalMs: options.minIntervalMs,

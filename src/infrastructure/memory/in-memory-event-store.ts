@@ -137,7 +137,7 @@ export class InMemoryEventStore implements EventStore, TimerStore {
       after,
       handler,
       {
-        batchSize: 500,
+        batchSize: options.batchSize ?? 500,
         // Every append notifies in-process, so no wake-up can be lost and no polling is needed.
         idlePollMs: undefined,
         initialBackoffMs: 10,

@@ -1,3 +1,16 @@
+import { StagedWrite, WriteUnit } from '../../application/ports/read-model-store';
+
+interface InMemoryStagedWrite extends StagedWrite {
+  apply(): Promise<void>;
+}
+
+/** In memory every write is already all or nothing: a unit just applies its parts in turn. */
+const IN_MEMORY_UNIT: WriteUnit = {
+  async commit(parts) {
+    for (const part of parts) await (part as InMemoryStagedWrite).apply();
+  },
+};
+
 /**
  * The shared part of the in-memory read models: rows by key, each replaced only by a higher
  * revision, a checkpoint, and shadows that are plain new instances.
@@ -25,6 +38,11 @@ export abstract class InMemoryReadModel<Row extends { revision: number }> {
       this.rows.set(key, stored);
     }
     if (to !== null) this.checkpoint = to;
+  }
+
+  stage(rows: readonly Row[], to: number | null): StagedWrite {
+    const staged: InMemoryStagedWrite = { unit: IN_MEMORY_UNIT, apply: () => this.write(rows, to) };
+    return staged;
   }
 
   /** The row to store; by default the new one as it is. */

@@ -1,7 +1,8 @@
 import { Pool } from 'pg';
 import { CallbackAuditRow, CallbackAuditStore } from '../../application/ports/callback-audit';
 import { PgReadModelStore } from './pg-read-model-store';
-import { PgTableSet, checkpointSql } from './pg-read-model-tables';
+import { PgTableSet } from './pg-read-model-tables';
+import { PartSql } from './pg-read-model-unit';
 
 export const CALLBACK_AUDIT_TABLES: PgTableSet = {
   tables: { rows: 'callback_audit' },
@@ -53,10 +54,10 @@ const COLUMNS = `token_id, process_id, step_index, step_name, status, issued_at,
   revoked_reason, revision`;
 
 /** Whole rows arrive as one JSON array; a row only replaces an older revision of itself. */
-const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
-WITH upserted AS (
+const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
+  ctes: `${w}upserted AS (
   INSERT INTO ${t.tables.rows} AS a (${COLUMNS})
-  SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(token_id text, process_id uuid,
+  SELECT ${COLUMNS} FROM jsonb_to_recordset(${rows}::jsonb) AS r(token_id text, process_id uuid,
     step_index int, step_name text, status text, issued_at timestamptz, expires_at timestamptz,
     action_completed_at timestamptz, progress jsonb, received_at timestamptz, payload jsonb,
     rejections jsonb, expired_at timestamptz, revoked_at timestamptz, revoked_reason text,
@@ -69,21 +70,27 @@ WITH upserted AS (
     revoked_reason = EXCLUDED.revoked_reason, revision = EXCLUDED.revision
   WHERE a.revision < EXCLUDED.revision
   RETURNING 1
-)
-${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM upserted'}`;
+)`,
+});
 
-export class PgCallbackAuditStore extends PgReadModelStore implements CallbackAuditStore {
+export class PgCallbackAuditStore
+  extends PgReadModelStore<CallbackAuditRow>
+  implements CallbackAuditStore
+{
   constructor(pool: Pool, tables: PgTableSet = CALLBACK_AUDIT_TABLES) {
-    super(pool, tables, writeSql);
+    super(pool, tables);
   }
 
   protected onTables(tables: PgTableSet): this {
     return new PgCallbackAuditStore(this.pool, tables) as this;
   }
 
-  async write(rows: readonly CallbackAuditRow[], to: number | null): Promise<void> {
-    if (rows.length === 0 && to === null) return;
-    const json = JSON.stringify(
+  protected partSql(rowsParam: string, prefix: string): PartSql {
+    return partSql(this.tables, rowsParam, prefix);
+  }
+
+  protected toJson(rows: readonly CallbackAuditRow[]): string {
+    return JSON.stringify(
       rows.map((r) => ({
         token_id: r.tokenId,
         process_id: r.processId,
@@ -103,7 +110,6 @@ export class PgCallbackAuditStore extends PgReadModelStore implements CallbackAu
         revision: r.revision,
       })),
     );
-    await this.writeRows(json, to);
   }
 
   async load(tokenIds: readonly string[]): Promise<Map<string, CallbackAuditRow>> {

@@ -190,7 +190,7 @@ export class PgEventStore implements EventStore {
       after,
       handler,
       {
-        batchSize: this.options.batchSize ?? 500,
+        batchSize: options.batchSize ?? this.options.batchSize ?? 500,
         idlePollMs: this.options.idlePollMs ?? 1000,
         initialBackoffMs: 100,
         maxBackoffMs: this.options.maxBackoffMs ?? 10_000,

@@ -11,7 +11,8 @@ import { ListedStatus, ProcessCounts } from '../../application/queries/read-mode
 import { ProcessState } from '../../domain/process/state';
 import { decodeCursor, encodeCursor, sortKey } from '../../application/summaries/summary-cursor';
 import { PgReadModelStore } from './pg-read-model-store';
-import { PgTableSet, checkpointSql } from './pg-read-model-tables';
+import { PgTableSet } from './pg-read-model-tables';
+import { PartSql } from './pg-read-model-unit';
 import { countsFromRows } from '../../application/summaries/process-counts';
 
 interface Row {
@@ -59,25 +60,27 @@ export const PROCESS_SUMMARY_TABLES: PgTableSet = {
 };
 
 /**
- * One statement per batch: the rows (each only over an older revision of itself), the counts
- * (the old status of each replaced row out, the new one in; both read in the statement's one
- * snapshot) and, when given, the checkpoint.
+ * The rows (each only over an older revision of itself) and the counts (the old status of each
+ * replaced row out, the new one in; both read in the statement's one snapshot). A count that
+ * reaches 0 is deleted by the same statement, so the table holds the same rows however it was
+ * built (live or rebuilt) and a batch costs no second statement. Every row of the counts table
+ * is changed by at most one of its CTEs: those that reach 0 by `emptied`, the rest by `counted`.
  */
-const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, workflow text,
+const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
+  ctes: `${w}input AS (
+  SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS r(process_id uuid, workflow text,
     workflow_version int, status text, current_step text, assignee text, failed_reason text,
     description text, last_callback_at timestamptz, last_callback_kind text, wake_at timestamptz,
     revision int, started_at timestamptz, updated_at timestamptz, fold jsonb)
-), old AS (
-  SELECT p.process_id, p.workflow, p.status FROM ${t.tables.rows} p JOIN input USING (process_id)
-), upserted AS (
+), ${w}old AS (
+  SELECT p.process_id, p.workflow, p.status FROM ${t.tables.rows} p JOIN ${w}input USING (process_id)
+), ${w}upserted AS (
   INSERT INTO ${t.tables.rows} AS p (process_id, workflow, workflow_version, status, current_step,
     assignee, failed_reason, description, last_callback_at, last_callback_kind, wake_at, revision,
     started_at, updated_at, fold)
   SELECT process_id, workflow, workflow_version, status, current_step, assignee, failed_reason,
     description, last_callback_at, last_callback_kind, wake_at, revision, started_at, updated_at,
-    fold FROM input
+    fold FROM ${w}input
   ON CONFLICT (process_id) DO UPDATE SET workflow = EXCLUDED.workflow,
     workflow_version = EXCLUDED.workflow_version, status = EXCLUDED.status,
     current_step = EXCLUDED.current_step, assignee = EXCLUDED.assignee,
@@ -89,27 +92,33 @@ WITH input AS (
     updated_at = EXCLUDED.updated_at, fold = EXCLUDED.fold
   WHERE p.revision < EXCLUDED.revision
   RETURNING p.process_id, p.workflow, p.status
-), moves AS (
-  SELECT workflow, status, 1 AS n FROM upserted
+), ${w}moves AS (
+  SELECT workflow, status, 1 AS n FROM ${w}upserted
   UNION ALL
-  SELECT o.workflow, o.status, -1 FROM old o JOIN upserted USING (process_id)
-), counted AS (
+  SELECT o.workflow, o.status, -1 FROM ${w}old o JOIN ${w}upserted USING (process_id)
+), ${w}deltas AS (
+  SELECT workflow, status, sum(n) AS n FROM ${w}moves GROUP BY workflow, status HAVING sum(n) <> 0
+), ${w}emptied AS (
+  DELETE FROM ${t.tables.counts} c
+  WHERE c.n + coalesce((SELECT d.n FROM ${w}deltas d
+    WHERE d.workflow = c.workflow AND d.status = c.status), 0) = 0
+), ${w}counted AS (
   INSERT INTO ${t.tables.counts} AS c (workflow, status, n)
-  SELECT workflow, status, sum(n) FROM moves GROUP BY workflow, status HAVING sum(n) <> 0
+  SELECT d.workflow, d.status, d.n FROM ${w}deltas d WHERE NOT EXISTS (
+    SELECT 1 FROM ${t.tables.counts} e
+    WHERE e.workflow = d.workflow AND e.status = d.status AND e.n + d.n = 0)
   ON CONFLICT (workflow, status) DO UPDATE SET n = c.n + EXCLUDED.n
-  RETURNING c.n
-)
-${withCheckpoint ? `${checkpointSql(2, 3)} RETURNING` : 'SELECT'}
-  (SELECT count(*) FROM counted WHERE n = 0)::int AS emptied`;
+)`,
+});
 
-/** A count that reached 0 is removed, so the table holds the same rows however it was built. */
-const dropEmptySql = (t: PgTableSet) => `DELETE FROM ${t.tables.counts} WHERE n = 0`;
-
-export class PgProcessSummaryStore extends PgReadModelStore implements ProcessSummaryStore {
+export class PgProcessSummaryStore
+  extends PgReadModelStore<SummaryChange>
+  implements ProcessSummaryStore
+{
   private readonly foldsSql: string;
 
   constructor(pool: Pool, tables: PgTableSet = PROCESS_SUMMARY_TABLES) {
-    super(pool, tables, writeSql);
+    super(pool, tables);
     this.foldsSql = `SELECT process_id, fold FROM ${tables.tables.rows} WHERE process_id = ANY($1::uuid[])`;
   }
 
@@ -126,28 +135,30 @@ export class PgProcessSummaryStore extends PgReadModelStore implements ProcessSu
     return new Map(rows.map((row) => [row.process_id, row.fold]));
   }
 
-  async write(changes: readonly SummaryChange[], to: number | null): Promise<void> {
-    const rows = changes.map(({ summary: s, fold }) => ({
-      process_id: s.processId,
-      workflow: s.workflow,
-      workflow_version: s.workflowVersion,
-      status: s.status,
-      current_step: s.currentStep,
-      assignee: s.assignee,
-      failed_reason: s.failedReason,
-      description: s.description,
-      last_callback_at: s.lastCallbackAt,
-      last_callback_kind: s.lastCallbackKind,
-      wake_at: s.wakeAt,
-      revision: s.revision,
-      started_at: s.startedAt,
-      updated_at: s.updatedAt,
-      fold,
-    }));
-    const { rows: answer } = await this.writeRows<{ emptied: number }>(JSON.stringify(rows), to);
-    // Only when a status empties; a zero left by a crash just before this is
-    // removed by the next one and never shown (counts() skips zeros).
-    if (answer.some((r) => r.emptied > 0)) await this.pool.query(dropEmptySql(this.tables));
+  protected partSql(rowsParam: string, prefix: string): PartSql {
+    return partSql(this.tables, rowsParam, prefix);
+  }
+
+  protected toJson(changes: readonly SummaryChange[]): string {
+    return JSON.stringify(
+      changes.map(({ summary: s, fold }) => ({
+        process_id: s.processId,
+        workflow: s.workflow,
+        workflow_version: s.workflowVersion,
+        status: s.status,
+        current_step: s.currentStep,
+        assignee: s.assignee,
+        failed_reason: s.failedReason,
+        description: s.description,
+        last_callback_at: s.lastCallbackAt,
+        last_callback_kind: s.lastCallbackKind,
+        wake_at: s.wakeAt,
+        revision: s.revision,
+        started_at: s.startedAt,
+        updated_at: s.updatedAt,
+        fold,
+      })),
+    );
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {

@@ -1,10 +1,11 @@
 /**
- * What every PostgreSQL read model store shares: its checkpoint, its two prepared write
- * statements (rows with the checkpoint, or rows alone during a rebuild), and the shadow
- * life cycle of an online rebuild. A store adds its row mapping and its reads.
+ * What every PostgreSQL read model store shares: its checkpoint, its staged write (the rows as
+ * one JSON parameter, upserted by CTEs that `PgReadModelUnit` joins with other read models' into
+ * one statement, checkpoints included), and the shadow life cycle of an online rebuild. A store
+ * adds its row mapping, its CTEs and its reads.
  */
-import { Pool, QueryResultRow } from 'pg';
-import { Fence, currentFence } from '../../application/ownership/write-fence';
+import { Pool } from 'pg';
+import { StagedWrite } from '../../application/ports/read-model-store';
 import { PgCheckpointStore } from './pg-checkpoint-store';
 import { toStoreError } from './pg-errors';
 import {
@@ -14,17 +15,22 @@ import {
   promoteShadow,
   resetTables,
 } from './pg-read-model-tables';
-
-/** Builds a store's write statement, with the checkpoint upsert as its last part or without. */
-export type WriteSql = (tables: PgTableSet, withCheckpoint: boolean) => string;
+import { PartSql, PgReadModelUnit, PgStagedWrite, unitOf } from './pg-read-model-unit';
 
 /**
  * The pool, with outages turned into StoreUnavailableError on every query: the projection
  * runner retries those and takes any other failure for a batch it cannot apply (and parks the
  * process it comes from), so an outage must never look like bad data.
  */
-const reportingOutages = (pool: Pool): Pool =>
-  new Proxy(pool, {
+const proxies = new WeakMap<Pool, Pool>();
+const proxied = new WeakSet<Pool>();
+
+/** One proxy per pool, so every store of a database shares one `PgReadModelUnit`. */
+const reportingOutages = (pool: Pool): Pool => {
+  if (proxied.has(pool)) return pool; // a shadow gets its live store's pool, reporting already
+  const known = proxies.get(pool);
+  if (known) return known;
+  const proxy = new Proxy(pool, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property);
       if (property !== 'query' || typeof value !== 'function') return value;
@@ -36,58 +42,57 @@ const reportingOutages = (pool: Pool): Pool =>
           });
     },
   });
+  proxies.set(pool, proxy);
+  proxied.add(proxy);
+  return proxy;
+};
 
-export abstract class PgReadModelStore {
+export abstract class PgReadModelStore<Row> {
   private readonly checkpoints: PgCheckpointStore;
-  private readonly writeStatements: { apply: string; rows: string };
+  private readonly unit: PgReadModelUnit;
   protected readonly pool: Pool;
 
   protected constructor(
     pool: Pool,
     readonly tables: PgTableSet,
-    writeSql: WriteSql,
   ) {
     this.pool = reportingOutages(pool);
     this.checkpoints = new PgCheckpointStore(this.pool);
-    this.writeStatements = { apply: writeSql(tables, true), rows: writeSql(tables, false) };
+    this.unit = unitOf(this.pool);
   }
 
   /** The same store on other tables (its shadow). */
   protected abstract onTables(tables: PgTableSet): this;
+  /** The rows as the JSON array its CTEs read. */
+  protected abstract toJson(rows: readonly Row[]): string;
+  /**
+   * Its upsert as CTEs named `${prefix}…`, reading the rows from `rowsParam`; each row only
+   * replaces an older revision of itself, so a redelivered batch changes nothing.
+   */
+  protected abstract partSql(rowsParam: string, prefix: string): PartSql;
 
   position(): Promise<number> {
     return this.checkpoints.load(this.tables.checkpoint);
   }
 
-  /**
-   * Writes the rows (JSON for `$1`) and, with a position, the checkpoint in one statement;
-   * refused as a whole (FencedOutError) when the writer's fence is no longer current.
-   */
-  protected async writeRows<R extends QueryResultRow>(json: string, to: number | null) {
-    const table = this.tables.tables.rows;
-    const fence = currentFence();
-    try {
-      return await this.send<R>(table, json, to, fence);
-    } catch (error) {
-      throw toStoreError(error, `writing ${table}`, true);
-    }
+  /** Rows and (with a position) checkpoint in one statement, refused as a whole when fenced out. */
+  async write(rows: readonly Row[], to: number | null): Promise<void> {
+    if (rows.length === 0 && to === null) return;
+    await this.unit.commit([this.stage(rows, to)]);
   }
 
-  private send<R extends QueryResultRow>(
-    table: string,
-    json: string,
-    to: number | null,
-    fence: Fence | undefined,
-  ) {
-    return this.pool.query<R>(
-      to === null
-        ? { name: `baton_rows_${table}`, text: this.writeStatements.rows, values: [json] }
-        : {
-            name: `baton_apply_${table}`,
-            text: this.writeStatements.apply,
-            values: [json, this.tables.checkpoint, to, fence?.name ?? null, fence?.epoch ?? null],
-          },
-    );
+  stage(rows: readonly Row[], to: number | null): StagedWrite {
+    const staged: PgStagedWrite = {
+      unit: this.unit,
+      part: {
+        key: Object.values(this.tables.tables).join('/'),
+        sql: (rowsParam, prefix) => this.partSql(rowsParam, prefix),
+        json: this.toJson(rows),
+        checkpoint: this.tables.checkpoint,
+        to,
+      },
+    };
+    return staged;
   }
 
   reset(): Promise<void> {

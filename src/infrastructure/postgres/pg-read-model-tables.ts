@@ -89,13 +89,3 @@ export const resetTables = async (pool: Pool, set: PgTableSet): Promise<void> =>
     }),
   );
 };
-
-/**
- * Checkpoint upsert as the last part of a write statement (`$n` is the checkpoint name). `$4`
- * and `$5` name the writer's fence (the projection role's epoch, or NULL): a writer that lost
- * the role fails the whole statement, so none of its rows or count increments land.
- */
-export const checkpointSql = (nameParam: number, positionParam: number): string =>
-  `INSERT INTO checkpoints (name, position) SELECT $${nameParam}, $${positionParam}
-   WHERE $4::text IS NULL OR baton_assert_fence($4::text, $5::bigint)
-   ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position`;

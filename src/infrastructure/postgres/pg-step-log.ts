@@ -1,7 +1,8 @@
 import { Pool } from 'pg';
 import { StepExecution, StepLogStore } from '../../application/ports/step-log';
 import { PgReadModelStore } from './pg-read-model-store';
-import { PgTableSet, checkpointSql } from './pg-read-model-tables';
+import { PgTableSet } from './pg-read-model-tables';
+import { PartSql } from './pg-read-model-unit';
 
 export const STEP_LOG_TABLES: PgTableSet = {
   tables: { rows: 'step_log' },
@@ -41,11 +42,11 @@ const toExecution = (r: Row): StepExecution => ({
   revision: r.revision,
 });
 
-const writeSql = (t: PgTableSet, withCheckpoint: boolean) => `
-WITH upserted AS (
+const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
+  ctes: `${w}upserted AS (
   INSERT INTO ${t.tables.rows} AS s (${COLUMNS})
   SELECT ${COLUMNS}
-  FROM jsonb_to_recordset($1::jsonb) AS r(process_id uuid, seq int, step_index int, name text,
+  FROM jsonb_to_recordset(${rows}::jsonb) AS r(process_id uuid, seq int, step_index int, name text,
     status text, started_at timestamptz, finished_at timestamptz, duration_ms bigint,
     delta jsonb, removed_keys jsonb, error jsonb, revision int)
   ON CONFLICT (process_id, seq) DO UPDATE SET status = EXCLUDED.status,
@@ -54,21 +55,24 @@ WITH upserted AS (
     revision = EXCLUDED.revision
   WHERE s.revision < EXCLUDED.revision
   RETURNING 1
-)
-${withCheckpoint ? checkpointSql(2, 3) : 'SELECT count(*) FROM upserted'}`;
+)`,
+});
 
-export class PgStepLogStore extends PgReadModelStore implements StepLogStore {
+export class PgStepLogStore extends PgReadModelStore<StepExecution> implements StepLogStore {
   constructor(pool: Pool, tables: PgTableSet = STEP_LOG_TABLES) {
-    super(pool, tables, writeSql);
+    super(pool, tables);
   }
 
   protected onTables(tables: PgTableSet): this {
     return new PgStepLogStore(this.pool, tables) as this;
   }
 
-  async write(rows: readonly StepExecution[], to: number | null): Promise<void> {
-    if (rows.length === 0 && to === null) return;
-    const json = JSON.stringify(
+  protected partSql(rowsParam: string, prefix: string): PartSql {
+    return partSql(this.tables, rowsParam, prefix);
+  }
+
+  protected toJson(rows: readonly StepExecution[]): string {
+    return JSON.stringify(
       rows.map((r) => ({
         process_id: r.processId,
         seq: r.seq,
@@ -84,7 +88,6 @@ export class PgStepLogStore extends PgReadModelStore implements StepLogStore {
         revision: r.revision,
       })),
     );
-    await this.writeRows(json, to);
   }
 
   async latest(processIds: readonly string[]): Promise<Map<string, StepExecution>> {

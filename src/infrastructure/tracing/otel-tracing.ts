@@ -7,9 +7,13 @@
  */
 import {
   Context,
+  INVALID_TRACEID,
   Link,
   ROOT_CONTEXT,
+  Span,
+  SpanContext,
   SpanStatusCode,
+  TraceFlags,
   Tracer,
   context,
   isSpanContextValid,
@@ -20,7 +24,13 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { SpanAttributes, SpanHandle, SpanOptions, Tracing } from '../../application/ports/tracing';
+import {
+  OpenSpan,
+  SpanAttributes,
+  SpanHandle,
+  SpanOptions,
+  Tracing,
+} from '../../application/ports/tracing';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -29,10 +39,63 @@ const getter = {
   keys: (carrier: Record<string, string>) => Object.keys(carrier),
 };
 
-/** The context a W3C traceparent stands for (root when it is malformed). */
-export const contextOf = (traceparent: string, base: Context = ROOT_CONTEXT): Context =>
-  propagator.extract(base, { traceparent }, getter);
+/**
+ * Parsed traceparents. A process's traceparent is read again for each drive, command and link
+ * of that process, so the parse (a regular expression and a context) is kept; the map is
+ * emptied when full rather than tracked per entry, which costs nothing on the way.
+ */
+const parsed = new Map<string, SpanContext | null>();
+const PARSED_MAX = 4096;
 
+/** The span context a W3C traceparent stands for; undefined when it is malformed. */
+const spanContextOf = (traceparent: string): SpanContext | undefined => {
+  let known = parsed.get(traceparent);
+  if (known === undefined) {
+    const extracted = trace.getSpanContext(
+      propagator.extract(ROOT_CONTEXT, { traceparent }, getter),
+    );
+    known = extracted && isSpanContextValid(extracted) ? extracted : null;
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(traceparent, known);
+  }
+  return known ?? undefined;
+};
+
+/** The context a W3C traceparent stands for (root when it is malformed). */
+const contextOf = (traceparent: string): Context => {
+  const spanContext = spanContextOf(traceparent);
+  return spanContext ? trace.setSpanContext(ROOT_CONTEXT, spanContext) : ROOT_CONTEXT;
+};
+
+const linkTo = (traceparent: string): Link[] => {
+  const spanContext = spanContextOf(traceparent);
+  return spanContext ? [{ context: spanContext }] : [];
+};
+
+/** W3C `traceparent` of a span context: version 00, trace id, span id, flags. */
+const traceparentOf = (spanContext: SpanContext): string =>
+  `00-${spanContext.traceId}-${spanContext.spanId}-${spanContext.traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`;
+
+/**
+ * The current span's context, unless there is none or it is the invalid one (tracing
+ * suppressed). The SDK makes only valid ids and parsed traceparents were checked when parsed,
+ * so comparing with the invalid id replaces the validity check's two regular expressions.
+ */
+const activeSpanContext = (): SpanContext | undefined => {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && spanContext.traceId !== INVALID_TRACEID ? spanContext : undefined;
+};
+
+const failed = (span: Span, error: unknown): void => {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+};
+
+/**
+ * The SDK's spans, made the short way: `startSpan` and one `context.with`, the span ended by a
+ * `then` on the work's promise (startActiveSpan around an async function made two more promises
+ * per span, and the traceparent was written through the propagator's carrier and setter).
+ */
 export class OtelTracing implements Tracing {
   readonly enabled = true;
 
@@ -42,31 +105,55 @@ export class OtelTracing implements Tracing {
     name: string,
     attributes: SpanAttributes,
     work: (span: SpanHandle) => Promise<T>,
-    options: SpanOptions = {},
+    options?: SpanOptions,
   ): Promise<T> {
-    const parent = options.parent ? contextOf(options.parent) : context.active();
-    const links = (options.links ?? []).flatMap(linkTo);
-    return this.tracer.startActiveSpan(name, { attributes, links }, parent, async (span) => {
-      try {
-        return await work(span);
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
-      } finally {
+    const { span, active } = this.start(name, attributes, options);
+    let result: Promise<T>;
+    try {
+      result = context.with(active, work, undefined, span);
+    } catch (error) {
+      failed(span, error);
+      span.end();
+      return Promise.reject(error as Error);
+    }
+    return result.then(
+      (value) => {
         span.end();
-      }
-    });
+        return value;
+      },
+      (error: unknown) => {
+        failed(span, error);
+        span.end();
+        throw error;
+      },
+    );
+  }
+
+  open(name: string, attributes: SpanAttributes, options?: SpanOptions): OpenSpan {
+    const { span, active } = this.start(name, attributes, options);
+    return {
+      setAttributes: (more) => span.setAttributes(more),
+      run: (work) => context.with(active, work),
+      end: () => span.end(),
+    };
+  }
+
+  private start(name: string, attributes: SpanAttributes, options?: SpanOptions) {
+    const parent = options?.parent === undefined ? context.active() : contextOf(options.parent);
+    const links = options?.links;
+    const span = this.tracer.startSpan(
+      name,
+      links === undefined || links.length === 0
+        ? { attributes }
+        : { attributes, links: links.flatMap(linkTo) },
+      parent,
+    );
+    return { span, active: trace.setSpan(parent, span) };
   }
 
   current(): string | undefined {
-    const carrier: Record<string, string> = {};
-    propagator.inject(context.active(), carrier, {
-      set: (c, key, value) => {
-        c[key] = value;
-      },
-    });
-    return carrier.traceparent;
+    const spanContext = activeSpanContext();
+    return spanContext && traceparentOf(spanContext);
   }
 
   linkCurrent(traceparents: string[]): void {
@@ -75,16 +162,11 @@ export class OtelTracing implements Tracing {
   }
 
   logFields(): Record<string, string> {
-    const spanContext = trace.getActiveSpan()?.spanContext();
-    if (!spanContext || !isSpanContextValid(spanContext)) return {};
+    const spanContext = activeSpanContext();
+    if (!spanContext) return {};
     return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
   }
 }
-
-const linkTo = (traceparent: string): Link[] => {
-  const spanContext = trace.getSpanContext(contextOf(traceparent));
-  return spanContext && isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
-};
 
 export interface TracingSetup {
   serviceName: string;

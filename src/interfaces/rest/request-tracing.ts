@@ -14,21 +14,19 @@ export const requestTracing =
   (req: Request, res: Response, next: NextFunction): void => {
     if (UNTRACED.test(req.originalUrl)) return next();
     const incoming = req.headers.traceparent;
-    void tracing.span(
+    // An open span, ended when the response closes: no promise per request to wait for that.
+    const span = tracing.open(
       `HTTP ${req.method}`,
       { 'http.request.method': req.method },
-      (span) =>
-        new Promise<void>((resolve) => {
-          res.once('close', () => {
-            const route = (req.route as { path?: string } | undefined)?.path;
-            span.setAttributes({
-              'http.route': `${req.baseUrl ?? ''}${route ?? ''}` || 'unmatched',
-              'http.response.status_code': res.statusCode,
-            });
-            resolve();
-          });
-          next();
-        }),
-      typeof incoming === 'string' ? { parent: incoming } : {},
+      typeof incoming === 'string' ? { parent: incoming } : undefined,
     );
+    res.once('close', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      span.setAttributes({
+        'http.route': `${req.baseUrl ?? ''}${route ?? ''}` || 'unmatched',
+        'http.response.status_code': res.statusCode,
+      });
+      span.end();
+    });
+    span.run(next);
   };

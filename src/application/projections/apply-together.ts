@@ -1,0 +1,35 @@
+/**
+ * Writes the batches of several projections together: their staged writes are grouped by unit
+ * (the stores of one database) and each unit commits its group at once, so the read models of a
+ * lane or a rebuild cost one statement per batch instead of one (or more) each.
+ */
+import { RecordedEvent } from '../ports/event-store';
+import { StagedWrite, WriteUnit } from '../ports/read-model-store';
+import { PreparedBatch, Projection } from './projection';
+
+/** Commits prepared batches, unit by unit, then tells each it was written. */
+export const commitTogether = async (prepared: readonly PreparedBatch[]): Promise<void> => {
+  const units = new Map<WriteUnit, StagedWrite[]>();
+  for (const { write } of prepared) {
+    const group = units.get(write.unit);
+    if (group) group.push(write);
+    else units.set(write.unit, [write]);
+  }
+  for (const [unit, writes] of units) await unit.commit(writes);
+  for (const batch of prepared) batch.written();
+};
+
+/** `apply` of every projection to the same events: together where they can `prepare`. */
+export const applyTogether = async (
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+  to: number | null,
+): Promise<void> => {
+  const alone = projections.filter((p) => p.prepare === undefined);
+  await Promise.all([
+    Promise.all(projections.flatMap((p) => (p.prepare ? [p.prepare(events, to)] : []))).then(
+      commitTogether,
+    ),
+    ...alone.map((p) => p.apply(events, to)),
+  ]);
+};
