@@ -4,6 +4,7 @@
  * the configured bound; each way of failing is provoked for real and named in the 503.
  */
 import { ProcessSummaryStore } from '../../src/application/ports/process-summaries';
+import { StagedWrite, WriteUnit } from '../../src/application/ports/read-model-store';
 import { PgProcessSummaryStore } from '../../src/infrastructure/postgres/pg-process-summaries';
 import { call, api, L2VPN_INPUT } from '../support/api';
 import { PgFixture, startPgFixture } from '../support/pg-app';
@@ -27,13 +28,33 @@ class GatedSummaries {
 
   wrap(): ProcessSummaryStore {
     const store = this.store;
+    const held = async () => {
+      while (this.gate) await this.gate;
+    };
+    // A batch is staged by each read model and committed together by unit; the list's staged
+    // writes get a unit of their own that waits at the gate, so only the list falls behind.
+    const originals = new WeakMap<StagedWrite, StagedWrite>();
+    const gatedUnit: WriteUnit = {
+      commit: async (writes) => {
+        await held();
+        const real = writes.map((w) => originals.get(w)!);
+        await real[0]?.unit.commit(real);
+      },
+    };
     return new Proxy(store, {
       get: (target, name, receiver) => {
-        if (name !== 'write') return Reflect.get(target, name, receiver) as unknown;
-        return async (...args: Parameters<ProcessSummaryStore['write']>) => {
-          while (this.gate) await this.gate;
-          return store.write(...args);
-        };
+        if (name === 'write')
+          return async (...args: Parameters<ProcessSummaryStore['write']>) => {
+            await held();
+            return store.write(...args);
+          };
+        if (name === 'stage')
+          return (...args: Parameters<ProcessSummaryStore['stage']>): StagedWrite => {
+            const staged: StagedWrite = { unit: gatedUnit };
+            originals.set(staged, store.stage(...args));
+            return staged;
+          };
+        return Reflect.get(target, name, receiver) as unknown;
       },
     });
   }
@@ -120,11 +141,12 @@ describe('health probes', () => {
     );
     expect(behind.status).toBe(503);
     expect(behind.body.status).toBe('error');
-    expect(behind.body.error.projections).toMatchObject({
-      status: 'down',
-      maxLagMs: MAX_LAG_MS,
-      behind: ['process-summaries'],
-    });
+    expect(behind.body.error.projections).toMatchObject({ status: 'down', maxLagMs: MAX_LAG_MS });
+    // The read models share one lane and one write per batch: a list that cannot write holds
+    // the audit and step log with it, and each is named. The runner is not behind.
+    expect([...behind.body.error.projections.behind].sort()).toEqual(
+      ['callback-audit', 'process-summaries', 'step-log'].sort(),
+    );
     expect(behind.body.error.projections.lagMs['process-summaries']).toBeGreaterThan(MAX_LAG_MS);
     // The other checks still pass and are reported as such.
     expect(behind.body.info.eventStore.status).toBe('up');
