@@ -43,7 +43,18 @@ async function main(): Promise<void> {
   const pg = await startBenchPostgres(extensions);
   onCleanup(() => pg.stop());
   const engines: EngineResult[] = [];
-  for (const launcher of launchers) engines.push(await measureEngine(launcher, pg, settings));
+  // One engine that fails (a peer answering 500 in its warm-up) must not cost the others'
+  // figures: it is left out of the report, named, and the run exits non-zero.
+  const failed: string[] = [];
+  for (const launcher of launchers) {
+    try {
+      engines.push(await measureEngine(launcher, pg, settings));
+    } catch (error) {
+      const reason = `${launcher.name}: ${(error as Error).message}`;
+      failed.push(reason);
+      process.stderr.write(`[${launcher.name}] failed, left out of the report: ${reason}\n`);
+    }
+  }
   process.stderr.write('[floor] PostgreSQL commit floor\n');
   await pg.createDatabase('bench_floor');
   const commitFloor = await measureCommitFloor(
@@ -66,6 +77,10 @@ async function main(): Promise<void> {
   const markdown = markdownReport(report);
   process.stdout.write(`\n${markdown}\n`);
   writeResults(report, markdown);
+  if (failed.length > 0) {
+    process.stderr.write(`engines that failed (not in the report):\n  ${failed.join('\n  ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 function writeResults(report: SideBySideReport, markdown: string): void {
