@@ -3,7 +3,7 @@
  * refetch, and when an access token is renewed (or the operator sent to sign in again).
  */
 import { renewalDelay } from '../../ui/src/lib/session-timing';
-import { throttle } from '../../ui/src/lib/throttle';
+import { afterQuiet, throttle } from '../../ui/src/lib/throttle';
 
 describe('throttle (list refetches on a busy feed)', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
@@ -43,6 +43,34 @@ describe('throttle (list refetches on a busy feed)', () => {
     trigger.cancel();
     jest.advanceTimersByTime(10_000);
     expect(runs).toBe(1);
+  });
+});
+
+describe('afterQuiet (a last refetch once the feed is quiet)', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('runs once, the given time after the last call', () => {
+    const runs: number[] = [];
+    const settle = afterQuiet(() => runs.push(Date.now()), 750);
+    settle();
+    jest.advanceTimersByTime(500);
+    settle(); // another event: the run moves later
+    jest.advanceTimersByTime(749);
+    expect(runs).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(runs).toEqual([1_001_250]);
+    jest.advanceTimersByTime(5000);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('runs nothing after cancel (the page was left)', () => {
+    let runs = 0;
+    const settle = afterQuiet(() => runs++, 750);
+    settle();
+    settle.cancel();
+    jest.advanceTimersByTime(5000);
+    expect(runs).toBe(0);
   });
 });
 

@@ -5,9 +5,11 @@
  */
 import { useEffect, useRef } from 'react';
 import { authHeaders } from './api';
-import { throttle } from './throttle';
+import { afterQuiet, throttle } from './throttle';
 
 const POLL_MS = 1000;
+/** A last refetch this long after the feed's last event (see afterQuiet). */
+const SETTLE_MS = 750;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const headPosition = async (): Promise<number | null> => {
@@ -58,7 +60,8 @@ const followFeed = async (
 /**
  * Calls `refresh` when the feed reports a change: at once after a quiet spell, then at most once
  * per `minIntervalMs` however many events arrive (a burst of progress lines, or a busy system's
- * feed on the list page), with one last call after the burst so the page ends current.
+ * feed on the list page), with one last call after the burst so the page ends current, and one
+ * more once the feed has been quiet for SETTLE_MS (a refetch can be answered a moment stale).
  */
 export const useLiveRefresh = (
   refresh: () => void,
@@ -69,7 +72,12 @@ export const useLiveRefresh = (
   latest.current = refresh;
   useEffect(() => {
     const controller = new AbortController();
-    const trigger = throttle(() => latest.current(), minIntervalMs);
+    const throttled = throttle(() => latest.current(), minIntervalMs);
+    const settle = afterQuiet(() => latest.current(), Math.max(SETTLE_MS, minIntervalMs));
+    const trigger = () => {
+      throttled();
+      settle();
+    };
     const poll = async () => {
       while (!controller.signal.aborted) {
         await sleep(POLL_MS);
@@ -96,7 +104,8 @@ export const useLiveRefresh = (
     void follow();
     return () => {
       controller.abort();
-      trigger.cancel();
+      throttled.cancel();
+      settle.cancel();
     };
   }, [processId, minIntervalMs]);
 };

@@ -32,3 +32,26 @@ export const throttle = (
   };
   return throttled;
 };
+
+/**
+ * Runs `run` once, `quietMs` after the last call (each call moves the run later). The live pages
+ * use it for a last refetch once a feed goes quiet: the refetch a change triggers at once can be
+ * answered from a cache its writer has not updated yet (the event is published as it commits,
+ * the writer's cache is updated when its append returns), and without another event nothing
+ * would correct the page.
+ */
+export const afterQuiet = (run: () => void, quietMs: number): Throttled => {
+  let due: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    clearTimeout(due);
+    due = setTimeout(() => {
+      due = undefined;
+      run();
+    }, quietMs);
+  };
+  schedule.cancel = () => {
+    clearTimeout(due);
+    due = undefined;
+  };
+  return schedule;
+};
