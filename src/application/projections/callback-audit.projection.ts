@@ -8,7 +8,7 @@
 import { ProcessEvent, processIdOfStream } from '../../domain/process/events';
 import { CallbackAuditRow, CallbackAuditStore } from '../ports/callback-audit';
 import { RecordedEvent } from '../ports/event-store';
-import { ContinuationMemory, Continued, revisionsByProcess } from './continuation-memory';
+import { ContinuationMemory, revisionsByProcess } from './continuation-memory';
 import { Derived, RowProjection } from './row-projection';
 
 type CallbackEvent = Extract<ProcessEvent, { data: { tokenId: string } }>;
@@ -77,10 +77,10 @@ export class CallbackAuditProjection extends RowProjection<CallbackAuditRow, Cal
         ofProcess?.set(tokenId, after);
       }
     }
-    const remember = new Map<string, Continued<ReadonlyMap<string, CallbackAuditRow>>>();
-    for (const [processId, value] of known)
-      remember.set(processId, { value, through: spans.get(processId)!.last });
-    return { rows: [...changed.values()], written: () => this.memory.remember(remember) };
+    return {
+      rows: [...changed.values()],
+      written: this.memory.rememberWhenWritten(known, spans),
+    };
   }
 }
 

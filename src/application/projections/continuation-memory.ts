@@ -40,6 +40,20 @@ export class ContinuationMemory<T> {
     }
   }
 
+  /**
+   * The `written` callback of a batch: remembers each process's value as of its last event in
+   * the batch (`spans`, from revisionsByProcess), once the batch is stored.
+   */
+  rememberWhenWritten(
+    values: ReadonlyMap<string, T>,
+    spans: ReadonlyMap<string, { last: number }>,
+  ): () => void {
+    const updates = new Map<string, Continued<T>>();
+    for (const [processId, value] of values)
+      updates.set(processId, { value, through: spans.get(processId)!.last });
+    return () => this.remember(updates);
+  }
+
   forget(): void {
     this.entries.clear();
   }

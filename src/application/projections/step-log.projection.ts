@@ -6,7 +6,7 @@
 import { ProcessEvent, processIdOfStream, processStreamId } from '../../domain/process/events';
 import { RecordedEvent } from '../ports/event-store';
 import { StepExecution, StepExecutionStatus, StepLogStore } from '../ports/step-log';
-import { ContinuationMemory, Continued, revisionsByProcess } from './continuation-memory';
+import { ContinuationMemory, revisionsByProcess } from './continuation-memory';
 import { Derived, RowProjection } from './row-projection';
 
 const STEP_EVENTS = new Set<string>([
@@ -69,10 +69,10 @@ export class StepLogProjection extends RowProjection<StepExecution, StepLogStore
         if (!newest || row.seq >= newest.seq) latest.set(processId, row);
       }
     }
-    const remember = new Map<string, Continued<StepExecution | null>>();
-    for (const [processId, value] of latest)
-      remember.set(processId, { value, through: spans.get(processId)!.last });
-    return { rows: [...changed.values()], written: () => this.memory.remember(remember) };
+    return {
+      rows: [...changed.values()],
+      written: this.memory.rememberWhenWritten(latest, spans),
+    };
   }
 }
 
