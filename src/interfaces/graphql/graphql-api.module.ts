@@ -91,11 +91,12 @@ const takeStreamSlot = (
   return null;
 };
 
+/** Gives back the slot of operation `id`, or (the connection closed) every slot it holds. */
 const releaseStreamSlot = (extra: WebsocketExtra, id?: string): void => {
   const held = heldStreams(extra);
-  for (const [heldId, release] of held) {
-    if (id !== undefined && heldId !== id) continue;
-    release();
+  const ids = id === undefined ? [...held.keys()] : [id];
+  for (const heldId of ids) {
+    held.get(heldId)?.();
     held.delete(heldId);
   }
 };
