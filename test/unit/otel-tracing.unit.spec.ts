@@ -4,9 +4,14 @@
  * propagator and parsed once. Each must give what the SDK's long way gave: the W3C format the
  * propagator reads back, parents and links from traceparents, errors recorded, spans ended.
  */
-import { ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  currentLogContext,
+  currentTraceContext,
+  withLogContext,
+} from '../../src/application/observability/log-context';
 import { StartedTracing, startTracing } from '../../src/infrastructure/tracing/otel-tracing';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -110,6 +115,25 @@ describe('OtelTracing', () => {
     expect(done.attributes).toEqual({
       'http.request.method': 'GET',
       'http.route': '/api/processes/:id',
+    });
+  });
+
+  it("keeps spans on Baton's log-context store, beside the log fields", async () => {
+    const tracing = started.tracing;
+    const seen = await withLogContext({ processId: 'p' }, () =>
+      tracing.span('stored', {}, async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return { trace: currentTraceContext(), log: currentLogContext(), ids: tracing.logFields() };
+      }),
+    );
+    const span = finished('stored');
+    expect(trace.getSpan(seen.trace as Context)?.spanContext().spanId).toBe(
+      span.spanContext().spanId,
+    );
+    expect(seen.log).toEqual({ processId: 'p' });
+    expect(seen.ids).toEqual({
+      trace_id: span.spanContext().traceId,
+      span_id: span.spanContext().spanId,
     });
   });
 });

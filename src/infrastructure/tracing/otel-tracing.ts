@@ -31,6 +31,7 @@ import {
   SpanOptions,
   Tracing,
 } from '../../application/ports/tracing';
+import { AmbientContextManager } from './ambient-context-manager';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -188,6 +189,8 @@ export const startTracing = (setup: TracingSetup): StartedTracing => {
     serviceName: setup.serviceName,
     resource: resourceFromAttributes({ 'service.instance.id': setup.instanceId }),
     autoDetectResources: false,
+    // The trace context rides on Baton's log-context store: one AsyncLocalStorage, not two.
+    contextManager: new AmbientContextManager(),
     spanProcessors: setup.spanProcessors ?? [
       new BatchSpanProcessor(new OTLPTraceExporter(setup.endpoint ? { url: setup.endpoint } : {})),
     ],
