@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
 import { currentLogContext, withLogContext } from '../../src/application/observability/log-context';
 import { AmbientContextManager } from '../../src/infrastructure/tracing/ambient-context-manager';
+import { LinkedContext } from '../../src/infrastructure/tracing/linked-context';
 
 const REQUEST = createContextKey('request');
 const manager = new AmbientContextManager();
@@ -15,8 +16,9 @@ const requestOf = () => manager.active().getValue(REQUEST);
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('AmbientContextManager', () => {
-  it('is the root context outside every traced piece of work', () => {
-    expect(manager.active()).toBe(ROOT_CONTEXT);
+  it('is the empty context outside every traced piece of work', () => {
+    expect(manager.active()).toBe(LinkedContext.root);
+    expect(requestOf()).toBeUndefined();
   });
 
   it('keeps a context across awaits, timers and promise chains', async () => {
@@ -34,7 +36,7 @@ describe('AmbientContextManager', () => {
       return at;
     });
     expect(seen).toEqual(['a', 'a', 'a', 'a']);
-    expect(manager.active()).toBe(ROOT_CONTEXT);
+    expect(manager.active()).toBe(LinkedContext.root);
   });
 
   it('passes this and arguments through with', () => {

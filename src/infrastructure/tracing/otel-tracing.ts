@@ -15,7 +15,6 @@ import {
   SpanStatusCode,
   TraceFlags,
   Tracer,
-  context,
   isSpanContextValid,
   trace,
 } from '@opentelemetry/api';
@@ -31,7 +30,10 @@ import {
   SpanOptions,
   Tracing,
 } from '../../application/ports/tracing';
+import { currentTraceContext, withTraceContext } from '../../application/observability/log-context';
 import { AmbientContextManager } from './ambient-context-manager';
+import { LinkedContext } from './linked-context';
+import { PooledIdGenerator } from './pooled-id-generator';
 
 const propagator = new W3CTraceContextPropagator();
 
@@ -65,8 +67,15 @@ const spanContextOf = (traceparent: string): SpanContext | undefined => {
 /** The context a W3C traceparent stands for (root when it is malformed). */
 const contextOf = (traceparent: string): Context => {
   const spanContext = spanContextOf(traceparent);
-  return spanContext ? trace.setSpanContext(ROOT_CONTEXT, spanContext) : ROOT_CONTEXT;
+  return spanContext ? trace.setSpanContext(LinkedContext.root, spanContext) : LinkedContext.root;
 };
+
+/**
+ * The context in force, read from the log-context store directly: the API's `context.active()`
+ * looks the global context manager up (and checks its version) on every call.
+ */
+const activeContext = (): Context =>
+  (currentTraceContext() as Context | undefined) ?? LinkedContext.root;
 
 const linkTo = (traceparent: string): Link[] => {
   const spanContext = spanContextOf(traceparent);
@@ -83,7 +92,7 @@ const traceparentOf = (spanContext: SpanContext): string =>
  * so comparing with the invalid id replaces the validity check's two regular expressions.
  */
 const activeSpanContext = (): SpanContext | undefined => {
-  const spanContext = trace.getActiveSpan()?.spanContext();
+  const spanContext = trace.getSpan(activeContext())?.spanContext();
   return spanContext && spanContext.traceId !== INVALID_TRACEID ? spanContext : undefined;
 };
 
@@ -111,7 +120,7 @@ export class OtelTracing implements Tracing {
     const { span, active } = this.start(name, attributes, options);
     let result: Promise<T>;
     try {
-      result = context.with(active, work, undefined, span);
+      result = withTraceContext(active, work, span);
     } catch (error) {
       failed(span, error);
       span.end();
@@ -134,13 +143,13 @@ export class OtelTracing implements Tracing {
     const { span, active } = this.start(name, attributes, options);
     return {
       setAttributes: (more) => span.setAttributes(more),
-      run: (work) => context.with(active, work),
+      run: (work) => withTraceContext(active, work),
       end: () => span.end(),
     };
   }
 
   private start(name: string, attributes: SpanAttributes, options?: SpanOptions) {
-    const parent = options?.parent === undefined ? context.active() : contextOf(options.parent);
+    const parent = options?.parent === undefined ? activeContext() : contextOf(options.parent);
     const links = options?.links;
     const span = this.tracer.startSpan(
       name,
@@ -158,7 +167,7 @@ export class OtelTracing implements Tracing {
   }
 
   linkCurrent(traceparents: string[]): void {
-    const span = trace.getActiveSpan();
+    const span = trace.getSpan(activeContext());
     if (span) span.addLinks(traceparents.flatMap(linkTo));
   }
 
@@ -191,6 +200,7 @@ export const startTracing = (setup: TracingSetup): StartedTracing => {
     autoDetectResources: false,
     // The trace context rides on Baton's log-context store: one AsyncLocalStorage, not two.
     contextManager: new AmbientContextManager(),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: setup.spanProcessors ?? [
       new BatchSpanProcessor(new OTLPTraceExporter(setup.endpoint ? { url: setup.endpoint } : {})),
     ],
