@@ -101,6 +101,26 @@ const failed = (span: Span, error: unknown): void => {
   span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
 };
 
+/** A span its caller ends (a request's): one object, not three closures per request. */
+class OpenOtelSpan implements OpenSpan {
+  constructor(
+    private readonly span: Span,
+    private readonly active: Context,
+  ) {}
+
+  setAttributes(attributes: SpanAttributes): void {
+    this.span.setAttributes(attributes);
+  }
+
+  run<T>(work: () => T): T {
+    return withTraceContext(this.active, work);
+  }
+
+  end(): void {
+    this.span.end();
+  }
+}
+
 /**
  * The SDK's spans, made the short way: `startSpan` and one `context.with`, the span ended by a
  * `then` on the work's promise (startActiveSpan around an async function made two more promises
@@ -141,11 +161,7 @@ export class OtelTracing implements Tracing {
 
   open(name: string, attributes: SpanAttributes, options?: SpanOptions): OpenSpan {
     const { span, active } = this.start(name, attributes, options);
-    return {
-      setAttributes: (more) => span.setAttributes(more),
-      run: (work) => withTraceContext(active, work),
-      end: () => span.end(),
-    };
+    return new OpenOtelSpan(span, active);
   }
 
   private start(name: string, attributes: SpanAttributes, options?: SpanOptions) {

@@ -20,7 +20,8 @@ export const requestTracing =
       { 'http.request.method': req.method },
       typeof incoming === 'string' ? { parent: incoming } : undefined,
     );
-    res.once('close', () => {
+    // 'close' comes once per response (after 'finish', or alone when the client went away).
+    res.on('close', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
       span.setAttributes({
         'http.route': `${req.baseUrl ?? ''}${route ?? ''}` || 'unmatched',
