@@ -9,7 +9,6 @@ import {
   Context,
   INVALID_TRACEID,
   Link,
-  ROOT_CONTEXT,
   Span,
   SpanContext,
   SpanStatusCode,
@@ -55,7 +54,7 @@ const spanContextOf = (traceparent: string): SpanContext | undefined => {
   let known = parsed.get(traceparent);
   if (known === undefined) {
     const extracted = trace.getSpanContext(
-      propagator.extract(ROOT_CONTEXT, { traceparent }, getter),
+      propagator.extract(LinkedContext.root, { traceparent }, getter),
     );
     known = extracted && isSpanContextValid(extracted) ? extracted : null;
     if (parsed.size >= PARSED_MAX) parsed.clear();
