@@ -4,10 +4,7 @@
  */
 import {
   DynamicModule,
-  Inject,
   InjectionToken,
-  MiddlewareConsumer,
-  NestModule,
   Module,
   ModuleMetadata,
   Provider,
@@ -120,7 +117,6 @@ import { WebhooksController } from './interfaces/rest/webhooks.controller';
 import { WebhookAdapters, webhookProviders } from './webhook-wiring';
 import { TRACING, Tracing, noTracing } from './application/ports/tracing';
 import { CommandTracing } from './application/observability/command-tracing';
-import { requestTracing } from './interfaces/rest/request-tracing';
 
 export interface BatonAdapters {
   eventStore: EventStore;
@@ -320,13 +316,7 @@ const webhookProvidersFromAdapters = (): Provider[] =>
 
 /** The standalone service's root module, on adapters its caller built and owns. */
 @Module({})
-export class AppModule implements NestModule {
-  constructor(@Inject(TRACING) private readonly tracing: Tracing) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    if (this.tracing.enabled) consumer.apply(requestTracing(this.tracing)).forRoutes('{*splat}');
-  }
-
+export class AppModule {
   static forRoot(adapters: BatonAdapters): DynamicModule {
     const wiring = batonWiring();
     return {

@@ -15,6 +15,8 @@ import { correlationIdOf } from './correlation-id';
 import { ErrorFilter, toErrorBody } from './error.filter';
 import { LOGGING, Logging } from './logging';
 import { requestLogging } from './request-logging';
+import { requestTracing } from './request-tracing';
+import { TRACING, Tracing } from '../../application/ports/tracing';
 import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
 import { RawBodyRequest } from './raw-body';
 import { DEFAULT_REQUEST_DEADLINE_MS, limitNodeServer, requestDeadline } from './request-deadline';
@@ -63,6 +65,10 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
           next();
         },
   );
+  // A span per request when tracing is on, as plain Express middleware: as Nest middleware
+  // (`forRoutes('{*splat}')`) every request also paid Nest's route matching and proxy for it.
+  const tracing = app.get<symbol, Tracing>(TRACING);
+  if (tracing.enabled) app.use(requestTracing(tracing));
   app.use(helmet());
   if (options.corsOrigins?.length) {
     app.enableCors({
