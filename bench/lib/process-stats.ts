@@ -50,6 +50,22 @@ export function processTree(roots: readonly number[]): number[] {
   return found;
 }
 
+/**
+ * User + system CPU seconds of a process's main thread alone (on Linux its thread id is the
+ * process id). The rest of a Node process's CPU is V8's helper threads (concurrent marking and
+ * sweeping, parallel scavenges, optimising compiles) and libuv's pool: a JavaScript CPU
+ * profile sees the main thread only.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0; // exited meanwhile
+  }
+}
+
 /** User + system CPU seconds used so far by the trees (exited descendants are not counted). */
 export function cpuSeconds(roots: readonly number[]): number {
   let ticks = 0;

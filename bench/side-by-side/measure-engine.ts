@@ -2,7 +2,7 @@ import { EngineLauncher } from '../engines/launchers';
 import { LoadGenerator } from '../load/load-generator-handle';
 import { freePort } from '../lib/ports';
 import { BenchPostgres } from '../lib/postgres-server';
-import { cpuSeconds, memoryMiB } from '../lib/process-stats';
+import { cpuSeconds, mainThreadCpuSeconds, memoryMiB } from '../lib/process-stats';
 import { Spread } from '../lib/stats';
 import {
   resetStatementStats,
@@ -78,6 +78,7 @@ export async function measureEngine(
     if (statementStatsEnabled() && engine.database) await resetStatementStats(adminUrl);
     const loadCpuBefore = cpuSeconds([load.pid]);
     const cpuBefore = cpuSeconds(engine.serverPids);
+    const mainBefore = mainThreadCpuSeconds(engine.serverPids[0]);
     const pgCpuBefore = cpuSeconds([pg.pid]);
     const countSql = () =>
       engine.database ? statementCount(adminUrl, engine.database) : Promise.resolve(0);
@@ -93,6 +94,7 @@ export async function measureEngine(
       )
       .finally(() => clearInterval(sampler));
     const serverCpu = cpuSeconds(engine.serverPids) - cpuBefore;
+    const mainCpu = mainThreadCpuSeconds(engine.serverPids[0]) - mainBefore;
     const pgCpu = cpuSeconds([pg.pid]) - pgCpuBefore;
     const sql = (await countSql()) - sqlBefore;
     const memory = memoryMiB(engine.serverPids);
@@ -108,6 +110,11 @@ export async function measureEngine(
 
     const records = await load.history(run.ids);
     const n = Math.max(1, run.completed);
+    // Where the server's CPU ran: a CPU profile (BENCH_CPU_PROF) sees the main thread only.
+    process.stderr.write(
+      `[${launcher.name}] server CPU ms/process: main thread ${((1000 * mainCpu) / n).toFixed(1)}, ` +
+        `other threads and processes ${((1000 * (serverCpu - mainCpu)) / n).toFixed(1)}\n`,
+    );
     const wallSeconds = run.wallMs / 1000;
     return {
       engine: launcher.name,
