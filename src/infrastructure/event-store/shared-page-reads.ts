@@ -2,8 +2,8 @@ import { RecordedEvent } from '../../application/ports/event-store';
 import { ChangeSignal } from './change-signal';
 import { FollowPage } from './polling-subscription';
 
-/** Recent events kept for followers that are a little behind (a few bursts' worth). */
-const DEFAULT_TAIL_EVENTS = 20_000;
+/** Recent events kept for followers a little behind the newest read (about 10-20 MB of them). */
+const DEFAULT_TAIL_EVENTS = 10_000;
 /** A read at the tail's end fetches at least this many, whatever the follower asked for. */
 const MIN_READ = 2000;
 
