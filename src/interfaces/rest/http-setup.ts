@@ -16,6 +16,7 @@ import { ErrorFilter, toErrorBody } from './error.filter';
 import { LOGGING, Logging } from './logging';
 import { requestLogging } from './request-logging';
 import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
+import { processDetailFastPath } from './process-detail-fast-path';
 import { RawBodyRequest } from './raw-body';
 import { DEFAULT_REQUEST_DEADLINE_MS, limitNodeServer, requestDeadline } from './request-deadline';
 
@@ -81,6 +82,9 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
       exposedHeaders: ['ETag', 'X-Request-Id'],
     });
   }
+  // Plain status polls, answered here once the headers above are set (see the file).
+  const fastPath = processDetailFastPath(app);
+  if (fastPath) app.use(fastPath);
   const json = express.json({
     limit: MAX_JSON_BODY_BYTES,
     verify: (req, _res, buffer) => {
