@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,6 +13,11 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
     },
+  },
+  {
+    // The plain-JavaScript runners (npm run test:package, test:oc-ui, …) run on Node.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: globals.node },
   },
   {
     // Tests read loosely-typed JSON answers from the API.

@@ -57,6 +57,11 @@ export interface BatonConfig extends WorkersConfig {
   processCacheSize: number;
   /** How often each instance looks for free partitions: bounds a dead instance's takeover. */
   ownershipCheckMs: number;
+  /**
+   * The ownership session's liveness: a `SELECT 1` after this long idle, and the longest any
+   * query on it may take before the instance counts the session lost and drops what it holds.
+   */
+  ownershipHeartbeat: { everyMs: number; timeoutMs: number };
   /** Partitions processes are spread over; every instance on one database must agree. */
   partitions: number;
   stepTimeoutMs: number;
@@ -93,6 +98,20 @@ export interface BatonConfig extends WorkersConfig {
   /** OpenTelemetry (OTEL_*), off unless an exporter is configured; see docs/tracing.md. */
   tracing: TracingConfig;
 }
+
+/**
+ * A timeout shorter than the idle interval would count a session lost between two pings for
+ * no reason other than the settings, so that combination stops start-up.
+ */
+const ownershipHeartbeat = (env: NodeJS.ProcessEnv): BatonConfig['ownershipHeartbeat'] => {
+  const everyMs = positive(env, 'OWNERSHIP_HEARTBEAT_MS', 1000);
+  const timeoutMs = positive(env, 'OWNERSHIP_HEARTBEAT_TIMEOUT_MS', 2500);
+  if (timeoutMs <= everyMs)
+    throw new Error(
+      `OWNERSHIP_HEARTBEAT_TIMEOUT_MS (${timeoutMs}) must be longer than OWNERSHIP_HEARTBEAT_MS (${everyMs})`,
+    );
+  return { everyMs, timeoutMs };
+};
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -320,6 +339,7 @@ export const loadConfig = (
     timerPollMs: int(env, 'TIMER_POLL_MS', 1000),
     processCacheSize: int(env, 'PROCESS_CACHE_SIZE', 1000),
     ownershipCheckMs: positive(env, 'OWNERSHIP_CHECK_MS', 2000),
+    ownershipHeartbeat: ownershipHeartbeat(env),
     partitions: positive(env, 'RUNNER_PARTITIONS', 32),
     stepTimeoutMs: positive(env, 'STEP_TIMEOUT_MS', 60_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),

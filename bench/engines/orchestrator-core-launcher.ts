@@ -113,6 +113,11 @@ export const orchestratorCoreLauncher: EngineLauncher = {
         '--log-level',
         'warning',
         '--no-access-log',
+        // uvicorn closes idle keep-alive connections after 5 s; the load generator's pooled
+        // sockets idle that long while a process waits, and a request sent on one as it closes
+        // fails with ECONNRESET (a process lost to the harness, not to orchestrator-core).
+        '--timeout-keep-alive',
+        '120',
       ],
       { cwd: workDir, env, echo: process.env.BENCH_ECHO === '1' },
     );

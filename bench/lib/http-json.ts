@@ -18,7 +18,7 @@ export interface JsonResponse {
   etag?: string;
 }
 
-export function requestJson(
+export async function requestJson(
   method: string,
   url: string,
   body?: unknown,
@@ -26,6 +26,27 @@ export function requestJson(
   headers: Record<string, string> = {},
 ): Promise<JsonResponse> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  try {
+    return await sendOnce(method, url, payload, timeoutMs, headers);
+  } catch (error) {
+    // A pooled socket the server closed while it sat idle fails the next request sent on it
+    // before the server reads a byte (Node's docs describe this race). Sent again once on a
+    // fresh socket; anything else is the engine's answer and is reported as is.
+    if (!(error instanceof StaleSocketError)) throw error;
+    return sendOnce(method, url, payload, timeoutMs, headers);
+  }
+}
+
+/** ECONNRESET on a reused keep-alive socket before any response arrived. */
+class StaleSocketError extends Error {}
+
+function sendOnce(
+  method: string,
+  url: string,
+  payload: Buffer | undefined,
+  timeoutMs: number,
+  headers: Record<string, string>,
+): Promise<JsonResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -59,7 +80,13 @@ export function requestJson(
       },
     );
     request.on('timeout', () => request.destroy(new Error(`${method} ${url} timed out`)));
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        request.reusedSocket && error.code === 'ECONNRESET'
+          ? new StaleSocketError(`${method} ${url}: ${error.message} on a reused socket`)
+          : error,
+      ),
+    );
     request.end(payload);
   });
 }

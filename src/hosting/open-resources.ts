@@ -126,6 +126,8 @@ export const openResources = async (
       ownership: new PgAdvisoryOwnership(pool, {
         partitionCount: config.partitions,
         checkEveryMs: config.ownershipCheckMs,
+        heartbeatMs: config.ownershipHeartbeat.everyMs,
+        heartbeatTimeoutMs: config.ownershipHeartbeat.timeoutMs,
       }),
       checkpoints: new PgCheckpointStore(pool),
       summaries: new PgProcessSummaryStore(pool),

@@ -24,9 +24,9 @@ describe('OC events websocket (/oc/api/ws/events)', () => {
   afterAll(() => t?.close());
 
   /** Connects; resolves with the socket and everything it receives, or with the refusal. */
-  const connect = (url: string, headers: Record<string, string> = {}) =>
+  const connect = (url: string, headers: Record<string, string> = {}, protocols: string[] = []) =>
     new Promise<{ ws?: WebSocket; messages: string[]; refused?: number }>((resolve) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, protocols, { headers });
       open.push(ws);
       const messages: string[] = [];
       ws.on('message', (data) => messages.push(data.toString()));
@@ -49,6 +49,16 @@ describe('OC events websocket (/oc/api/ws/events)', () => {
     const { ws, messages } = await connect(`${wsUrl}?token=${TEST_KEYS.auditor}`);
     ws!.send('__ping__');
     expect(await waitFor(messages, (m) => m.includes('__pong__'))).toBe(true);
+  });
+
+  it('takes the token from the subprotocols, as OC’s UI sends it when signed in (next-auth)', async () => {
+    // The UI offers ['base64.bearer.token', <access token>]; a browser drops the socket unless
+    // the server picks one of the offered protocols, and the token must never be echoed.
+    const { ws, messages } = await connect(wsUrl, {}, ['base64.bearer.token', TEST_KEYS.auditor]);
+    expect(ws?.protocol).toBe('base64.bearer.token');
+    ws!.send('__ping__');
+    expect(await waitFor(messages, (m) => m.includes('__pong__'))).toBe(true);
+    expect((await connect(wsUrl, {}, ['base64.bearer.token', 'not-a-key'])).refused).toBe(401);
   });
 
   it('invalidates the changed process and the list when a process changes', async () => {

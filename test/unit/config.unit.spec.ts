@@ -92,6 +92,20 @@ describe('configuration', () => {
       expect(() => loadConfig({ [name]: '0' })).toThrow(name);
   });
 
+  it('pings the ownership session after 1 s idle and gives a query 2.5 s, unless configured', () => {
+    expect(loadConfig({}).ownershipHeartbeat).toEqual({ everyMs: 1000, timeoutMs: 2500 });
+    expect(
+      loadConfig({ OWNERSHIP_HEARTBEAT_MS: '3000', OWNERSHIP_HEARTBEAT_TIMEOUT_MS: '10000' })
+        .ownershipHeartbeat,
+    ).toEqual({ everyMs: 3000, timeoutMs: 10_000 });
+    expect(() => loadConfig({ OWNERSHIP_HEARTBEAT_TIMEOUT_MS: '800' })).toThrow(
+      'OWNERSHIP_HEARTBEAT_TIMEOUT_MS (800) must be longer than OWNERSHIP_HEARTBEAT_MS (1000)',
+    );
+    expect(() => loadConfig({ OWNERSHIP_HEARTBEAT_MS: '0' })).toThrow(
+      'OWNERSHIP_HEARTBEAT_MS must be at least 1',
+    );
+  });
+
   it('bounds readiness on projection lag at 30 s unless configured', () => {
     expect(loadConfig({}).readyMaxProjectionLagMs).toBe(30_000);
     expect(loadConfig({ READY_MAX_PROJECTION_LAG_MS: '5000' }).readyMaxProjectionLagMs).toBe(5000);

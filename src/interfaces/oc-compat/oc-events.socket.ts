@@ -6,8 +6,11 @@
  * event store's subscription), so it says nothing that was not committed.
  *
  * It is not an HTTP route, so the AuthGuard does not see it: the upgrade is authenticated here,
- * the same credential as anywhere (header, or `?token=` since a browser cannot set headers on a
- * WebSocket), auditor at least; a refused upgrade gets 401/403 and never becomes a socket.
+ * the same credential as anywhere, auditor at least; a refused upgrade gets 401/403 and never
+ * becomes a socket. A browser cannot set headers on a WebSocket, so besides the header it is
+ * taken from `?token=`, or from the subprotocols OC's UI offers when signed in through
+ * next-auth: `base64.bearer.token, <access token>`. The server then picks `base64.bearer.token`
+ * (a browser drops a socket whose offered protocols were all refused) and never echoes the token.
  */
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -25,6 +28,8 @@ export const OC_EVENTS_PATH = '/oc/api/ws/events';
 /** Changes within this window go out together (one `LIST` for a burst of events). */
 export const INVALIDATE_WINDOW_MS = 100;
 const MAX_MESSAGE_BYTES = 1024;
+/** The subprotocol OC's UI offers first, followed by its access token as a second one. */
+export const BEARER_SUBPROTOCOL = 'base64.bearer.token';
 /**
  * How long an invalidation waits for the read models to apply the change it announces (the UI
  * refetches at once, and a refetch before that shows the old state until the next change). A
@@ -39,7 +44,11 @@ const invalidate = (id: string) =>
 @Injectable()
 export class OcEventsSocket implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OcEventsSocket.name);
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: (offered) => (offered.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : false),
+  });
   private server: Server | null = null;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (pathOf(req) !== OC_EVENTS_PATH) return; // another path's upgrade (GraphQL's)
@@ -65,7 +74,8 @@ export class OcEventsSocket implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+    const token =
+      new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? subprotocolToken(req);
     const headers = token ? { ...req.headers, authorization: `Bearer ${token}` } : req.headers;
     const actor = await this.authenticator.authenticate(headers).catch(() => null);
     const refusal = !actor
@@ -134,3 +144,10 @@ export class OcEventsSocket implements OnApplicationBootstrap, OnApplicationShut
 }
 
 const pathOf = (req: IncomingMessage): string => (req.url ?? '').split('?')[0];
+
+/** The token after `base64.bearer.token` in Sec-WebSocket-Protocol, if offered that way. */
+function subprotocolToken(req: IncomingMessage): string | null {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const at = offered.indexOf(BEARER_SUBPROTOCOL);
+  return at >= 0 && offered[at + 1] ? offered[at + 1] : null;
+}
