@@ -22,6 +22,7 @@ import { hasRole } from '../../domain/access/roles';
 import { Access, ACCESS_METADATA, AuthenticatedRequest } from '../auth/access';
 import { Authenticator } from '../auth/authenticator';
 import { sendDetail } from './process-detail-response';
+import { WritePriority } from './write-priority';
 import { ProcessesController } from './processes.controller';
 
 const PLAIN_POLL =
@@ -34,6 +35,7 @@ const detailAccess = (): Access =>
 
 export const processDetailFastPath = (
   app: INestApplication,
+  priority: WritePriority,
 ): ((req: Request, res: Response, next: NextFunction) => void) | undefined => {
   const tracing = app.get<symbol, Tracing>(TRACING, { strict: false });
   if (tracing.enabled) return undefined;
@@ -42,7 +44,7 @@ export const processDetailFastPath = (
   const access = detailAccess();
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' || !PLAIN_POLL.test(req.url)) return next();
-    void answer(req, res, authenticator, queries, access).then(
+    void answer(req, res, authenticator, queries, access, priority).then(
       (answered) => answered || next(),
       () => next(),
     );
@@ -56,12 +58,15 @@ const answer = async (
   authenticator: Authenticator,
   queries: QueryBus,
   access: Access,
+  priority: WritePriority,
 ): Promise<boolean> => {
   if (!('public' in access)) {
     const actor = await authenticator.authenticate(req.headers);
     if (!actor || !hasRole(actor, access.role)) return false;
     req.actor = actor;
   }
+  // After the writes in flight (bounded): it then reports what they did.
+  await priority.turn();
   const id = req.url.slice('/api/processes/'.length);
   const detail = await queries.execute(new GetProcessQuery(id));
   if (res.headersSent) return true;
