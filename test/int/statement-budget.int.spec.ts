@@ -35,8 +35,8 @@ import { freePort, startTestPostgres, TestDatabase, TestPostgres } from '../supp
  * cheaper. 2026-12-07 (issue 21, followers sharing a read in flight): 12.5 to 13.9 over three
  * runs (14.9 just before), so 16. 2026-12-07 (issue 21, hot path: the ledger's batch is one
  * statement, and this instance's own appends no longer evict its folds): 8.30, 8.56 and 10.04
- * over three runs (10.52 with the ledger change alone), so 13; a ledger batch is 2 statements (its stream heads, then the batch) and
- * sometimes a digest, so 4.
+ * over three runs (10.52 with the ledger change alone), so 13; a ledger batch is 2 statements
+ * (its stream heads, then the batch) and sometimes a digest, so 4.
  */
 const BUDGET = {
   statementsPerProcess: 13,
