@@ -106,6 +106,7 @@ describe('nodeHttpClient', () => {
 
   it('refuses a URL that is not http(s), and a refused connection is an error', async () => {
     await expect(nodeHttpClient().post('ftp://example.test/x', {})).rejects.toThrow(/protocol/);
+    await expect(nodeHttpClient().post('not a url', {})).rejects.toThrow();
     await expect(nodeHttpClient().post('http://127.0.0.1:1/x', {})).rejects.toThrow();
   });
 });

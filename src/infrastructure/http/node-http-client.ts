@@ -25,7 +25,12 @@ const parsed = (text: string): unknown => {
 
 export const nodeHttpClient = (timeoutMs = 10_000): HttpClient => ({
   post(url, body, options = {}) {
-    const target = new URL(url);
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (error) {
+      return Promise.reject(error as Error); // as fetch does: a rejection, never a throw
+    }
     const transport =
       target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : null;
     if (!transport) return Promise.reject(new TypeError(`unsupported URL protocol: ${url}`));
