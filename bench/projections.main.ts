@@ -6,7 +6,7 @@
  *    `npm run projections:rebuild:offline`'s compiled entry point (every projection, one pass) as an
  *    operator would, and reads the events/s it prints.
  * 2. Lag under a burst: starts the compiled server on that database, waits until its
- *    projections have caught up, then appends BENCH_BURST_EVENTS (10,000) events as fast as
+ *    projections, its runner and its audit ledger have caught up, then appends BENCH_BURST_EVENTS (10,000) events as fast as
  *    8 writers can, and samples the checkpoints table every few milliseconds from another
  *    connection (never through the server, whose event loop is what is measured). Per
  *    projection: time from an event's append returning to its checkpoint passing it (max, p99),
@@ -131,6 +131,21 @@ runBench(async () => {
     if (Object.values(positions).every((p) => p >= before)) break;
     await sleep(100);
   }
+  // The other followers of the same events replay the seeded store too (the runner's
+  // partitions, the audit ledger): a burst sent while they still do measures the read models
+  // competing with that replay for the server's CPU, not following new events. Wait for them.
+  log('waiting for the runner and the audit ledger to be at the head too');
+  const othersAt = async (): Promise<number> => {
+    const { rows } = await pool.query<{ p: string | null }>(
+      `SELECT least(
+         (SELECT min(position) FROM checkpoints WHERE name LIKE 'runner:%'),
+         CASE WHEN to_regclass('ledger_state') IS NULL THEN NULL
+              ELSE (SELECT position FROM ledger_state) END) AS p`,
+    );
+    return Number(rows[0].p ?? before);
+  };
+  const settleBy = performance.now() + 600_000;
+  while ((await othersAt()) < before && performance.now() < settleBy) await sleep(200);
   await sleep(1000); // let the server settle
 
   log(`burst: ${burst} events from 8 writers`);

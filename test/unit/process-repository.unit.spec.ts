@@ -209,4 +209,38 @@ describe('ProcessRepository with its folded-state cache', () => {
     await repository.load(id);
     expect(reads).toEqual([0, 0, 0]); // p1 was read whole again
   });
+
+  it('drives from a whole stream the runner delivered, without reading it', async () => {
+    const { store, reads } = countingStore();
+    await appendElsewhere(store, [started(), completed(0)], 'no_stream');
+    const repository = new ProcessRepository(store, clock);
+    const delivered = await store.readAll({ after: 0, limit: 10 });
+    reads.length = 0;
+    repository.learn(id, delivered);
+    repository.observe(delivered);
+    const loaded = await repository.loadAtLeast(id, 1);
+    expect(loaded.state.revision).toBe(1);
+    expect(reads).toEqual([]);
+    // Later events continue the fold; queries still confirm it with the store first.
+    await appendElsewhere(store, [completed(1)], 1);
+    const next = (await store.readAll({ after: 0, limit: 10 })).slice(2);
+    repository.learn(id, next);
+    repository.observe(next);
+    expect((await repository.loadAtLeast(id, 2)).state.revision).toBe(2);
+    expect(reads).toEqual([]);
+    expect((await repository.read(id)).state.revision).toBe(2);
+    expect(reads).toEqual([3]);
+  });
+
+  it('learns nothing from delivered events with a gap before them: the drive reads the stream', async () => {
+    const { store, reads } = countingStore();
+    await appendElsewhere(store, [started(), completed(0), completed(1)], 'no_stream');
+    const repository = new ProcessRepository(store, clock);
+    const tail = (await store.readAll({ after: 0, limit: 10 })).slice(1);
+    reads.length = 0;
+    repository.learn(id, tail);
+    repository.observe(tail);
+    expect((await repository.loadAtLeast(id, 2)).state.revision).toBe(2);
+    expect(reads).toEqual([0]);
+  });
 });

@@ -5,7 +5,7 @@
  * and what other instances append evicts the entry when the subscription reports it.
  */
 import { processIdOfStream, processStreamId } from '../../domain/process/events';
-import { ProcessState } from '../../domain/process/state';
+import { ProcessState, initialProcessState } from '../../domain/process/state';
 import { FoldedProcess, FoldedProcessCache } from '../folding/folded-process-cache';
 import { foldOnto, foldRecorded } from '../folding/recorded-events';
 import { Clock } from '../ports/clock';
@@ -79,6 +79,35 @@ export class ProcessLoader {
       const processId = processIdOfStream(event.streamId);
       if (processId !== null) this.cache.forgetIfBehind(processId, event.revision);
     }
+  }
+
+  /**
+   * Events of one process just delivered by the runner's subscription, in revision order, for a
+   * partition this instance drives: the drive they cause would read the stream; when they make a
+   * whole stream (from revision 0) or continue the cached fold without a gap, the fold is kept
+   * instead and that drive needs no read. Call before `observe`. `checkedAt` stays as it was (0
+   * for a new entry): queries still ask the store before trusting it.
+   */
+  learn(processId: string, events: readonly RecordedEvent[]): void {
+    if (events.length === 0) return;
+    const cached = this.cache.get(processId);
+    const from = cached === undefined ? 0 : cached.state.revision + 1;
+    if (events[0].revision > from) return; // a gap: the drive reads the stream
+    const fresh = events.filter((event) => event.revision >= from);
+    if (fresh.length === 0) return; // nothing the fold lacks
+    for (let i = 0; i < fresh.length; i++) if (fresh[i].revision !== from + i) return;
+    const all = cached === undefined ? fresh : [...cached.events, ...fresh];
+    let state: ProcessState;
+    try {
+      state = foldOnto(cached?.state ?? initialProcessState(), fresh);
+    } catch {
+      return; // the drive's own load meets the same event and reports it where it is handled
+    }
+    this.cache.offer(processId, {
+      state: this.chainHeads.folded(state, all),
+      events: all,
+      checkedAt: cached?.checkedAt ?? 0,
+    });
   }
 
   /**

@@ -104,6 +104,11 @@ export class ProcessRepository {
     return this.loader.read(processId);
   }
 
+  /** See ProcessLoader.learn: a delivered stream the drive it causes need not read. */
+  learn(processId: string, events: readonly RecordedEvent[]): void {
+    this.loader.learn(processId, events);
+  }
+
   /** Told of every event in the store (by the runner's subscription): stale folds are dropped. */
   observe(events: readonly RecordedEvent[]): void {
     this.loader.observe(

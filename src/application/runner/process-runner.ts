@@ -167,8 +167,8 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async deliver(events: RecordedEvent[]): Promise<void> {
-    this.repository.observe(events); // folds behind what the store has are dropped
     const byPartition = new Map<DriveScheduler, RecordedEvent[]>();
+    const byProcess = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       const processId = processIdOfStream(event.streamId);
       if (processId === null) continue;
@@ -177,7 +177,13 @@ export class ProcessRunner implements OnApplicationBootstrap, OnApplicationShutd
       const batch = byPartition.get(scheduler);
       if (batch) batch.push(event);
       else byPartition.set(scheduler, [event]);
+      const stream = byProcess.get(processId);
+      if (stream) stream.push(event);
+      else byProcess.set(processId, [event]);
     }
+    // The drives these events cause start from the events themselves, not from a read of them.
+    for (const [processId, stream] of byProcess) this.repository.learn(processId, stream);
+    this.repository.observe(events); // folds behind what the store has are dropped
     await Promise.all([...byPartition].map(([scheduler, batch]) => scheduler.accept(batch)));
     const last = events[events.length - 1].position;
     for (const scheduler of this.schedulers.values()) scheduler.skipTo(last);

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
  * Fewest milliseconds between two NOTIFYs: wake-ups for other processes, not a message bus. Other
  * processes follow Baton's events up to this much later; this process is woken in-process.
  */
-const MIN_INTERVAL_MS = 50;
+const MIN_INTERVAL_MS = 20;
 
 /**
  * Wakes subscribers in other processes after appends, outside the appending transactions: a
