@@ -98,7 +98,10 @@ describe('ProcessRepository with its folded-state cache', () => {
     expect(reads).toEqual([0, 0]);
   });
 
-  it('keeps its fold when the subscription reports its own append before the append returns', async () => {
+  it.each([
+    ['observes them', false],
+    ['learns, then observes them (as the runner does)', true],
+  ])('keeps its fold when the subscription %s before its own append returns', async (_, learns) => {
     const { store, reads } = countingStore();
     const repository = new ProcessRepository(store, clock);
     const start = {
@@ -116,6 +119,7 @@ describe('ProcessRepository with its folded-state cache', () => {
     const append = store.append.bind(store);
     store.append = async (...args) => {
       const result = await append(...args);
+      if (learns) repository.learn(id, result.recorded!);
       repository.observe(result.recorded!);
       return result;
     };
