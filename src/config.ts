@@ -85,6 +85,8 @@ export interface BatonConfig extends WorkersConfig {
   feedHeartbeatMs: number;
   /** Longest any request goes unanswered (408 for a body still missing, else 503). */
   requestDeadlineMs: number;
+  /** Longest a plain status poll waits for the writes in flight (write-priority.ts); 0: never. */
+  pollDeferMs: number;
   /** Progress reports accepted per callback token: count and summed size; past either, 429. */
   progressLimits: { maxReports: number; maxBytes: number };
   /** Live event streams (SSE and GraphQL subscriptions together) one credential may hold open at once. */
@@ -359,6 +361,7 @@ export const loadConfig = (
     },
     feedHeartbeatMs: int(env, 'FEED_HEARTBEAT_MS', 15_000),
     requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
+    pollDeferMs: int(env, 'POLL_DEFER_MS', 10),
     feedStreamsPerCredential: positive(env, 'FEED_STREAMS_PER_CREDENTIAL', 5),
     progressLimits: {
       maxReports: positive(env, 'CALLBACK_PROGRESS_MAX_REPORTS', 2000),

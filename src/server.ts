@@ -77,6 +77,7 @@ export const startServer = async (
       corsOrigins: config.corsOrigins,
       trustProxy: config.trustProxy,
       requestDeadlineMs: config.requestDeadlineMs,
+      pollDeferMs: config.pollDeferMs,
     });
     serveUi(app, undefined, {
       connectSources: config.oidc?.ui ? providerOrigins(config.oidc.issuer) : [],

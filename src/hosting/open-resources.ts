@@ -11,7 +11,7 @@ import { BatonAdapters } from '../app.module';
 import { BatonConfig } from '../config';
 import { PROCESS_STREAM_PREFIX } from '../domain/process/events';
 import { WorkflowRegistry } from '../domain/workflow/registry';
-import { fetchHttpClient } from '../infrastructure/http/fetch-http-client';
+import { nodeHttpClient } from '../infrastructure/http/node-http-client';
 import { openEventStore } from '../infrastructure/open-event-store';
 import { raisePositionBaseIfBehind } from '../infrastructure/postgres/position-base';
 import { runMigrations } from '../infrastructure/postgres/migrations';
@@ -135,7 +135,7 @@ export const openResources = async (
       stepLog: new PgStepLogStore(pool),
       clock: systemClock,
       ids: randomIds,
-      http: fetchHttpClient(),
+      http: nodeHttpClient(),
       registry,
       runtime: {
         publicUrl: config.publicUrl,

@@ -68,18 +68,21 @@ describe('configuration', () => {
   it('bounds requests, progress reports and event streams (issue #16), refusing 0', () => {
     expect(loadConfig({})).toMatchObject({
       requestDeadlineMs: 30_000,
+      pollDeferMs: 10,
       progressLimits: { maxReports: 2000, maxBytes: 8 * 1024 * 1024 },
       feedStreamsPerCredential: 5,
     });
     expect(
       loadConfig({
         REQUEST_DEADLINE_MS: '5000',
+        POLL_DEFER_MS: '0',
         CALLBACK_PROGRESS_MAX_REPORTS: '10',
         CALLBACK_PROGRESS_MAX_BYTES: '4096',
         FEED_STREAMS_PER_CREDENTIAL: '2',
       }),
     ).toMatchObject({
       requestDeadlineMs: 5000,
+      pollDeferMs: 0,
       progressLimits: { maxReports: 10, maxBytes: 4096 },
       feedStreamsPerCredential: 2,
     });

@@ -98,6 +98,43 @@ describe('ProcessRepository with its folded-state cache', () => {
     expect(reads).toEqual([0, 0]);
   });
 
+  it.each([
+    ['observes them', false],
+    ['learns, then observes them (as the runner does)', true],
+  ])('keeps its fold when the subscription %s before its own append returns', async (_, learns) => {
+    const { store, reads } = countingStore();
+    const repository = new ProcessRepository(store, clock);
+    const start = {
+      type: 'StartProcess' as const,
+      processId: id,
+      workflow: 'wf',
+      workflowVersion: 1,
+      input: {},
+      initialState: {},
+      by: 'alice',
+    };
+    await repository.execute(id, start, ctx);
+    // The subscription delivers what this instance appends, sometimes before the append's own
+    // answer is back (the notification and the commit's reply race).
+    const append = store.append.bind(store);
+    store.append = async (...args) => {
+      const result = await append(...args);
+      if (learns) repository.learn(id, result.recorded!);
+      repository.observe(result.recorded!);
+      return result;
+    };
+    const aborted = await repository.execute(
+      id,
+      { type: 'AbortProcess', by: 'bob', reason: 'no' },
+      ctx,
+    );
+    expect(aborted.state.status).toBe('aborted');
+    const before = reads.length;
+    await repository.read(id);
+    await repository.loadAtLeast(id, -1);
+    expect(reads.length).toBe(before); // the fold followed the append: nothing read again
+  });
+
   it('decides a command on a stale fold, and re-decides after the conflict', async () => {
     const { store } = countingStore();
     await appendElsewhere(store, [started(), inputRequested(0)], 'no_stream');

@@ -141,8 +141,21 @@ export class ProcessLoader {
     after: ProcessState,
     recorded: RecordedEvent[] | undefined,
   ): void {
+    const held = this.cache.get(processId);
+    // The runner's subscription may have delivered this very append first (learn): the fold
+    // already ends with it, and the store has just confirmed it.
+    const last = recorded?.[recorded.length - 1];
+    if (
+      held !== undefined &&
+      last !== undefined &&
+      held.state.revision === after.revision &&
+      held.events[held.events.length - 1]?.eventId === last.eventId
+    ) {
+      this.cache.offer(processId, { ...held, checkedAt: this.clock.now().getTime() });
+      return;
+    }
     const cached: FoldedProcess | undefined =
-      before.revision < 0 ? { state: before, events: [], checkedAt: 0 } : this.cache.get(processId);
+      before.revision < 0 ? { state: before, events: [], checkedAt: 0 } : held;
     if (
       recorded === undefined ||
       cached === undefined ||

@@ -68,6 +68,13 @@ export class ProcessRepository {
   private readonly writers = new KeyedMutex();
   private readonly appendMetrics: AppendMetrics;
   private readonly changes = new ProcessChanges();
+  /**
+   * Per process, the last revision of the append this instance has in flight (one at most: the
+   * writers take turns). The subscription may report those events before the append's answer is
+   * back; they are this instance's own, about to be remembered, so they must not evict the fold
+   * (which made the next drive, poll or callback read the whole stream: 1 in 4 under the bench).
+   */
+  private readonly appending = new Map<string, number>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -104,7 +111,16 @@ export class ProcessRepository {
 
   /** Told of every event in the store (by the runner's subscription): stale folds are dropped. */
   observe(events: readonly RecordedEvent[]): void {
-    this.loader.observe(events);
+    this.loader.observe(
+      this.appending.size === 0
+        ? events
+        : events.filter((event) => {
+            const processId = processIdOfStream(event.streamId);
+            const ours = processId === null ? undefined : this.appending.get(processId);
+            // If the append in flight fails instead, it conflicted or is forgotten below.
+            return ours === undefined || event.revision > ours;
+          }),
+    );
     for (const event of events) {
       const processId = processIdOfStream(event.streamId);
       if (processId !== null) this.changes.changed(processId, event.revision);
@@ -225,6 +241,7 @@ export class ProcessRepository {
       const next = decision.events.reduce((s, e) => evolve(s, e, at), state);
       const timer = timerChange(processId, state, next);
       let recorded: RecordedEvent[] | undefined;
+      this.appending.set(processId, state.revision + toAppend.length);
       try {
         const expected = state.revision < 0 ? 'no_stream' : state.revision;
         const append = () =>
@@ -243,7 +260,9 @@ export class ProcessRepository {
             )
           : await append();
         recorded = result.recorded;
+        this.appending.delete(processId);
       } catch (error) {
+        this.appending.delete(processId);
         // The append may have committed although the answer was lost: the fold may be behind.
         if (!(error instanceof ConcurrencyError)) this.loader.forget(processId);
         if (error instanceof ConcurrencyError)

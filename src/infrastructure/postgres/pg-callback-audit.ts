@@ -3,6 +3,7 @@ import { CallbackAuditRow, CallbackAuditStore } from '../../application/ports/ca
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
 import { PartSql } from './pg-read-model-unit';
+import { RowColumn } from './pg-row-source';
 
 export const CALLBACK_AUDIT_TABLES: PgTableSet = {
   tables: { rows: 'callback_audit' },
@@ -53,15 +54,30 @@ const COLUMNS = `token_id, process_id, step_index, step_name, status, issued_at,
   action_completed_at, progress, received_at, payload, rejections, expired_at, revoked_at,
   revoked_reason, revision`;
 
-/** Whole rows arrive as one JSON array; a row only replaces an older revision of itself. */
-const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
+const ROW_COLUMNS: readonly RowColumn[] = [
+  { name: 'token_id', type: 'text' },
+  { name: 'process_id', type: 'uuid' },
+  { name: 'step_index', type: 'int' },
+  { name: 'step_name', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'issued_at', type: 'timestamptz' },
+  { name: 'expires_at', type: 'timestamptz' },
+  { name: 'action_completed_at', type: 'timestamptz' },
+  { name: 'progress', type: 'jsonb' },
+  { name: 'received_at', type: 'timestamptz' },
+  { name: 'payload', type: 'jsonb' },
+  { name: 'rejections', type: 'jsonb' },
+  { name: 'expired_at', type: 'timestamptz' },
+  { name: 'revoked_at', type: 'timestamptz' },
+  { name: 'revoked_reason', type: 'text' },
+  { name: 'revision', type: 'int' },
+];
+
+/** Whole rows arrive (pg-row-source.ts); a row only replaces an older revision of itself. */
+const partSql = (t: PgTableSet, source: string, w: string): PartSql => ({
   ctes: `${w}upserted AS (
   INSERT INTO ${t.tables.rows} AS a (${COLUMNS})
-  SELECT ${COLUMNS} FROM jsonb_to_recordset(${rows}::jsonb) AS r(token_id text, process_id uuid,
-    step_index int, step_name text, status text, issued_at timestamptz, expires_at timestamptz,
-    action_completed_at timestamptz, progress jsonb, received_at timestamptz, payload jsonb,
-    rejections jsonb, expired_at timestamptz, revoked_at timestamptz, revoked_reason text,
-    revision int)
+  SELECT ${COLUMNS} FROM ${source}
   ON CONFLICT (token_id) DO UPDATE SET status = EXCLUDED.status,
     expires_at = EXCLUDED.expires_at, action_completed_at = EXCLUDED.action_completed_at,
     progress = EXCLUDED.progress, received_at = EXCLUDED.received_at,
@@ -85,31 +101,31 @@ export class PgCallbackAuditStore
     return new PgCallbackAuditStore(this.pool, tables) as this;
   }
 
-  protected partSql(rowsParam: string, prefix: string): PartSql {
-    return partSql(this.tables, rowsParam, prefix);
+  protected readonly columns = ROW_COLUMNS;
+
+  protected partSql(source: string, prefix: string): PartSql {
+    return partSql(this.tables, source, prefix);
   }
 
-  protected toJson(rows: readonly CallbackAuditRow[]): string {
-    return JSON.stringify(
-      rows.map((r) => ({
-        token_id: r.tokenId,
-        process_id: r.processId,
-        step_index: r.stepIndex,
-        step_name: r.stepName,
-        status: r.status,
-        issued_at: r.issuedAt,
-        expires_at: r.expiresAt,
-        action_completed_at: r.actionCompletedAt,
-        progress: r.progress,
-        received_at: r.receivedAt,
-        payload: r.payload,
-        rejections: r.rejections,
-        expired_at: r.expiredAt,
-        revoked_at: r.revokedAt,
-        revoked_reason: r.revokedReason,
-        revision: r.revision,
-      })),
-    );
+  protected toRecords(rows: readonly CallbackAuditRow[]): Record<string, unknown>[] {
+    return rows.map((r) => ({
+      token_id: r.tokenId,
+      process_id: r.processId,
+      step_index: r.stepIndex,
+      step_name: r.stepName,
+      status: r.status,
+      issued_at: r.issuedAt,
+      expires_at: r.expiresAt,
+      action_completed_at: r.actionCompletedAt,
+      progress: r.progress,
+      received_at: r.receivedAt,
+      payload: r.payload,
+      rejections: r.rejections,
+      expired_at: r.expiredAt,
+      revoked_at: r.revokedAt,
+      revoked_reason: r.revokedReason,
+      revision: r.revision,
+    }));
   }
 
   async load(tokenIds: readonly string[]): Promise<Map<string, CallbackAuditRow>> {

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor, sortKey } from '../../application/summaries
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
 import { PartSql } from './pg-read-model-unit';
+import { RowColumn } from './pg-row-source';
 import { countsFromRows } from '../../application/summaries/process-counts';
 
 interface Row {
@@ -59,6 +60,24 @@ export const PROCESS_SUMMARY_TABLES: PgTableSet = {
   checkpoint: 'projection:process-summaries:v2',
 };
 
+const ROW_COLUMNS: readonly RowColumn[] = [
+  { name: 'process_id', type: 'uuid' },
+  { name: 'workflow', type: 'text' },
+  { name: 'workflow_version', type: 'int' },
+  { name: 'status', type: 'text' },
+  { name: 'current_step', type: 'text' },
+  { name: 'assignee', type: 'text' },
+  { name: 'failed_reason', type: 'text' },
+  { name: 'description', type: 'text' },
+  { name: 'last_callback_at', type: 'timestamptz' },
+  { name: 'last_callback_kind', type: 'text' },
+  { name: 'wake_at', type: 'timestamptz' },
+  { name: 'revision', type: 'int' },
+  { name: 'started_at', type: 'timestamptz' },
+  { name: 'updated_at', type: 'timestamptz' },
+  { name: 'fold', type: 'jsonb' },
+];
+
 /**
  * The rows (each only over an older revision of itself) and the counts (the old status of each
  * replaced row out, the new one in; both read in the statement's one snapshot). A count that
@@ -66,12 +85,9 @@ export const PROCESS_SUMMARY_TABLES: PgTableSet = {
  * built (live or rebuilt) and a batch costs no second statement. Every row of the counts table
  * is changed by at most one of its CTEs: those that reach 0 by `emptied`, the rest by `counted`.
  */
-const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
+const partSql = (t: PgTableSet, source: string, w: string): PartSql => ({
   ctes: `${w}input AS (
-  SELECT * FROM jsonb_to_recordset(${rows}::jsonb) AS r(process_id uuid, workflow text,
-    workflow_version int, status text, current_step text, assignee text, failed_reason text,
-    description text, last_callback_at timestamptz, last_callback_kind text, wake_at timestamptz,
-    revision int, started_at timestamptz, updated_at timestamptz, fold jsonb)
+  SELECT * FROM ${source}
 ), ${w}old AS (
   SELECT p.process_id, p.workflow, p.status FROM ${t.tables.rows} p JOIN ${w}input USING (process_id)
 ), ${w}upserted AS (
@@ -135,30 +151,30 @@ export class PgProcessSummaryStore
     return new Map(rows.map((row) => [row.process_id, row.fold]));
   }
 
-  protected partSql(rowsParam: string, prefix: string): PartSql {
-    return partSql(this.tables, rowsParam, prefix);
+  protected readonly columns = ROW_COLUMNS;
+
+  protected partSql(source: string, prefix: string): PartSql {
+    return partSql(this.tables, source, prefix);
   }
 
-  protected toJson(changes: readonly SummaryChange[]): string {
-    return JSON.stringify(
-      changes.map(({ summary: s, fold }) => ({
-        process_id: s.processId,
-        workflow: s.workflow,
-        workflow_version: s.workflowVersion,
-        status: s.status,
-        current_step: s.currentStep,
-        assignee: s.assignee,
-        failed_reason: s.failedReason,
-        description: s.description,
-        last_callback_at: s.lastCallbackAt,
-        last_callback_kind: s.lastCallbackKind,
-        wake_at: s.wakeAt,
-        revision: s.revision,
-        started_at: s.startedAt,
-        updated_at: s.updatedAt,
-        fold,
-      })),
-    );
+  protected toRecords(changes: readonly SummaryChange[]): Record<string, unknown>[] {
+    return changes.map(({ summary: s, fold }) => ({
+      process_id: s.processId,
+      workflow: s.workflow,
+      workflow_version: s.workflowVersion,
+      status: s.status,
+      current_step: s.currentStep,
+      assignee: s.assignee,
+      failed_reason: s.failedReason,
+      description: s.description,
+      last_callback_at: s.lastCallbackAt,
+      last_callback_kind: s.lastCallbackKind,
+      wake_at: s.wakeAt,
+      revision: s.revision,
+      started_at: s.startedAt,
+      updated_at: s.updatedAt,
+      fold,
+    }));
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {

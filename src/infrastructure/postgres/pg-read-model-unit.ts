@@ -1,6 +1,7 @@
 /**
  * Writes the staged batches of several read models as ONE statement: each store contributes
- * its upsert as common table expressions over its own JSON parameter, and a last one moves
+ * its upsert as common table expressions over its own parameters (its rows as one JSON document,
+ * or a rebuild's as one typed array per column: pg-row-source.ts), and a last one moves
  * every checkpoint. A statement is atomic, so rows and checkpoints of all the read models land
  * together or not at all (a crash never leaves one read model's batch half applied), and the
  * writer's fence is checked by that same statement: an owner that lost the role writes nothing.
@@ -20,10 +21,10 @@ export interface PartSql {
 export interface PgWritePart {
   /** Stable key of the part's SQL (its tables), so a statement can be prepared once. */
   readonly key: string;
-  /** Its SQL, given the parameter holding its JSON rows (e.g. `$5`) and a name prefix. */
-  sql(rowsParam: string, prefix: string): PartSql;
-  /** Rows as a JSON array. */
-  readonly json: string;
+  /** Its SQL, given the parameters holding its rows (e.g. `$5`, one per value) and a prefix. */
+  sql(params: readonly string[], prefix: string): PartSql;
+  /** Its rows: one JSON array (live batches) or one typed array per column (a rebuild's). */
+  readonly values: readonly unknown[];
   readonly checkpoint: string;
   /** Checkpoint position, or null for rows only (a rebuild sets it once at the end). */
   readonly to: number | null;
@@ -80,7 +81,7 @@ export class PgReadModelUnit implements WriteUnit {
       moved.map((p) => p.to),
       fence?.name ?? null,
       fence?.epoch ?? null,
-      ...parts.map((p) => p.json),
+      ...parts.flatMap((p) => p.values),
     ];
     try {
       await this.pool.query({ ...statement, values });
@@ -93,7 +94,13 @@ export class PgReadModelUnit implements WriteUnit {
     const key = parts.map((p) => p.key).join('+');
     const known = this.statements.get(key);
     if (known) return known;
-    const sqls = parts.map((p, i) => p.sql(`$${FIRST_ROWS_PARAM + i}`, `w${i}_`));
+    let next = FIRST_ROWS_PARAM;
+    const sqls = parts.map((p, i) =>
+      p.sql(
+        p.values.map(() => `$${next++}`),
+        `w${i}_`,
+      ),
+    );
     // A SELECT in WITH runs only if referenced: the last line references it.
     const text = `WITH ${[...sqls.map((s) => s.ctes), CHECKPOINTS_SQL, NO_FLUSH_WAIT_SQL].join(',\n')}
 SELECT (SELECT count(*) FROM checkpointed)::int AS checkpoints,

@@ -3,6 +3,7 @@ import { StepExecution, StepLogStore } from '../../application/ports/step-log';
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
 import { PartSql } from './pg-read-model-unit';
+import { RowColumn } from './pg-row-source';
 
 export const STEP_LOG_TABLES: PgTableSet = {
   tables: { rows: 'step_log' },
@@ -42,13 +43,26 @@ const toExecution = (r: Row): StepExecution => ({
   revision: r.revision,
 });
 
-const partSql = (t: PgTableSet, rows: string, w: string): PartSql => ({
+const ROW_COLUMNS: readonly RowColumn[] = [
+  { name: 'process_id', type: 'uuid' },
+  { name: 'seq', type: 'int' },
+  { name: 'step_index', type: 'int' },
+  { name: 'name', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'started_at', type: 'timestamptz' },
+  { name: 'finished_at', type: 'timestamptz' },
+  { name: 'duration_ms', type: 'bigint' },
+  { name: 'delta', type: 'jsonb' },
+  { name: 'removed_keys', type: 'jsonb' },
+  { name: 'error', type: 'jsonb' },
+  { name: 'revision', type: 'int' },
+];
+
+const partSql = (t: PgTableSet, source: string, w: string): PartSql => ({
   ctes: `${w}upserted AS (
   INSERT INTO ${t.tables.rows} AS s (${COLUMNS})
   SELECT ${COLUMNS}
-  FROM jsonb_to_recordset(${rows}::jsonb) AS r(process_id uuid, seq int, step_index int, name text,
-    status text, started_at timestamptz, finished_at timestamptz, duration_ms bigint,
-    delta jsonb, removed_keys jsonb, error jsonb, revision int)
+  FROM ${source}
   ON CONFLICT (process_id, seq) DO UPDATE SET status = EXCLUDED.status,
     finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
     delta = EXCLUDED.delta, removed_keys = EXCLUDED.removed_keys, error = EXCLUDED.error,
@@ -67,27 +81,27 @@ export class PgStepLogStore extends PgReadModelStore<StepExecution> implements S
     return new PgStepLogStore(this.pool, tables) as this;
   }
 
-  protected partSql(rowsParam: string, prefix: string): PartSql {
-    return partSql(this.tables, rowsParam, prefix);
+  protected readonly columns = ROW_COLUMNS;
+
+  protected partSql(source: string, prefix: string): PartSql {
+    return partSql(this.tables, source, prefix);
   }
 
-  protected toJson(rows: readonly StepExecution[]): string {
-    return JSON.stringify(
-      rows.map((r) => ({
-        process_id: r.processId,
-        seq: r.seq,
-        step_index: r.index,
-        name: r.name,
-        status: r.status,
-        started_at: r.startedAt,
-        finished_at: r.finishedAt,
-        duration_ms: r.durationMs,
-        delta: r.delta,
-        removed_keys: r.removedKeys,
-        error: r.error,
-        revision: r.revision,
-      })),
-    );
+  protected toRecords(rows: readonly StepExecution[]): Record<string, unknown>[] {
+    return rows.map((r) => ({
+      process_id: r.processId,
+      seq: r.seq,
+      step_index: r.index,
+      name: r.name,
+      status: r.status,
+      started_at: r.startedAt,
+      finished_at: r.finishedAt,
+      duration_ms: r.durationMs,
+      delta: r.delta,
+      removed_keys: r.removedKeys,
+      error: r.error,
+      revision: r.revision,
+    }));
   }
 
   async latest(processIds: readonly string[]): Promise<Map<string, StepExecution>> {

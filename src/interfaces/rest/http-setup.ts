@@ -18,7 +18,9 @@ import { requestLogging } from './request-logging';
 import { requestTracing } from './request-tracing';
 import { TRACING, Tracing } from '../../application/ports/tracing';
 import { MAX_JSON_BODY_BYTES, MeasuredRequest } from './input-limits';
+import { processDetailFastPath } from './process-detail-fast-path';
 import { RawBodyRequest } from './raw-body';
+import { DEFAULT_POLL_DEFER_MS, WritePriority } from './write-priority';
 import { DEFAULT_REQUEST_DEADLINE_MS, limitNodeServer, requestDeadline } from './request-deadline';
 
 /** Callback and progress routes (their controller reads the body raw); case-sensitive like the
@@ -34,6 +36,8 @@ export interface HttpOptions {
   trustProxy?: string | null;
   /** Longest a request may go unanswered (ms); then 408 (body not received) or 503. */
   requestDeadlineMs?: number;
+  /** Longest a plain status poll waits for the writes in flight (POLL_DEFER_MS); 0: never. */
+  pollDeferMs?: number;
 }
 
 const trustProxyValue = (raw: string): boolean | number | string =>
@@ -50,6 +54,9 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
   // its routes only when the app starts: set the router's own flag so those routes are strict.
   server.set('case sensitive routing', true);
   (server.router as unknown as { caseSensitive: boolean }).caseSensitive = true;
+  // First in line: a write counts from its first byte, and polls let it go ahead of them.
+  const priority = new WritePriority(options.pollDeferMs ?? DEFAULT_POLL_DEFER_MS);
+  app.use(priority.track);
   const deadlineMs = options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
   limitNodeServer(app.getHttpServer(), deadlineMs);
   app.use(requestDeadline(deadlineMs));
@@ -87,6 +94,9 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
       exposedHeaders: ['ETag', 'X-Request-Id'],
     });
   }
+  // Plain status polls, answered here once the headers above are set (see the file).
+  const fastPath = processDetailFastPath(app, priority);
+  if (fastPath) app.use(fastPath);
   const json = express.json({
     limit: MAX_JSON_BODY_BYTES,
     verify: (req, _res, buffer) => {
