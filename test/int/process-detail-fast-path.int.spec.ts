@@ -4,6 +4,7 @@
  * body, ETag, 304, security headers, request id), and whatever it is not sure of (no or a bad
  * credential, a role that does not reach, an unknown process) must reach the regular route.
  */
+import { OpenSpan, SpanAttributes, Tracing, noTracing } from '../../src/application/ports/tracing';
 import { hashApiKey } from '../../src/interfaces/auth/api-keys';
 import { ProcessesController } from '../../src/interfaces/rest/processes.controller';
 import { L2VPN_INPUT, api, call } from '../support/api';
@@ -132,5 +133,46 @@ describe('plain status polls answered ahead of the router', () => {
     expect(unknown.body.statusCode).toBe(404);
     // Each of them went on to the route (the guard stops the first three before the handler).
     expect(regularRoute).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps answering with tracing on, inside the request span, named by the route', async () => {
+    const spans: Array<{ name: string; attributes: SpanAttributes; ended: boolean }> = [];
+    const recording: Tracing = {
+      ...noTracing,
+      enabled: true,
+      open: (name, attributes): OpenSpan => {
+        const span = { name, attributes: { ...attributes }, ended: false };
+        spans.push(span);
+        return {
+          setAttributes: (more) => Object.assign(span.attributes, more),
+          run: (work) => work(),
+          end: () => void (span.ended = true),
+        };
+      },
+    };
+    const traced = await startTestApp({ adapters: { tracing: recording } });
+    try {
+      const { body } = await api(traced.url).start('create_l2vpn', L2VPN_INPUT);
+      regularRoute.mockClear();
+      spans.length = 0;
+      const poll = await call('GET', `${traced.url}/api/processes/${body.id}`);
+      expect(poll.status).toBe(200);
+      expect(regularRoute).not.toHaveBeenCalled();
+      // The span ends when the server sees the response close, which may follow the answer.
+      for (let i = 0; i < 100 && !spans.every((s) => s.ended); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(spans).toEqual([
+        {
+          name: 'HTTP GET',
+          attributes: expect.objectContaining({
+            'http.route': '/api/processes/:id',
+            'http.response.status_code': 200,
+          }),
+          ended: true,
+        },
+      ]);
+    } finally {
+      await traced.close();
+    }
   });
 });

@@ -95,8 +95,7 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
     });
   }
   // Plain status polls, answered here once the headers above are set (see the file).
-  const fastPath = processDetailFastPath(app, priority);
-  if (fastPath) app.use(fastPath);
+  app.use(processDetailFastPath(app, priority));
   const json = express.json({
     limit: MAX_JSON_BODY_BYTES,
     verify: (req, _res, buffer) => {

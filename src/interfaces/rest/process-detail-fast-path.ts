@@ -11,22 +11,26 @@
  * from the controller's own `@Roles`, so the two cannot drift apart), and a detail the query
  * returned. Anything else (no or a bad credential, too small a role, an unknown process, a
  * store error, a long poll) goes on to the regular route, which answers it as it always has.
- * With tracing on it steps aside entirely, so every request keeps its span.
+ * With tracing on, the request's span is already open (request tracing runs before this), so
+ * the poll keeps its span either way; this names the route on it.
  */
 import { INestApplication } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { NextFunction, Request, Response } from 'express';
 import { GetProcessQuery } from '../../application/queries/process-queries';
-import { TRACING, Tracing } from '../../application/ports/tracing';
 import { hasRole } from '../../domain/access/roles';
 import { Access, ACCESS_METADATA, AuthenticatedRequest } from '../auth/access';
 import { Authenticator } from '../auth/authenticator';
 import { sendDetail } from './process-detail-response';
+import { nameAnsweredRoute } from './request-tracing';
 import { WritePriority } from './write-priority';
 import { ProcessesController } from './processes.controller';
 
 const PLAIN_POLL =
   /^\/api\/processes\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** The pattern of the route this answers for (ProcessesController's `@Get(':id')`). */
+const DETAIL_ROUTE = '/api/processes/:id';
 
 /** The role the detail route declares; a route without one would be admin-only (fail closed). */
 const detailAccess = (): Access =>
@@ -36,9 +40,7 @@ const detailAccess = (): Access =>
 export const processDetailFastPath = (
   app: INestApplication,
   priority: WritePriority,
-): ((req: Request, res: Response, next: NextFunction) => void) | undefined => {
-  const tracing = app.get<symbol, Tracing>(TRACING, { strict: false });
-  if (tracing.enabled) return undefined;
+): ((req: Request, res: Response, next: NextFunction) => void) => {
   const authenticator = app.get(Authenticator, { strict: false });
   const queries = app.get(QueryBus, { strict: false });
   const access = detailAccess();
@@ -70,6 +72,7 @@ const answer = async (
   const id = req.url.slice('/api/processes/'.length);
   const detail = await queries.execute(new GetProcessQuery(id));
   if (res.headersSent) return true;
+  nameAnsweredRoute(res, DETAIL_ROUTE);
   sendDetail(req, res, detail);
   return true;
 };

@@ -9,6 +9,16 @@ import { Tracing } from '../../application/ports/tracing';
 /** Probes and scrapes, every few seconds from every instance: no span, or they bury the rest. */
 const UNTRACED = /^\/(health|metrics)(\/|$)/;
 
+const ANSWERED_ROUTE = 'batonAnsweredRoute';
+
+/**
+ * Names the route pattern of a request answered ahead of Express's router (which is what
+ * otherwise tells the span its route), e.g. the status-poll fast path.
+ */
+export const nameAnsweredRoute = (res: Response, pattern: string): void => {
+  res.locals[ANSWERED_ROUTE] = pattern;
+};
+
 export const requestTracing =
   (tracing: Tracing) =>
   (req: Request, res: Response, next: NextFunction): void => {
@@ -24,7 +34,9 @@ export const requestTracing =
     res.on('close', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
       span.setAttributes({
-        'http.route': `${req.baseUrl ?? ''}${route ?? ''}` || 'unmatched',
+        'http.route':
+          (res.locals[ANSWERED_ROUTE] as string | undefined) ??
+          (`${req.baseUrl ?? ''}${route ?? ''}` || 'unmatched'),
         'http.response.status_code': res.statusCode,
       });
       span.end();
