@@ -71,11 +71,24 @@ const int = (name: string, fallback: number): number => {
   return value;
 };
 
+/**
+ * A switch with a value it does not know stops the run: `BENCH_TRACING=1` used to measure
+ * Baton without tracing and report it as if it were the variant asked for.
+ */
+const switchOf = (name: string, on: string): boolean => {
+  const raw = (process.env[name] ?? '').trim();
+  if (raw === '' || raw === 'off') return false;
+  if (raw === on) return true;
+  throw new Error(`${name} must be "${on}" or "off", got "${raw}"`);
+};
+
 export async function batonVariant(): Promise<BatonVariant> {
+  const tracing = switchOf('BENCH_TRACING', 'on');
+  const slowWebhooks = switchOf('BENCH_WEBHOOK', 'slow');
   const env: Record<string, string> = {};
   const labels: string[] = [];
   let receiverUrl: string | undefined;
-  if (process.env.BENCH_TRACING === 'on') {
+  if (tracing) {
     const url = await sink(
       'otlp sink',
       (res) => {
@@ -89,7 +102,7 @@ export async function batonVariant(): Promise<BatonVariant> {
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${url}/v1/traces`;
     labels.push('tracing');
   }
-  const hooks = process.env.BENCH_WEBHOOK === 'slow' ? int('BENCH_WEBHOOKS', 3) : 0;
+  const hooks = slowWebhooks ? int('BENCH_WEBHOOKS', 3) : 0;
   if (hooks > 0) {
     const delayMs = int('BENCH_WEBHOOK_DELAY_MS', 2000);
     receiverUrl = await sink('slow webhook receiver', (res) => {
