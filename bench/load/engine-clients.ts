@@ -9,6 +9,8 @@ export interface EngineClient {
   confirm(id: string): Promise<void>;
   /** Durable records the engine wrote for one process (Baton: events), if it can tell. */
   historyLength(id: string): Promise<number | undefined>;
+  /** Why a failed process failed, in the engine's words, for the report (if it can tell). */
+  failureOf?(id: string): Promise<string | undefined>;
 }
 
 export type EngineKind = 'baton' | 'dbos' | 'restate' | 'orchestrator-core';
@@ -89,6 +91,11 @@ export function orchestratorCoreClient(baseUrl: string): EngineClient {
     async historyLength(id) {
       const r = await requestJson('GET', `${baseUrl}/api/processes/${id}`);
       return r.status === 200 ? (r.body as { steps?: unknown[] }).steps?.length : undefined;
+    },
+    async failureOf(id) {
+      const r = await requestJson('GET', `${baseUrl}/api/processes/${id}`);
+      const reason = (r.body as { failed_reason?: unknown } | undefined)?.failed_reason;
+      return typeof reason === 'string' ? reason : undefined;
     },
   };
 }

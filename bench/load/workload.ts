@@ -48,7 +48,10 @@ async function runOneProcess(
       const status = await engine.status(id);
       polls += 1;
       if (status === wanted) return performance.now();
-      if (status === 'failed' || status === 'aborted') throw new Error(`process ${id} ${status}`);
+      if (status === 'failed' || status === 'aborted') {
+        const reason = await engine.failureOf?.(id).catch(() => undefined);
+        throw new Error(`process ${id} ${status}${reason ? `: ${reason.slice(0, 300)}` : ''}`);
+      }
       if (performance.now() > deadline) throw new Error(`process ${id} stuck at ${status}`);
       await sleep(options.pollMs);
     }
