@@ -8,8 +8,13 @@ import { authHeaders } from './api';
 import { afterQuiet, throttle } from './throttle';
 
 const POLL_MS = 1000;
-/** A last refetch this long after the feed's last event (see afterQuiet). */
-const SETTLE_MS = 750;
+/**
+ * A last refetch this long after the feed's last event (see afterQuiet). Longer than the
+ * server's READ_MAX_AGE_MS (1 s, src/application/process/process-loader.ts): a refetch answered
+ * from a cached fold that had not yet seen the newest event is followed by one the server
+ * answers after asking its store, so the page settles on what the store has.
+ */
+const SETTLE_MS = 1_250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const headPosition = async (): Promise<number | null> => {
