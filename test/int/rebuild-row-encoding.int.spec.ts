@@ -85,6 +85,22 @@ describe('rebuild row encoding (typed arrays) against the live one (JSON)', () =
   const rowsOf = async (table: string, order: string) =>
     (await db.pool.query(`SELECT * FROM ${table} ORDER BY ${order}`)).rows;
 
+  /**
+   * Each batch through the live path (JSON, with a checkpoint) and the rebuild path (arrays,
+   * without one), recording only these writes' statements.
+   */
+  const writeBoth = async <R>(
+    live: { write(rows: R[], position: number): Promise<unknown> },
+    rebuilt: { write(rows: R[], position: null): Promise<unknown> },
+    batches: R[][],
+  ) => {
+    statements.length = 0;
+    for (const [i, batch] of batches.entries()) {
+      await live.write(batch, i + 1);
+      await rebuilt.write(batch, null);
+    }
+  };
+
   it('leaves the same step-log rows', async () => {
     const live = new PgStepLogStore(pool);
     const rebuilt = await live.shadow();
@@ -94,13 +110,7 @@ describe('rebuild row encoding (typed arrays) against the live one (JSON)', () =
       [step(P1, 1, 2), step(P1, 2, 3), step(P2, 1, 4)],
       [step(P1, 1, 1)], // older: changes nothing
     ];
-    statements.length = 0;
-    let position = 0;
-    for (const batch of batches) {
-      position += 1;
-      await live.write(batch, position);
-      await rebuilt.write(batch, null);
-    }
+    await writeBoth(live, rebuilt, batches);
     expect(statements.some((s) => s.includes('unnest('))).toBe(true);
     expect(statements.some((s) => s.includes('jsonb_to_recordset('))).toBe(true);
     const expected = await rowsOf('step_log', 'process_id, seq');
@@ -118,13 +128,7 @@ describe('rebuild row encoding (typed arrays) against the live one (JSON)', () =
       [summary(P1, 3, 'completed'), summary(P2, 2, 'completed')],
       [summary(P2, 1, 'running')], // older: changes nothing (a batch holds one row per process)
     ];
-    statements.length = 0;
-    let position = 0;
-    for (const batch of batches) {
-      position += 1;
-      await live.write(batch, position);
-      await rebuilt.write(batch, null);
-    }
+    await writeBoth(live, rebuilt, batches);
     expect(statements.some((s) => s.includes('unnest('))).toBe(true);
     const expected = await rowsOf('process_summaries', 'process_id');
     expect(expected.map((r) => [r.status, r.description])).toEqual([

@@ -3,7 +3,7 @@ import { CallbackAuditRow, CallbackAuditStore } from '../../application/ports/ca
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
 import { PartSql } from './pg-read-model-unit';
-import { RowColumn } from './pg-row-source';
+import { RowColumn, columnList } from './pg-row-source';
 
 export const CALLBACK_AUDIT_TABLES: PgTableSet = {
   tables: { rows: 'callback_audit' },
@@ -50,10 +50,6 @@ const toEntry = (r: Row): CallbackAuditRow => ({
   revision: r.revision,
 });
 
-const COLUMNS = `token_id, process_id, step_index, step_name, status, issued_at, expires_at,
-  action_completed_at, progress, received_at, payload, rejections, expired_at, revoked_at,
-  revoked_reason, revision`;
-
 const ROW_COLUMNS: readonly RowColumn[] = [
   { name: 'token_id', type: 'text' },
   { name: 'process_id', type: 'uuid' },
@@ -72,6 +68,8 @@ const ROW_COLUMNS: readonly RowColumn[] = [
   { name: 'revoked_reason', type: 'text' },
   { name: 'revision', type: 'int' },
 ];
+
+const COLUMNS = columnList(ROW_COLUMNS);
 
 /** Whole rows arrive (pg-row-source.ts); a row only replaces an older revision of itself. */
 const partSql = (t: PgTableSet, source: string, w: string): PartSql => ({

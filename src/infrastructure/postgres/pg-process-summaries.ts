@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, sortKey } from '../../application/summaries
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
 import { PartSql } from './pg-read-model-unit';
-import { RowColumn } from './pg-row-source';
+import { RowColumn, columnList } from './pg-row-source';
 import { countsFromRows } from '../../application/summaries/process-counts';
 
 interface Row {
@@ -78,6 +78,8 @@ const ROW_COLUMNS: readonly RowColumn[] = [
   { name: 'fold', type: 'jsonb' },
 ];
 
+const ROW_COLUMN_LIST = columnList(ROW_COLUMNS);
+
 /**
  * The rows (each only over an older revision of itself) and the counts (the old status of each
  * replaced row out, the new one in; both read in the statement's one snapshot). A count that
@@ -91,12 +93,8 @@ const partSql = (t: PgTableSet, source: string, w: string): PartSql => ({
 ), ${w}old AS (
   SELECT p.process_id, p.workflow, p.status FROM ${t.tables.rows} p JOIN ${w}input USING (process_id)
 ), ${w}upserted AS (
-  INSERT INTO ${t.tables.rows} AS p (process_id, workflow, workflow_version, status, current_step,
-    assignee, failed_reason, description, last_callback_at, last_callback_kind, wake_at, revision,
-    started_at, updated_at, fold)
-  SELECT process_id, workflow, workflow_version, status, current_step, assignee, failed_reason,
-    description, last_callback_at, last_callback_kind, wake_at, revision, started_at, updated_at,
-    fold FROM ${w}input
+  INSERT INTO ${t.tables.rows} AS p (${ROW_COLUMN_LIST})
+  SELECT ${ROW_COLUMN_LIST} FROM ${w}input
   ON CONFLICT (process_id) DO UPDATE SET workflow = EXCLUDED.workflow,
     workflow_version = EXCLUDED.workflow_version, status = EXCLUDED.status,
     current_step = EXCLUDED.current_step, assignee = EXCLUDED.assignee,

@@ -17,6 +17,10 @@ export interface RowColumn {
 
 export type RowEncoding = 'json' | 'arrays';
 
+/** The columns' names as a SQL list, in their order (the upsert's INSERT and SELECT, reads). */
+export const columnList = (columns: readonly RowColumn[]): string =>
+  columns.map((c) => c.name).join(', ');
+
 const isJson = (column: RowColumn) => column.type === 'jsonb';
 
 /**

@@ -3,7 +3,7 @@ import { StepExecution, StepLogStore } from '../../application/ports/step-log';
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
 import { PartSql } from './pg-read-model-unit';
-import { RowColumn } from './pg-row-source';
+import { RowColumn, columnList } from './pg-row-source';
 
 export const STEP_LOG_TABLES: PgTableSet = {
   tables: { rows: 'step_log' },
@@ -24,9 +24,6 @@ interface Row {
   error: StepExecution['error'];
   revision: number;
 }
-
-const COLUMNS = `process_id, seq, step_index, name, status, started_at, finished_at, duration_ms,
-  delta, removed_keys, error, revision`;
 
 const toExecution = (r: Row): StepExecution => ({
   processId: r.process_id,
@@ -57,6 +54,8 @@ const ROW_COLUMNS: readonly RowColumn[] = [
   { name: 'error', type: 'jsonb' },
   { name: 'revision', type: 'int' },
 ];
+
+const COLUMNS = columnList(ROW_COLUMNS);
 
 const partSql = (t: PgTableSet, source: string, w: string): PartSql => ({
   ctes: `${w}upserted AS (
