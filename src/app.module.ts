@@ -64,6 +64,7 @@ import { OnlineRebuilds } from './application/projections/online-rebuild';
 import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
 import { PROJECTIONS, Projection } from './application/projections/projection';
 import { ProjectionRunner } from './application/projections/projection-runner';
+import { ReadModelFreshness } from './application/queries/read-model-freshness';
 import { StepLogProjection } from './application/projections/step-log.projection';
 import { EventFeed } from './application/feed/event-feed';
 import { SubscriberLag } from './application/health/subscriber-lag';
@@ -287,6 +288,7 @@ export const batonWiring = (): Required<
     ProcessDriver,
     ProcessRunner,
     ProjectionRunner,
+    ReadModelFreshness,
     OnlineRebuilds,
     ProcessChangeFeed,
     LiveStreamQuota,

@@ -38,6 +38,9 @@ const PROJECTION_MIN_INTERVAL_MS = 50;
 /** A batch costs one read and one write however big: behind a burst, take bigger ones. */
 const PROJECTION_BATCH_SIZE = 2000;
 const DEFAULT_LANE = 'read-models';
+/** How often `reached` looks at a checkpoint held in memory, and at one read from the store. */
+const POLL_MEMORY_MS = 10;
+const POLL_STORED_MS = 50;
 
 export interface ProjectionPosition {
   name: string;
@@ -140,6 +143,34 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
         position: this.following ? (this.positions.get(p.name) ?? 0) : await p.position(),
       })),
     );
+  }
+
+  /**
+   * Waits until the read model `name` has applied every event up to `position` (true), or until
+   * `timeoutMs` has passed (false). For readers that have just seen a change (a process at a new
+   * revision) and want the read model's rows to show it too: read models trail the store by a
+   * batch, and a reader told of an event asks at once. On the instance running the projections
+   * the checkpoint is in memory; elsewhere it is read from the store every POLL_STORED_MS.
+   */
+  async reached(name: string, position: number, timeoutMs: number): Promise<boolean> {
+    const projection = this.get(name);
+    if (!projection) throw new Error(`unknown projection ${name}`);
+    let expired = false;
+    const deadline = setTimeout(() => (expired = true), timeoutMs);
+    try {
+      for (;;) {
+        const at = this.following
+          ? (this.positions.get(name) ?? 0)
+          : await projection.position();
+        if (at >= position) return true;
+        if (expired) return false;
+        await new Promise((resolve) =>
+          setTimeout(resolve, this.following ? POLL_MEMORY_MS : POLL_STORED_MS),
+        );
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   /**

@@ -22,6 +22,7 @@ import {
   ProcessCounts,
 } from './read-model-queries';
 import { isUuid } from '../../domain/uuid';
+import { ReadModelFreshness } from './read-model-freshness';
 
 const entryOf = ({ revision: _revision, ...entry }: CallbackAuditRow): CallbackAuditEntry => entry;
 
@@ -39,9 +40,15 @@ export class GetProcessCallbacksHandler implements IQueryHandler<
   constructor(
     @Inject(CALLBACK_AUDIT_STORE) private readonly audit: CallbackAuditStore,
     private readonly repository: ProcessRepository,
+    private readonly freshness: ReadModelFreshness,
   ) {}
 
-  async execute({ processId }: GetProcessCallbacksQuery): Promise<CallbackAuditEntry[]> {
+  async execute({
+    processId,
+    seenRevision,
+  }: GetProcessCallbacksQuery): Promise<CallbackAuditEntry[]> {
+    if (seenRevision !== undefined)
+      await this.freshness.showsRevision('callback-audit', processId, seenRevision);
     const rows = isUuid(processId)
       ? ((await this.audit.ofProcesses([processId])).get(processId) ?? [])
       : [];
@@ -82,7 +89,11 @@ export type StepLogEntry = Omit<StepExecution, 'processId' | 'revision'>;
 
 /** Every execution of every step of one process, in order; NotFoundError for an unknown one. */
 export class GetStepLogQuery extends Query<StepLogEntry[]> {
-  constructor(readonly processId: string) {
+  constructor(
+    readonly processId: string,
+    /** The process revision the caller has seen: the answer shows at least that (bounded wait). */
+    readonly seenRevision?: number,
+  ) {
     super();
   }
 }
@@ -92,9 +103,12 @@ export class GetStepLogHandler implements IQueryHandler<GetStepLogQuery, StepLog
   constructor(
     @Inject(STEP_LOG_STORE) private readonly log: StepLogStore,
     private readonly repository: ProcessRepository,
+    private readonly freshness: ReadModelFreshness,
   ) {}
 
-  async execute({ processId }: GetStepLogQuery): Promise<StepLogEntry[]> {
+  async execute({ processId, seenRevision }: GetStepLogQuery): Promise<StepLogEntry[]> {
+    if (seenRevision !== undefined)
+      await this.freshness.showsRevision('step-log', processId, seenRevision);
     const rows = isUuid(processId) ? await this.log.ofProcess(processId) : [];
     if (rows.length === 0) await requireProcess(this.repository, processId);
     return rows.map(({ processId: _p, revision: _r, ...entry }) => entry);

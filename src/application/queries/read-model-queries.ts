@@ -41,7 +41,11 @@ export interface CallbackAuditEntry {
 
 /** Callback audit of one process, oldest token first; NotFoundError for an unknown process. */
 export class GetProcessCallbacksQuery extends Query<CallbackAuditEntry[]> {
-  constructor(readonly processId: string) {
+  constructor(
+    readonly processId: string,
+    /** The process revision the caller has seen: the answer shows at least that (bounded wait). */
+    readonly seenRevision?: number,
+  ) {
     super();
   }
 }

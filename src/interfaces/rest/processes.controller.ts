@@ -45,6 +45,7 @@ import {
   AbortProcessDto,
   ErrorDto,
   ListProcessesQueryDto,
+  SeenRevisionQueryDto,
   StartedProcessDto,
   StateAtRevisionQueryDto,
 } from './dto/process.dto';
@@ -202,8 +203,8 @@ export class ProcessesController {
       'Callback audit: per token, issue, action return, progress reports, receipt, rejections, expiry or revocation (never the token)',
   })
   @ApiResponse({ status: 404, type: ErrorDto })
-  callbacks(@Param('id') id: string) {
-    return this.queries.execute(new GetProcessCallbacksQuery(id));
+  callbacks(@Param('id') id: string, @Query() query: SeenRevisionQueryDto) {
+    return this.queries.execute(new GetProcessCallbacksQuery(id, query.revision));
   }
 
   @Get(':id/steps')
@@ -212,8 +213,8 @@ export class ProcessesController {
     summary: 'Step log: every execution of every step with status, times, state delta and error',
   })
   @ApiResponse({ status: 404, type: ErrorDto })
-  steps(@Param('id') id: string) {
-    return this.queries.execute(new GetStepLogQuery(id));
+  steps(@Param('id') id: string, @Query() query: SeenRevisionQueryDto) {
+    return this.queries.execute(new GetStepLogQuery(id, query.revision));
   }
 
   @Get(':id/events')

@@ -65,9 +65,20 @@ export const auditFromEvents = (
 
 let endpointMissing = false;
 
-export const loadCallbackAudit = async (processId: string): Promise<CallbackAuditEntry[]> => {
+/**
+ * `seenRevision`: the process revision the page shows. The read model trails the process by a
+ * batch; naming the revision makes the service answer once the callbacks show it too, so a page
+ * told of a new progress line never settles on the rows from before it.
+ */
+export const loadCallbackAudit = async (
+  processId: string,
+  seenRevision?: number,
+): Promise<CallbackAuditEntry[]> => {
   if (!endpointMissing) {
-    const served = await getOptional<CallbackAuditEntry[]>(`/api/processes/${processId}/callbacks`);
+    const query = seenRevision === undefined ? '' : `?revision=${seenRevision}`;
+    const served = await getOptional<CallbackAuditEntry[]>(
+      `/api/processes/${processId}/callbacks${query}`,
+    );
     if (served) return served;
     endpointMissing = true;
   }

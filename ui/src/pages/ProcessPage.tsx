@@ -18,7 +18,8 @@ import { useResource } from '../lib/use-resource';
 
 export const ProcessPage = ({ id }: { id: string }) => {
   const detail = useResource(() => get<ProcessDetail>(`/api/processes/${id}`), [id]);
-  const callbacks = useResource(() => loadCallbackAudit(id), [id]);
+  // Loaded again whenever the revision moves, asking for rows that show that revision.
+  const callbacks = useResource(() => loadCallbackAudit(id, detail.data?.revision), [id]);
   const identity = useIdentity();
   const revision = detail.data?.revision;
   useEffect(() => {

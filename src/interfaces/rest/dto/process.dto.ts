@@ -80,6 +80,20 @@ export class StateAtRevisionQueryDto {
   revision!: number;
 }
 
+/** `?revision=`: read-model endpoints answer once they show the revision the caller has seen. */
+export class SeenRevisionQueryDto {
+  @ApiPropertyOptional({
+    minimum: 0,
+    description:
+      'The process revision you have seen (from its detail): the answer waits (at most 5 s) until this read model shows it',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  revision?: number;
+}
+
 export class StartedProcessDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
