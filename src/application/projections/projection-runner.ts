@@ -159,9 +159,7 @@ export class ProjectionRunner implements OnApplicationBootstrap, OnApplicationSh
     const deadline = setTimeout(() => (expired = true), timeoutMs);
     try {
       for (;;) {
-        const at = this.following
-          ? (this.positions.get(name) ?? 0)
-          : await projection.position();
+        const at = this.following ? (this.positions.get(name) ?? 0) : await projection.position();
         if (at >= position) return true;
         if (expired) return false;
         await new Promise((resolve) =>
