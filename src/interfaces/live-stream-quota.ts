@@ -44,6 +44,13 @@ export class LiveStreamQuota {
   heldBy(owner: string): number {
     return this.held.get(owner) ?? 0;
   }
+
+  /** What every credential holds together (for tests and diagnostics). */
+  get heldInAll(): number {
+    let total = 0;
+    for (const n of this.held.values()) total += n;
+    return total;
+  }
 }
 
 /** The refusal's words, the same on both transports. */
