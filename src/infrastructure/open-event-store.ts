@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { EventStore } from '../application/ports/event-store';
-import { connectEventStoreDb } from './eventstoredb/connect';
 import { PgEventStore } from './postgres/pg-event-store';
+import type * as EsdbConnect from './eventstoredb/connect';
 
 export interface OpenedEventStore {
   store: EventStore;
@@ -21,6 +21,10 @@ export function openEventStore(
   onSubscriptionError?: (error: unknown) => void,
 ): OpenedEventStore {
   if (eventstoreConnectionString) {
+    // Loaded only when chosen: @eventstore/db-client pulls in gRPC and protobuf (several MiB of
+    // heap and a slower start) that a service on PostgreSQL never uses.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { connectEventStoreDb } = require('./eventstoredb/connect') as typeof EsdbConnect;
     const connection = connectEventStoreDb(eventstoreConnectionString, { onSubscriptionError });
     return { store: connection.store, where: 'EventStoreDB', close: connection.close };
   }
