@@ -91,6 +91,8 @@ export interface BatonConfig extends WorkersConfig {
   progressLimits: { maxReports: number; maxBytes: number };
   /** Live event streams (SSE and GraphQL subscriptions together) one credential may hold open at once. */
   feedStreamsPerCredential: number;
+  /** Quiet time after which a grown heap is collected and given back (idle-heap-release.ts); 0: never. */
+  heapReleaseIdleMs: number;
   /** The ledger's signing key as configured (PEM and where it came from), or null. */
   ledgerSigningKey: { pem: string; source: string } | null;
   /** LEDGER_DIGEST_EVERY: a digest every this many events and/or seconds. */
@@ -363,6 +365,7 @@ export const loadConfig = (
     requestDeadlineMs: positive(env, 'REQUEST_DEADLINE_MS', 30_000),
     pollDeferMs: int(env, 'POLL_DEFER_MS', 10),
     feedStreamsPerCredential: positive(env, 'FEED_STREAMS_PER_CREDENTIAL', 5),
+    heapReleaseIdleMs: int(env, 'HEAP_RELEASE_IDLE_MS', 2000),
     progressLimits: {
       maxReports: positive(env, 'CALLBACK_PROGRESS_MAX_REPORTS', 2000),
       maxBytes: positive(env, 'CALLBACK_PROGRESS_MAX_BYTES', 8 * 1024 * 1024),

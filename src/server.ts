@@ -12,6 +12,7 @@ import { configureHttp } from './interfaces/rest/http-setup';
 import { createLogging, createNestLogger } from './interfaces/rest/logging';
 import { providerOrigins, serveUi } from './interfaces/web/serve-ui';
 import { openResources } from './hosting/open-resources';
+import { startIdleHeapRelease } from './hosting/idle-heap-release';
 import { SupervisedWorker } from './hosting/cluster/supervised-worker';
 
 export interface RunningServer {
@@ -84,6 +85,14 @@ export const startServer = async (
     });
     await app.listen(config.port, config.host);
     closers.push(() => app.close());
+    const heapRelease = startIdleHeapRelease({
+      idleMs: config.heapReleaseIdleMs,
+      onRelease: (before, after) =>
+        logger.debug(
+          `idle: heap collected, ${Math.round(before / 2 ** 20)} -> ${Math.round(after / 2 ** 20)} MiB used`,
+        ),
+    });
+    if (heapRelease) closers.push(async () => heapRelease.stop());
     const url = `http://localhost:${config.port}`;
     logger.log(
       `Baton ${config.instanceId} listening on ${url} (operator UI ${url}/, API docs ${url}/api/docs); callbacks go to ${config.publicUrl}`,

@@ -53,6 +53,13 @@ export interface WaitingMeasurement {
   refused: number;
 }
 
+/**
+ * How long "at rest" lasts before RSS is read: past HEAP_RELEASE_IDLE_MS (2 s by default), after
+ * which a server that has gone quiet collects the heap its catch-up grew. Read sooner, the figure
+ * would be the catch-up's high-water mark, which the peak column already shows.
+ */
+const REST_MS = 3_000;
+
 /** RSS at rest, then `callbacks` callback POSTs one after another, timed one by one. */
 export async function measureWhileWaiting(
   baseUrl: string,
@@ -61,6 +68,7 @@ export async function measureWhileWaiting(
   catchUpSeconds: number,
   targets: SeededProcess[],
 ): Promise<WaitingMeasurement> {
+  await sleep(REST_MS);
   const rssMiB = memoryMiB([pid]).rss;
   const latencies: number[] = [];
   let refused = 0;

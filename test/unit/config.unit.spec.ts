@@ -71,7 +71,10 @@ describe('configuration', () => {
       pollDeferMs: 10,
       progressLimits: { maxReports: 2000, maxBytes: 8 * 1024 * 1024 },
       feedStreamsPerCredential: 5,
+      heapReleaseIdleMs: 2000,
     });
+    expect(loadConfig({ HEAP_RELEASE_IDLE_MS: '0' }).heapReleaseIdleMs).toBe(0);
+    expect(() => loadConfig({ HEAP_RELEASE_IDLE_MS: 'soon' })).toThrow('HEAP_RELEASE_IDLE_MS');
     expect(
       loadConfig({
         REQUEST_DEADLINE_MS: '5000',
