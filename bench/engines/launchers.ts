@@ -115,6 +115,11 @@ export async function startBatonServer(
         LOG_LEVEL: 'warn',
         API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
         ...variant.env,
+        // V8 and Node options for the Baton server alone (BENCH_BATON_NODE_OPTIONS, e.g.
+        // "--max-semi-space-size=32"), to measure a setting without touching the other engines.
+        ...(process.env.BENCH_BATON_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.BENCH_BATON_NODE_OPTIONS }
+          : {}),
       },
     },
   );
