@@ -59,13 +59,11 @@ import {
 import { LEDGER_STORE, LedgerStore } from './application/ports/ledger-store';
 import { InMemoryLedgerStore } from './infrastructure/memory/in-memory-ledger-store';
 import { LedgerController } from './interfaces/rest/ledger.controller';
-import { CallbackAuditProjection } from './application/projections/callback-audit.projection';
 import { OnlineRebuilds } from './application/projections/online-rebuild';
-import { ProcessSummaryProjection } from './application/projections/process-summary.projection';
-import { PROJECTIONS, Projection } from './application/projections/projection';
+import { PROJECTIONS } from './application/projections/projection';
+import { buildProjections } from './application/projections/read-models';
 import { ProjectionRunner } from './application/projections/projection-runner';
 import { ReadModelFreshness } from './application/queries/read-model-freshness';
-import { StepLogProjection } from './application/projections/step-log.projection';
 import { EventFeed } from './application/feed/event-feed';
 import { SubscriberLag } from './application/health/subscriber-lag';
 import {
@@ -177,14 +175,8 @@ const HANDLERS = [
   GetProcessAuditHandler,
 ];
 
-/** Every read model the service keeps, in the order they are listed to operators. */
-export const buildProjections = (
-  adapters: Pick<BatonAdapters, 'summaries' | 'callbackAudit' | 'stepLog' | 'registry'>,
-): Projection[] => [
-  new ProcessSummaryProjection(adapters.summaries, adapters.registry),
-  new CallbackAuditProjection(adapters.callbackAudit),
-  new StepLogProjection(adapters.stepLog),
-];
+// Every read model the service keeps (its own file, so the offline rebuild need not load this one).
+export { buildProjections };
 
 /** The adapters the wiring reads its ports from: a value (AppModule) or built async (BatonModule). */
 export const BATON_ADAPTERS = Symbol('BatonAdapters');

@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { buildProjections } from '../../app.module';
+import { buildProjections } from '../../application/projections/read-models';
 import { rebuild } from '../../application/projections/rebuild';
 import { loadConfig } from '../../config';
 import { openEventStore } from '../../infrastructure/open-event-store';
