@@ -55,6 +55,43 @@ describe('read models on PostgreSQL', () => {
     return tables;
   };
 
+  /** The read models' indexes and constraints, names included, and their checkpoints. */
+  const schema = async () => {
+    const pool = t.pg.db.pool;
+    const names = Object.keys(TABLES);
+    const indexes = await pool.query(
+      `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY($1)
+       ORDER BY tablename, indexname`,
+      [names],
+    );
+    const constraints = await pool.query(
+      `SELECT conrelid::regclass::text AS table, conname, pg_get_constraintdef(oid) AS def
+       FROM pg_constraint WHERE conrelid::regclass::text = ANY($1) ORDER BY 1, 2`,
+      [names],
+    );
+    const checkpoints = await pool.query(
+      "SELECT name, position FROM checkpoints WHERE name LIKE 'projection:%' ORDER BY name",
+    );
+    return { indexes: indexes.rows, constraints: constraints.rows, checkpoints: checkpoints.rows };
+  };
+
+  const shadowTables = async () =>
+    (
+      await t.pg.db.pool.query(
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_\\_shadow' ORDER BY 1",
+      )
+    ).rows.map((r: { tablename: string }) => r.tablename);
+
+  const pgProjections = () => {
+    const pool = t.pg.db.pool;
+    return buildProjections({
+      summaries: new PgProcessSummaryStore(pool),
+      callbackAudit: new PgCallbackAuditStore(pool),
+      stepLog: new PgStepLogStore(pool),
+      registry: buildWorkflowRegistry(),
+    });
+  };
+
   const startOne = async (input: Record<string, unknown> = L2VPN_INPUT) => {
     const { body } = await client.start('create_l2vpn', input);
     await client.awaitingCallback(body.id);
@@ -312,6 +349,7 @@ describe('read models on PostgreSQL', () => {
     it('rebuilt offline, every read model holds exactly the rows the live projections wrote', async () => {
       await caughtUp();
       const live = await snapshot();
+      const migrated = await schema(); // as the migrations made them: no rebuild before this one
       const pool = t.pg.db.pool;
       const result = await rebuild(
         t.adapters.eventStore,
@@ -325,6 +363,64 @@ describe('read models on PostgreSQL', () => {
       );
       expect(result.events).toBeGreaterThan(40);
       expect(await snapshot()).toEqual(live);
+      expect(await schema()).toEqual(migrated);
+    });
+
+    it('rebuilt offline, the read models keep their indexes and constraints, names included', async () => {
+      // The offline rebuild fills shadows without secondary indexes and builds them at the swap.
+      await caughtUp();
+      const before = await schema();
+      await rebuild(t.adapters.eventStore, pgProjections(), { batchSize: 7 });
+      expect(await schema()).toEqual(before);
+      expect(await shadowTables()).toEqual([]);
+      // the rebuilt GIN index answers the list's text search
+      expect((await get('/api/processes?q=globex')).body.items).toEqual([
+        expect.objectContaining({ processId: ids.completed }),
+      ]);
+    });
+
+    it('an offline rebuild that fails half way leaves the live read models as they were', async () => {
+      await caughtUp();
+      const live = await snapshot();
+      const before = await schema();
+      const store = t.adapters.eventStore;
+      let reads = 0;
+      // The store goes away after a few pages, as when the rebuild is interrupted.
+      const failing = new Proxy(store, {
+        get(target, property) {
+          if (property === 'readAll')
+            return (options: Parameters<typeof store.readAll>[0]) =>
+              ++reads > 3 ? Promise.reject(new Error('connection lost')) : target.readAll(options);
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await expect(rebuild(failing, pgProjections(), { batchSize: 5 })).rejects.toThrow(
+        'connection lost',
+      );
+      expect(reads).toBe(4);
+      expect(await snapshot()).toEqual(live);
+      expect(await schema()).toEqual(before);
+      expect(await shadowTables()).toEqual([]);
+    });
+
+    it('an offline rebuild after one that was killed (its shadows left behind) completes', async () => {
+      await caughtUp();
+      const live = await snapshot();
+      const before = await schema();
+      // What a killed rebuild leaves: shadows without indexes, with some rows, no swap.
+      const [summaries] = pgProjections();
+      const left = await summaries.shadow({ deferIndexes: true });
+      await left.apply(
+        (await t.adapters.eventStore.readAll({ after: 0, limit: 5 })).slice(0, 5),
+        null,
+      );
+      expect(await shadowTables()).toEqual(['process_counts__shadow', 'process_summaries__shadow']);
+      expect(await snapshot()).toEqual(live);
+      await rebuild(t.adapters.eventStore, pgProjections());
+      expect(await snapshot()).toEqual(live);
+      expect(await schema()).toEqual(before);
+      expect(await shadowTables()).toEqual([]);
     });
 
     it.each(['process-summaries', 'callback-audit', 'step-log'])(

@@ -16,6 +16,15 @@ export interface WriteUnit {
   commit(parts: readonly StagedWrite[]): Promise<void>;
 }
 
+export interface ShadowOptions {
+  /**
+   * Leave the secondary indexes out until the shadow is promoted, which builds them: far
+   * cheaper to fill, but slow to read, so only for a shadow nobody reads before the swap (the
+   * offline rebuild's). The keys its writes rely on are kept.
+   */
+  deferIndexes?: boolean;
+}
+
 export interface ReadModelStore<Row> {
   /** Position of the last event applied (0: nothing yet). */
   position(): Promise<number>;
@@ -25,7 +34,7 @@ export interface ReadModelStore<Row> {
   stage(rows: readonly Row[], to: number | null): StagedWrite;
   reset(): Promise<void>;
   /** A new, empty store of the same read model beside this one. */
-  shadow(): Promise<this>;
+  shadow(options?: ShadowOptions): Promise<this>;
   /** Takes over the shadow's rows and checkpoint atomically; the shadow is gone afterwards. */
   promote(shadow: this): Promise<void>;
   discard(shadow: this): Promise<void>;

@@ -7,6 +7,7 @@
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { RecordedEvent } from '../ports/event-store';
 import { ProcessSummaryStore } from '../ports/process-summaries';
+import { ShadowOptions } from '../ports/read-model-store';
 import { ProcessSummaryFolds } from './process-summary-folds';
 import { PreparedBatch, Projection } from './projection';
 
@@ -50,9 +51,9 @@ export class ProcessSummaryProjection implements Projection {
     return this.store.reset();
   }
 
-  async shadow(): Promise<Projection> {
+  async shadow(options?: ShadowOptions): Promise<Projection> {
     // A rebuild meets far more processes than the live list keeps in memory.
-    return new ProcessSummaryProjection(await this.store.shadow(), this.registry, 20_000);
+    return new ProcessSummaryProjection(await this.store.shadow(options), this.registry, 20_000);
   }
 
   async promote(shadow: Projection): Promise<void> {

@@ -8,7 +8,7 @@
  *   stream.
  */
 import { RecordedEvent } from '../ports/event-store';
-import { StagedWrite } from '../ports/read-model-store';
+import { ShadowOptions, StagedWrite } from '../ports/read-model-store';
 
 /** A batch derived by a projection: its staged write, and what to do once that is committed. */
 export interface PreparedBatch {
@@ -52,8 +52,8 @@ export interface Projection {
   ): Promise<PreparedBatch>;
   /** Forgets every row and the checkpoint. */
   reset(): Promise<void>;
-  /** The same projection writing into a new, empty copy of its tables (an online rebuild). */
-  shadow(): Promise<Projection>;
+  /** The same projection writing into a new, empty copy of its tables (a rebuild). */
+  shadow(options?: ShadowOptions): Promise<Projection>;
   /** Replaces the live rows and checkpoint by the shadow's, atomically; the shadow is gone. */
   promote(shadow: Projection): Promise<void>;
   /** Drops a shadow that will not be promoted (a failed rebuild). */

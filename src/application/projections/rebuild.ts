@@ -81,12 +81,29 @@ export const replay = async (
   return { events, seconds: (Date.now() - started) / 1000, position: last };
 };
 
-/** Empties the projections and replays the whole store into them (service stopped). */
+/**
+ * Rebuilds the projections from the whole store (service stopped): replays it into shadow
+ * tables without secondary indexes, then promotes each shadow, which builds its indexes and
+ * swaps it in under the live names atomically. The live read models stay as they were until
+ * then: a rebuild that fails or is interrupted leaves them intact (its shadows are dropped here,
+ * or by the next rebuild that creates them).
+ */
 export const rebuild = async (
   store: EventStore,
   projections: readonly Projection[],
   options: ReplayOptions = {},
 ): Promise<RebuildResult> => {
-  for (const projection of projections) await projection.reset();
-  return replay(store, projections, 0, options);
+  const started = Date.now();
+  const shadows: Projection[] = [];
+  try {
+    for (const projection of projections)
+      shadows.push(await projection.shadow({ deferIndexes: true }));
+    const result = await replay(store, shadows, 0, options);
+    for (const [i, projection] of projections.entries()) await projection.promote(shadows[i]);
+    // The index builds and swaps are part of the rebuild's time.
+    return { ...result, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    await Promise.all(shadows.map((s, i) => projections[i].discard(s).catch(() => undefined)));
+    throw error;
+  }
 };

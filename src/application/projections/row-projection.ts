@@ -3,7 +3,7 @@
  * those events continue: load what the batch touches, derive, write rows and checkpoint at once.
  */
 import { RecordedEvent } from '../ports/event-store';
-import { ReadModelStore } from '../ports/read-model-store';
+import { ReadModelStore, ShadowOptions } from '../ports/read-model-store';
 import { PreparedBatch, Projection } from './projection';
 
 /** The rows a batch changes, and what to remember once they are written. */
@@ -54,8 +54,8 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
     return this.store.reset();
   }
 
-  async shadow(): Promise<Projection> {
-    return this.over(await this.store.shadow());
+  async shadow(options?: ShadowOptions): Promise<Projection> {
+    return this.over(await this.store.shadow(options));
   }
 
   async promote(shadow: Projection): Promise<void> {

@@ -5,7 +5,7 @@
  * adds its row mapping, its CTEs and its reads.
  */
 import { Pool } from 'pg';
-import { StagedWrite } from '../../application/ports/read-model-store';
+import { ShadowOptions, StagedWrite } from '../../application/ports/read-model-store';
 import { PgCheckpointStore } from './pg-checkpoint-store';
 import { toStoreError } from './pg-errors';
 import {
@@ -109,8 +109,8 @@ export abstract class PgReadModelStore<Row> {
     return resetTables(this.pool, this.tables);
   }
 
-  async shadow(): Promise<this> {
-    return this.onTables(await createShadow(this.pool, this.tables));
+  async shadow(options: ShadowOptions = {}): Promise<this> {
+    return this.onTables(await createShadow(this.pool, this.tables, options.deferIndexes));
   }
 
   async promote(shadow: this): Promise<void> {

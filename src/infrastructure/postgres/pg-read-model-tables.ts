@@ -4,8 +4,14 @@
  * checkpoint; promoting it swaps it in under the live names in one transaction, so readers see
  * either the old rows or the new ones. Index names keep the shadow's; PostgreSQL picks fresh
  * ones for the next shadow.
+ *
+ * A shadow that nobody reads before it is promoted (the offline rebuild's) can leave out the
+ * secondary indexes: it gets only the constraints its upserts need (primary key, unique), and
+ * the promotion builds the live tables' indexes on it, under their live names. One CREATE INDEX
+ * over the finished table costs far less than keeping six indexes (a GIN one among them) up to
+ * date row by row, page after page.
  */
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { currentFence } from '../../application/ownership/write-fence';
 import { inTransaction, withClient } from './pg-client';
 
@@ -13,6 +19,8 @@ export interface PgTableSet {
   /** Logical name → table name, e.g. { rows: 'callback_audit' }. */
   tables: Record<string, string>;
   checkpoint: string;
+  /** A shadow without secondary indexes: promoting it builds them (see above). */
+  deferredIndexes?: boolean;
 }
 
 const SHADOW = '__shadow';
@@ -26,20 +34,79 @@ export const shadowOf = (live: PgTableSet): PgTableSet => ({
   checkpoint: `${live.checkpoint}${SHADOW}`,
 });
 
-/** Empty shadow tables beside the live ones (a shadow left by a crashed rebuild is dropped). */
-export const createShadow = async (pool: Pool, live: PgTableSet): Promise<PgTableSet> => {
-  const shadow = shadowOf(live);
+/**
+ * The live table's constraints that own an index (primary key, unique, exclusion): an upsert's
+ * ON CONFLICT needs them while the shadow is filled.
+ */
+const INDEXED_CONSTRAINTS_SQL = `SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS def
+  FROM pg_constraint c WHERE c.conrelid = $1::regclass AND c.contype IN ('p', 'u', 'x')
+  ORDER BY c.conname`;
+
+/** The live table's other indexes, as the statements that create them (names included). */
+const SECONDARY_INDEXES_SQL = `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+  WHERE i.indrelid = $1::regclass AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid)
+  ORDER BY i.indexrelid`;
+
+interface Constraint {
+  name: string;
+  def: string;
+}
+
+const constraintsOf = async (client: PoolClient, table: string): Promise<Constraint[]> =>
+  (await client.query<Constraint>(INDEXED_CONSTRAINTS_SQL, [quoted(table)])).rows;
+
+/**
+ * Empty shadow tables beside the live ones (a shadow left by a crashed rebuild is dropped).
+ * `deferIndexes`: without the secondary indexes, which promoting it builds (see above).
+ */
+export const createShadow = async (
+  pool: Pool,
+  live: PgTableSet,
+  deferIndexes = false,
+): Promise<PgTableSet> => {
+  const shadow: PgTableSet = { ...shadowOf(live), deferredIndexes: deferIndexes };
   await withClient(pool, (client) =>
     inTransaction(client, async () => {
       for (const [logical, table] of Object.entries(live.tables)) {
         const copy = quoted(shadow.tables[logical]);
         await client.query(`DROP TABLE IF EXISTS ${copy}`);
-        await client.query(`CREATE TABLE ${copy} (LIKE ${quoted(table)} INCLUDING ALL)`);
+        if (!deferIndexes) {
+          await client.query(`CREATE TABLE ${copy} (LIKE ${quoted(table)} INCLUDING ALL)`);
+          continue;
+        }
+        await client.query(
+          `CREATE TABLE ${copy} (LIKE ${quoted(table)} INCLUDING ALL EXCLUDING INDEXES)`,
+        );
+        for (const constraint of await constraintsOf(client, table))
+          await client.query(`ALTER TABLE ${copy} ADD ${constraint.def}`);
       }
       await client.query('DELETE FROM checkpoints WHERE name = $1', [shadow.checkpoint]);
     }),
   );
   return shadow;
+};
+
+/**
+ * Swaps a shadow without secondary indexes in for a live table (inside the promotion's
+ * transaction, the live table locked): its constraints take the live names, and the live
+ * table's indexes are built on it with their own definitions and names.
+ */
+const swapDeferred = async (client: PoolClient, table: string, copy: string): Promise<void> => {
+  const liveConstraints = await constraintsOf(client, table);
+  const indexes = (await client.query<{ def: string }>(SECONDARY_INDEXES_SQL, [quoted(table)]))
+    .rows;
+  const copyConstraints = await constraintsOf(client, copy);
+  await client.query(`DROP TABLE ${quoted(table)}`);
+  await client.query(`ALTER TABLE ${quoted(copy)} RENAME TO ${quoted(table)}`);
+  for (const own of copyConstraints) {
+    const live = liveConstraints.find((c) => c.def === own.def);
+    if (live && live.name !== own.name)
+      await client.query(
+        `ALTER TABLE ${quoted(table)} RENAME CONSTRAINT ${quoted(own.name)} TO ${quoted(live.name)}`,
+      );
+  }
+  for (const { def } of indexes) await client.query(def);
 };
 
 const ASSERT_FENCE_SQL = 'SELECT baton_assert_fence($1, $2)';
@@ -57,6 +124,10 @@ export const promoteShadow = async (
       const tables = Object.values(live.tables).map(quoted).join(', ');
       await client.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
       for (const [logical, table] of Object.entries(live.tables)) {
+        if (shadow.deferredIndexes) {
+          await swapDeferred(client, table, shadow.tables[logical]);
+          continue;
+        }
         await client.query(`DROP TABLE ${quoted(table)}`);
         await client.query(
           `ALTER TABLE ${quoted(shadow.tables[logical])} RENAME TO ${quoted(table)}`,
