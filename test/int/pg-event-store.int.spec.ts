@@ -72,6 +72,46 @@ describe('PgEventStore on PostgreSQL', () => {
     await follower.close();
   });
 
+  it('reads the core metadata alone when asked (a rebuild), the rest of each event as stored', async () => {
+    const plain = newEvent('Plain', { n: 1 });
+    const full = {
+      ...newEvent('Full', { nested: { list: [1, 'two', null] } }),
+      metadata: {
+        at: '2026-01-02T03:04:05.678Z',
+        actor: 'runner',
+        correlationId: 'corr-2',
+        causationId: 'cause-2',
+        schemaVersion: 2,
+        idempotencyKey: 'key-1',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        hash: 'ab'.repeat(32),
+        hashVersion: 2,
+      },
+    };
+    const legacy = newEvent('Legacy');
+    delete (legacy.metadata as { schemaVersion?: number }).schemaVersion;
+    await store.append('core-read', [plain, full, legacy], 'no_stream');
+    const stored = await store.readAll({ after: 0, limit: 10 });
+    const core = await store.readAll({ after: 0, limit: 10, metadata: 'core' });
+    const withoutOptional = stored.map((e) => {
+      const { idempotencyKey, traceparent, hash, hashVersion, ...kept } = e.metadata;
+      void [idempotencyKey, traceparent, hash, hashVersion];
+      return { ...e, metadata: kept };
+    });
+    expect(core).toEqual(withoutOptional);
+    expect(core[1].metadata).toEqual({
+      at: '2026-01-02T03:04:05.678Z',
+      actor: 'runner',
+      correlationId: 'corr-2',
+      causationId: 'cause-2',
+      schemaVersion: 2,
+    });
+    expect('schemaVersion' in core[2].metadata).toBe(false); // absent as stored, not null
+    expect(await store.readAll({ after: core[1].position, limit: 1, metadata: 'core' })).toEqual([
+      core[2],
+    ]);
+  });
+
   it('turns a unique violation on (stream, revision) into ConcurrencyError', async () => {
     // A writer that inserts between the append's revision check and its insert.
     const rogue = await database.pool.connect();

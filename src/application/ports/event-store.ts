@@ -91,6 +91,12 @@ export interface ReadAllOptions {
   /** Exclusive: return events with position > after. 0 reads from the start. */
   after: number;
   limit: number;
+  /**
+   * `core`: the metadata may come without its optional fields (hash, traceparent, idempotency
+   * key): what folds and projections read, for a rebuild that reads the whole store and need
+   * not ship and parse the rest. Default `full`. A store may always return all of it.
+   */
+  metadata?: 'full' | 'core';
 }
 
 /** Called with each batch in global order; the subscription waits for the promise. */

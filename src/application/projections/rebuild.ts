@@ -51,7 +51,7 @@ export const replay = async (
     after >= head
       ? Promise.resolve([] as RecordedEvent[])
       : store
-          .readAll({ after, limit: batchSize })
+          .readAll({ after, limit: batchSize, metadata: 'core' })
           .then((page) => page.filter((e) => e.position <= head));
   let page = await read(from);
   // Page N is written while page N+1 is derived (and N+2 read); a projection that must read

@@ -31,6 +31,36 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** A row of FOLLOW_CORE_SQL: the metadata's fields every event has, as columns. */
+export interface CoreEventRow extends Omit<EventRow, 'metadata'> {
+  at: string;
+  actor: string;
+  correlation_id: string;
+  causation_id: string | null;
+  schema_version: number | null;
+}
+
+export function coreToRecordedEvent(row: CoreEventRow): RecordedEvent {
+  const metadata: EventMetadata = {
+    at: row.at,
+    actor: row.actor,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    schemaVersion: row.schema_version as number,
+  };
+  // Absent, not null, where the stored event had none (as the full read gives it).
+  if (row.schema_version === null) delete (metadata as Partial<EventMetadata>).schemaVersion;
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: toPosition(row.position),
+    type: row.type,
+    data: row.data,
+    metadata,
+  };
+}
+
 /**
  * The append's events as one JSON array parameter (see BATCH_APPEND_SQL), with ids chosen here so the
  * caller gets the recorded events back without reading them.

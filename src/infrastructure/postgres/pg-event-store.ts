@@ -28,12 +28,15 @@ import { PgChangeFeed } from './pg-change-feed';
 import {
   EXPECT_ANY,
   EXPECT_NO_STREAM,
+  FOLLOW_CORE_SQL,
   FOLLOW_SQL,
   HEAD_POSITION_SQL,
   READ_STREAM_SQL,
 } from './pg-event-sql';
 import {
+  CoreEventRow,
   EventRow,
+  coreToRecordedEvent,
   recordedFromAppend,
   serialiseForAppend,
   toPosition,
@@ -159,8 +162,9 @@ export class PgEventStore implements EventStore {
     );
   }
 
-  async readAll({ after, limit }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll({ after, limit, metadata }: ReadAllOptions): Promise<RecordedEvent[]> {
     assertReadAllOptions(after, limit);
+    if (metadata === 'core') return this.followCore(after, limit);
     return (await this.follow(after, limit, 'reading all events')).events;
   }
 
@@ -230,6 +234,20 @@ export class PgEventStore implements EventStore {
       return { events, heldBack: events.length < limit && newest > reached };
     } catch (error) {
       throw toStoreError(error, doing);
+    }
+  }
+
+  /** A page with the core metadata only (see FOLLOW_CORE_SQL). */
+  private async followCore(after: number, limit: number): Promise<RecordedEvent[]> {
+    try {
+      const { rows } = await query<CoreEventRow>(this.pool, {
+        name: 'baton_follow_core',
+        text: FOLLOW_CORE_SQL,
+        values: [after, limit],
+      });
+      return rows.filter((row) => row.position !== null).map(coreToRecordedEvent);
+    } catch (error) {
+      throw toStoreError(error, 'reading all events');
     }
   }
 
