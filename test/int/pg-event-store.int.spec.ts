@@ -75,7 +75,7 @@ describe('PgEventStore on PostgreSQL', () => {
   it('reads the core metadata alone when asked (a rebuild), the rest of each event as stored', async () => {
     const plain = newEvent('Plain', { n: 1 });
     const full = {
-      ...newEvent('Full', { nested: { list: [1, 'two', null] } }),
+      ...newEvent('Full', { nested: { list: [1, 'two', null, 1.5e300, 'quote " é \\ \u2028'] } }),
       metadata: {
         at: '2026-01-02T03:04:05.678Z',
         actor: 'runner',
@@ -110,6 +110,9 @@ describe('PgEventStore on PostgreSQL', () => {
     expect(await store.readAll({ after: core[1].position, limit: 1, metadata: 'core' })).toEqual([
       core[2],
     ]);
+    expect(await store.readAll({ after: core[2].position, limit: 5, metadata: 'core' })).toEqual(
+      [],
+    );
   });
 
   it('turns a unique violation on (stream, revision) into ConcurrencyError', async () => {
