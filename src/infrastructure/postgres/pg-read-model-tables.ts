@@ -7,9 +7,11 @@
  *
  * A shadow that nobody reads before it is promoted (the offline rebuild's) can leave out the
  * secondary indexes: it gets only the constraints its upserts need (primary key, unique), and
- * the promotion builds the live tables' indexes on it, under their live names. One CREATE INDEX
- * over the finished table costs far less than keeping six indexes (a GIN one among them) up to
- * date row by row, page after page.
+ * the promotion builds the live tables' indexes on it, under their live names: one CREATE INDEX
+ * over the finished table instead of keeping six indexes (a GIN one among them) up to date row
+ * by row, page after page. The saving is modest (a rebuild writes few rows per event; their JSON
+ * is most of PostgreSQL's work: docs/benchmarks.md); what the offline rebuild gains above all is
+ * that the live read models stay untouched until the swap.
  */
 import { Pool, PoolClient } from 'pg';
 import { currentFence } from '../../application/ownership/write-fence';
