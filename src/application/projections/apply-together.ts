@@ -7,8 +7,11 @@ import { RecordedEvent } from '../ports/event-store';
 import { StagedWrite, WriteUnit } from '../ports/read-model-store';
 import { PreparedBatch, Projection } from './projection';
 
-/** Commits prepared batches, unit by unit, then tells each it was written. */
-export const commitTogether = async (prepared: readonly PreparedBatch[]): Promise<void> => {
+/**
+ * Commits prepared batches, unit by unit, without telling them: for a caller that told them
+ * already (a rebuild, which stops at its first failed write; see replay).
+ */
+export const writeTogether = async (prepared: readonly PreparedBatch[]): Promise<void> => {
   const units = new Map<WriteUnit, StagedWrite[]>();
   for (const { write } of prepared) {
     const group = units.get(write.unit);
@@ -16,6 +19,11 @@ export const commitTogether = async (prepared: readonly PreparedBatch[]): Promis
     else units.set(write.unit, [write]);
   }
   for (const [unit, writes] of units) await unit.commit(writes);
+};
+
+/** Commits prepared batches, unit by unit, then tells each it was written. */
+export const commitTogether = async (prepared: readonly PreparedBatch[]): Promise<void> => {
+  await writeTogether(prepared);
   for (const batch of prepared) batch.written();
 };
 

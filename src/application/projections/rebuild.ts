@@ -1,12 +1,12 @@
 /**
  * Replays the event store into read models. One pass reads each page once and applies it to
- * every projection being rebuilt (written together: one statement per page for all of them),
- * while the next page is already being read. Rows are written
+ * every projection being rebuilt (one statement per page for each), while the next page is
+ * already being read. Rows are written
  * without a checkpoint until the end: a rebuild that stops half way leaves no checkpoint, so it
  * is simply replayed from the start (the runner resets a projection without one).
  */
 import { EventStore, RecordedEvent } from '../ports/event-store';
-import { applyTogether, commitTogether } from './apply-together';
+import { applyTogether, writeTogether } from './apply-together';
 import { Projection } from './projection';
 
 export interface RebuildProgress {
@@ -54,28 +54,36 @@ export const replay = async (
           .readAll({ after, limit: batchSize, metadata: 'core' })
           .then((page) => page.filter((e) => e.position <= head));
   let page = await read(from);
-  // Page N is written while page N+1 is derived (and N+2 read); a projection that must read
-  // stored rows for N+1 waits for N's write first. Writes stay in page order.
+  // Page N is written while page N+1 is derived (and N+2 read). A rebuild stops at its first
+  // failed write (its shadows are then discarded), so what a page derived is remembered at
+  // once, not once written: the next page continues from it without waiting for that write
+  // (waiting there held every page's derive behind the previous page's write). Each projection
+  // writes its pages in order on its own (its rows need no checkpoint until the end), so the
+  // three read models' writes use PostgreSQL's cores side by side; one that must read stored
+  // rows waits for its own writes first.
   const pipelined = projections.every((p) => p.prepare !== undefined);
-  let writing: Promise<void> = Promise.resolve();
+  const writing: Promise<void>[] = projections.map(() => Promise.resolve());
   while (page.length > 0) {
     last = page[page.length - 1].position;
     const next = read(last);
     next.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     if (pipelined) {
-      const previous = writing;
+      const previous = [...writing];
       const prepared = await Promise.all(
-        projections.map((p) => p.prepare!(page, null, () => previous)),
+        projections.map((p, i) => p.prepare!(page, null, () => previous[i])),
       );
-      await previous;
-      writing = commitTogether(prepared);
-      writing.catch(() => undefined); // awaited with the next page or at the end
+      for (const batch of prepared) batch.written();
+      await Promise.all(previous);
+      prepared.forEach((batch, i) => {
+        writing[i] = writeTogether([batch]);
+        writing[i].catch(() => undefined); // awaited with the next page or at the end
+      });
     } else await applyTogether(projections, page, null);
     events += page.length;
     options.onProgress?.({ events, position: last, head });
     page = await next;
   }
-  await writing;
+  await Promise.all(writing);
   // Only now are the rebuilt rows complete; an empty apply sets just the checkpoint.
   if (last > from) await applyTogether(projections, [], last);
   return { events, seconds: (Date.now() - started) / 1000, position: last };
