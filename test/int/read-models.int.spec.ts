@@ -404,6 +404,40 @@ describe('read models on PostgreSQL', () => {
       expect(await shadowTables()).toEqual([]);
     });
 
+    it('an offline rebuild whose write fails half way leaves the live read models as they were', async () => {
+      // Each read model writes its pages on its own: the step log's third page fails while the
+      // others go on; the rebuild stops, drops every shadow and swaps nothing in.
+      await caughtUp();
+      const live = await snapshot();
+      const before = await schema();
+      const pool = t.pg.db.pool;
+      let stepLogWrites = 0;
+      const failing = new Proxy(pool, {
+        get(target, property) {
+          if (property === 'query')
+            return (config: unknown, ...rest: unknown[]) => {
+              const text = typeof config === 'string' ? config : (config as { text?: string }).text;
+              if (text?.includes('INSERT INTO step_log__shadow') && ++stepLogWrites > 2)
+                return Promise.reject(new Error('disk full'));
+              return (target.query as (...a: unknown[]) => Promise<unknown>)(config, ...rest);
+            };
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const projections = buildProjections({
+        summaries: new PgProcessSummaryStore(failing),
+        callbackAudit: new PgCallbackAuditStore(failing),
+        stepLog: new PgStepLogStore(failing),
+        registry: buildWorkflowRegistry(),
+      });
+      await expect(rebuild(t.adapters.eventStore, projections, { batchSize: 5 })).rejects.toThrow();
+      expect(stepLogWrites).toBe(3);
+      expect(await snapshot()).toEqual(live);
+      expect(await schema()).toEqual(before);
+      expect(await shadowTables()).toEqual([]);
+    });
+
     it('an offline rebuild after one that was killed (its shadows left behind) completes', async () => {
       await caughtUp();
       const live = await snapshot();

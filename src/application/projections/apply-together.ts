@@ -1,7 +1,8 @@
 /**
  * Writes the batches of several projections together: their staged writes are grouped by unit
  * (the stores of one database) and each unit commits its group at once, so the read models of a
- * lane or a rebuild cost one statement per batch instead of one (or more) each.
+ * lane cost one statement per batch instead of one (or more) each. (A rebuild writes each
+ * projection's pages on their own, side by side: rebuild.ts.)
  */
 import { RecordedEvent } from '../ports/event-store';
 import { StagedWrite, WriteUnit } from '../ports/read-model-store';
