@@ -20,16 +20,18 @@ export function toPosition(value: string): number {
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: toPosition(row.position),
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-  };
+  return recorded(row, row.metadata);
 }
+
+const recorded = (row: Omit<EventRow, 'metadata'>, metadata: EventMetadata): RecordedEvent => ({
+  eventId: row.event_id,
+  streamId: row.stream_id,
+  revision: row.revision,
+  position: toPosition(row.position),
+  type: row.type,
+  data: row.data,
+  metadata,
+});
 
 /** A row of FOLLOW_CORE_SQL: the metadata's fields every event has, as columns. */
 export interface CoreEventRow extends Omit<EventRow, 'metadata'> {
@@ -50,15 +52,7 @@ export function coreToRecordedEvent(row: CoreEventRow): RecordedEvent {
   };
   // Absent, not null, where the stored event had none (as the full read gives it).
   if (row.schema_version === null) delete (metadata as Partial<EventMetadata>).schemaVersion;
-  return {
-    eventId: row.event_id,
-    streamId: row.stream_id,
-    revision: row.revision,
-    position: toPosition(row.position),
-    type: row.type,
-    data: row.data,
-    metadata,
-  };
+  return recorded(row, metadata);
 }
 
 /**
