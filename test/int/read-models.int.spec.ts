@@ -25,6 +25,18 @@ const TABLES: Record<string, string> = {
   step_log: 'process_id, seq',
 };
 
+/** `target` with one method replaced; every other property as it was (methods bound to it). */
+const withMethod = <T extends object, K extends keyof T>(target: T, name: K, method: T[K]): T =>
+  new Proxy(target, {
+    get(inner, property) {
+      if (property === name) return method;
+      const value: unknown = Reflect.get(inner, property);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(inner)
+        : value;
+    },
+  });
+
 describe('read models on PostgreSQL', () => {
   let t: PgTestApp;
   let client: ReturnType<typeof api>;
@@ -386,15 +398,9 @@ describe('read models on PostgreSQL', () => {
       const store = t.adapters.eventStore;
       let reads = 0;
       // The store goes away after a few pages, as when the rebuild is interrupted.
-      const failing = new Proxy(store, {
-        get(target, property) {
-          if (property === 'readAll')
-            return (options: Parameters<typeof store.readAll>[0]) =>
-              ++reads > 3 ? Promise.reject(new Error('connection lost')) : target.readAll(options);
-          const value: unknown = Reflect.get(target, property);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+      const failing = withMethod(store, 'readAll', (options) =>
+        ++reads > 3 ? Promise.reject(new Error('connection lost')) : store.readAll(options),
+      );
       await expect(rebuild(failing, pgProjections(), { batchSize: 5 })).rejects.toThrow(
         'connection lost',
       );
@@ -412,19 +418,13 @@ describe('read models on PostgreSQL', () => {
       const before = await schema();
       const pool = t.pg.db.pool;
       let stepLogWrites = 0;
-      const failing = new Proxy(pool, {
-        get(target, property) {
-          if (property === 'query')
-            return (config: unknown, ...rest: unknown[]) => {
-              const text = typeof config === 'string' ? config : (config as { text?: string }).text;
-              if (text?.includes('INSERT INTO step_log__shadow') && ++stepLogWrites > 2)
-                return Promise.reject(new Error('disk full'));
-              return (target.query as (...a: unknown[]) => Promise<unknown>)(config, ...rest);
-            };
-          const value: unknown = Reflect.get(target, property);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+      const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
+      const failing = withMethod(pool, 'query', ((config: unknown, ...rest: unknown[]) => {
+        const text = typeof config === 'string' ? config : (config as { text?: string }).text;
+        if (text?.includes('INSERT INTO step_log__shadow') && ++stepLogWrites > 2)
+          return Promise.reject(new Error('disk full'));
+        return query(config, ...rest);
+      }) as typeof pool.query);
       const projections = buildProjections({
         summaries: new PgProcessSummaryStore(failing),
         callbackAudit: new PgCallbackAuditStore(failing),
