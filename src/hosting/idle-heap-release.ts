@@ -57,8 +57,10 @@ export const fullCollection = (): (() => void) | null => {
 };
 
 export const startIdleHeapRelease = (options: IdleHeapReleaseOptions): IdleHeapRelease | null => {
+  // Off first: fetching V8's collection sets a V8 flag, which an instance with it off must not.
+  if (options.idleMs <= 0) return null;
   const collect = options.collect ?? fullCollection();
-  if (!collect || options.idleMs <= 0) return null;
+  if (!collect) return null;
   const growth = options.growthBytes ?? 32 * MiB;
   const every = options.checkEveryMs ?? 500;
   const quiet = options.quietUtilization ?? 0.05;
