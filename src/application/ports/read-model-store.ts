@@ -18,8 +18,8 @@ export interface WriteUnit {
 
 export interface ShadowOptions {
   /**
-   * Leave the secondary indexes out until the shadow is promoted, which builds them: far
-   * cheaper to fill, but slow to read, so only for a shadow nobody reads before the swap (the
+   * Leave the secondary indexes out until the shadow is promoted, which builds them: somewhat
+   * cheaper to fill (docs/benchmarks.md), but slow to read, so only for a shadow nobody reads before the swap (the
    * offline rebuild's). The keys its writes rely on are kept.
    */
   deferIndexes?: boolean;
