@@ -4,6 +4,7 @@
  * body, ETag, 304, security headers, request id), and whatever it is not sure of (no or a bad
  * credential, a role that does not reach, an unknown process) must reach the regular route.
  */
+import { withLogContext } from '../../src/application/observability/log-context';
 import { OpenSpan, SpanAttributes, Tracing, noTracing } from '../../src/application/ports/tracing';
 import { hashApiKey } from '../../src/interfaces/auth/api-keys';
 import { ProcessesController } from '../../src/interfaces/rest/processes.controller';
@@ -145,7 +146,7 @@ describe('plain status polls answered ahead of the router', () => {
         spans.push(span);
         return {
           setAttributes: (more) => Object.assign(span.attributes, more),
-          run: (work) => work(),
+          run: (work, log) => (log ? withLogContext(log, work) : work()),
           end: () => void (span.ended = true),
         };
       },

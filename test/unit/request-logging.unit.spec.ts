@@ -6,10 +6,16 @@
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 import { Request, Response } from 'express';
-import { currentLogContext } from '../../src/application/observability/log-context';
+import {
+  currentLogContext,
+  currentTraceContext,
+  withLogAndTraceContext,
+} from '../../src/application/observability/log-context';
+import { OpenSpan, SpanAttributes, Tracing, noTracing } from '../../src/application/ports/tracing';
 import { RequestLogMode } from '../../src/config';
 import { createLogging } from '../../src/interfaces/rest/logging';
 import { SLOW_REQUEST_MS, requestLogging } from '../../src/interfaces/rest/request-logging';
+import { nameAnsweredRoute } from '../../src/interfaces/rest/request-tracing';
 
 const PROCESS = '0b7b9e2e-8c1a-4a57-9d7e-5f0e1a2b3c4d';
 
@@ -29,6 +35,7 @@ const exchange = (method: string, url: string, headers: Record<string, string> =
     statusCode: 200,
     headersSent: false,
     writableFinished: false,
+    locals: {} as Record<string, unknown>,
     responseHeaders: {} as Record<string, string>,
     setHeader(name: string, value: string) {
       this.responseHeaders[name.toLowerCase()] = value;
@@ -125,5 +132,84 @@ describe('request logging', () => {
     });
     expect(run('all', 'GET', '/health/ready', { status: 503 }).lines).toEqual([]);
     expect(run('all', 'GET', '/metrics', { status: 200 }).lines).toEqual([]);
+  });
+
+  describe('with tracing on', () => {
+    /** Records the spans it opens; a span's context is its name, so the test can see it. */
+    const recordingTracing = () => {
+      const spans: Array<{ name: string; attributes: SpanAttributes; ended: boolean }> = [];
+      const tracing: Tracing = {
+        ...noTracing,
+        enabled: true,
+        open: (name, attributes): OpenSpan => {
+          const span = { name, attributes: { ...attributes }, ended: false };
+          spans.push(span);
+          return {
+            setAttributes: (more) => Object.assign(span.attributes, more),
+            run: (work, log) => withLogAndTraceContext(log ?? {}, name, work),
+            end: () => void (span.ended = true),
+          };
+        },
+      };
+      return { spans, tracing };
+    };
+
+    const traced = (url: string, tracing: Tracing) => {
+      const logging = createLogging({
+        level: 'log',
+        format: 'json',
+        instanceId: 'unit',
+        requests: 'errors',
+        destination: new Sink(),
+      });
+      const { req, res } = exchange('GET', url, { 'x-request-id': 'req-2' });
+      let seen: { log: unknown; trace: unknown } | undefined;
+      requestLogging(logging, tracing)(
+        req as unknown as Request,
+        res as unknown as Response,
+        () => {
+          seen = { log: currentLogContext(), trace: currentTraceContext() };
+        },
+      );
+      return { res, seen };
+    };
+
+    it("opens the request's span in the log context's scope and ends it on close, named by the route", () => {
+      const { spans, tracing } = recordingTracing();
+      const { res, seen } = traced(`/api/processes/${PROCESS}`, tracing);
+      expect(seen).toEqual({
+        log: { correlationId: 'req-2', processId: PROCESS },
+        trace: 'HTTP GET',
+      });
+      expect(spans).toEqual([
+        { name: 'HTTP GET', attributes: { 'http.request.method': 'GET' }, ended: false },
+      ]);
+      nameAnsweredRoute(res as unknown as Response, '/api/processes/:id');
+      res.statusCode = 404;
+      res.emit('close');
+      expect(spans[0]).toEqual({
+        name: 'HTTP GET',
+        attributes: {
+          'http.request.method': 'GET',
+          'http.route': '/api/processes/:id',
+          'http.response.status_code': 404,
+        },
+        ended: true,
+      });
+    });
+
+    it('opens none for probes and scrapes, and none with tracing off', () => {
+      const { spans, tracing } = recordingTracing();
+      expect(traced('/health/ready', tracing).seen).toEqual({
+        log: { correlationId: 'req-2' },
+        trace: undefined,
+      });
+      traced('/metrics', tracing);
+      expect(spans).toEqual([]);
+      expect(traced(`/api/processes/${PROCESS}`, noTracing).seen).toEqual({
+        log: { correlationId: 'req-2', processId: PROCESS },
+        trace: undefined,
+      });
+    });
   });
 });

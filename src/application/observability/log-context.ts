@@ -39,6 +39,14 @@ export const withTraceContext = <A extends unknown[], R>(
 ): R => storage.run({ log: storage.getStore()?.log, trace }, work, ...args);
 
 /**
+ * Runs `work` with these log fields and this trace context, in one scope: a traced request
+ * would otherwise open two (its log fields, then its span), each a store object and a scope
+ * switch that every async resource made inside inherits.
+ */
+export const withLogAndTraceContext = <T>(log: LogContext, trace: unknown, work: () => T): T =>
+  storage.run({ log, trace }, work);
+
+/**
  * Makes a trace context current for the rest of the running async chain (the SDK's experimental
  * `attach`); the returned function puts the previous one back.
  */

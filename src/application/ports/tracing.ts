@@ -4,6 +4,8 @@
  * OpenTelemetry adapter lives in infrastructure; when tracing is off, `noTracing` runs the work
  * directly, so the hot path pays one function call and nothing else.
  */
+import { LogContext, withLogContext } from '../observability/log-context';
+
 export type SpanAttributes = Record<string, string | number | boolean>;
 
 export interface SpanOptions {
@@ -24,7 +26,8 @@ export interface SpanHandle {
  * Cheaper than `span` for that case: no promise is made only to wait for the end.
  */
 export interface OpenSpan extends SpanHandle {
-  run<T>(work: () => T): T;
+  /** Runs `work` with this span current, and with `log` as the log fields when given. */
+  run<T>(work: () => T, log?: LogContext): T;
   end(): void;
 }
 
@@ -48,7 +51,7 @@ export interface Tracing {
 
 const noSpan: OpenSpan = {
   setAttributes: () => undefined,
-  run: (work) => work(),
+  run: (work, log) => (log === undefined ? work() : withLogContext(log, work)),
   end: () => undefined,
 };
 

@@ -29,7 +29,12 @@ import {
   SpanOptions,
   Tracing,
 } from '../../application/ports/tracing';
-import { currentTraceContext, withTraceContext } from '../../application/observability/log-context';
+import {
+  LogContext,
+  currentTraceContext,
+  withLogAndTraceContext,
+  withTraceContext,
+} from '../../application/observability/log-context';
 import { AmbientContextManager } from './ambient-context-manager';
 import { LinkedContext } from './linked-context';
 import { PooledIdGenerator } from './pooled-id-generator';
@@ -49,8 +54,16 @@ const getter = {
 const parsed = new Map<string, SpanContext | null>();
 const PARSED_MAX = 4096;
 
+/**
+ * The traceparent written last and the span context it was written from. A command writes the
+ * request's traceparent and links to it at once, and an append writes the one its step or
+ * command wrote just before: reading the last one back costs a comparison, not a parse.
+ */
+let lastWritten: { traceparent: string; spanContext: SpanContext } | undefined;
+
 /** The span context a W3C traceparent stands for; undefined when it is malformed. */
 const spanContextOf = (traceparent: string): SpanContext | undefined => {
+  if (lastWritten?.traceparent === traceparent) return lastWritten.spanContext;
   let known = parsed.get(traceparent);
   if (known === undefined) {
     const extracted = trace.getSpanContext(
@@ -82,8 +95,13 @@ const linkTo = (traceparent: string): Link[] => {
 };
 
 /** W3C `traceparent` of a span context: version 00, trace id, span id, flags. */
-const traceparentOf = (spanContext: SpanContext): string =>
-  `00-${spanContext.traceId}-${spanContext.spanId}-${spanContext.traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`;
+const traceparentOf = (spanContext: SpanContext): string => {
+  // A span hands out the same context object for its whole life.
+  if (lastWritten?.spanContext === spanContext) return lastWritten.traceparent;
+  const traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-${spanContext.traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`;
+  lastWritten = { traceparent, spanContext };
+  return traceparent;
+};
 
 /**
  * The current span's context, unless there is none or it is the invalid one (tracing
@@ -111,8 +129,10 @@ class OpenOtelSpan implements OpenSpan {
     this.span.setAttributes(attributes);
   }
 
-  run<T>(work: () => T): T {
-    return withTraceContext(this.active, work);
+  run<T>(work: () => T, log?: LogContext): T {
+    return log === undefined
+      ? withTraceContext(this.active, work)
+      : withLogAndTraceContext(log, this.active, work);
   }
 
   end(): void {

@@ -63,19 +63,19 @@ export const configureHttp = (app: INestApplication, options: HttpOptions = {}):
   if (options.trustProxy) server.set('trust proxy', trustProxyValue(options.trustProxy));
   // First of all: every answer, errors included, carries X-Request-Id, and with structured logs
   // whatever is logged while a request is handled names it (and the process it is about).
-  const logging = app.get<symbol, Logging | null>(LOGGING);
-  app.use(
-    logging
-      ? requestLogging(logging)
-      : (req: Request, res: Response, next: NextFunction) => {
-          correlationIdOf(req, res);
-          next();
-        },
-  );
   // A span per request when tracing is on, as plain Express middleware: as Nest middleware
   // (`forRoutes('{*splat}')`) every request also paid Nest's route matching and proxy for it.
+  // With request logging, the span rides on its scope and its 'close' listener.
+  const logging = app.get<symbol, Logging | null>(LOGGING);
   const tracing = app.get<symbol, Tracing>(TRACING);
-  if (tracing.enabled) app.use(requestTracing(tracing));
+  if (logging) app.use(requestLogging(logging, tracing));
+  else {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      correlationIdOf(req, res);
+      next();
+    });
+    if (tracing.enabled) app.use(requestTracing(tracing));
+  }
   app.use(helmet());
   if (options.corsOrigins?.length) {
     app.enableCors({
