@@ -4,13 +4,12 @@
  * body, ETag, 304, security headers, request id), and whatever it is not sure of (no or a bad
  * credential, a role that does not reach, an unknown process) must reach the regular route.
  */
-import { withLogContext } from '../../src/application/observability/log-context';
-import { OpenSpan, SpanAttributes, Tracing, noTracing } from '../../src/application/ports/tracing';
 import { hashApiKey } from '../../src/interfaces/auth/api-keys';
 import { ProcessesController } from '../../src/interfaces/rest/processes.controller';
 import { L2VPN_INPUT, api, call } from '../support/api';
 import { TEST_API_KEYS } from '../support/auth';
 import { TestApp, startTestApp } from '../support/test-app';
+import { recordingTracing } from '../support/recording-tracing';
 
 const NOC_ONLY_KEY = 'test-noc-only-key-Q8wE2rT4yU6iO8pA0sD2';
 
@@ -137,20 +136,7 @@ describe('plain status polls answered ahead of the router', () => {
   });
 
   it('keeps answering with tracing on, inside the request span, named by the route', async () => {
-    const spans: Array<{ name: string; attributes: SpanAttributes; ended: boolean }> = [];
-    const recording: Tracing = {
-      ...noTracing,
-      enabled: true,
-      open: (name, attributes): OpenSpan => {
-        const span = { name, attributes: { ...attributes }, ended: false };
-        spans.push(span);
-        return {
-          setAttributes: (more) => Object.assign(span.attributes, more),
-          run: (work, log) => (log ? withLogContext(log, work) : work()),
-          end: () => void (span.ended = true),
-        };
-      },
-    };
+    const { spans, tracing: recording } = recordingTracing();
     const traced = await startTestApp({ adapters: { tracing: recording } });
     try {
       const { body } = await api(traced.url).start('create_l2vpn', L2VPN_INPUT);

@@ -9,13 +9,13 @@ import { Request, Response } from 'express';
 import {
   currentLogContext,
   currentTraceContext,
-  withLogAndTraceContext,
 } from '../../src/application/observability/log-context';
-import { OpenSpan, SpanAttributes, Tracing, noTracing } from '../../src/application/ports/tracing';
+import { Tracing, noTracing } from '../../src/application/ports/tracing';
 import { RequestLogMode } from '../../src/config';
 import { createLogging } from '../../src/interfaces/rest/logging';
 import { SLOW_REQUEST_MS, requestLogging } from '../../src/interfaces/rest/request-logging';
 import { nameAnsweredRoute } from '../../src/interfaces/rest/request-tracing';
+import { recordingTracing } from '../support/recording-tracing';
 
 const PROCESS = '0b7b9e2e-8c1a-4a57-9d7e-5f0e1a2b3c4d';
 
@@ -135,25 +135,6 @@ describe('request logging', () => {
   });
 
   describe('with tracing on', () => {
-    /** Records the spans it opens; a span's context is its name, so the test can see it. */
-    const recordingTracing = () => {
-      const spans: Array<{ name: string; attributes: SpanAttributes; ended: boolean }> = [];
-      const tracing: Tracing = {
-        ...noTracing,
-        enabled: true,
-        open: (name, attributes): OpenSpan => {
-          const span = { name, attributes: { ...attributes }, ended: false };
-          spans.push(span);
-          return {
-            setAttributes: (more) => Object.assign(span.attributes, more),
-            run: (work, log) => withLogAndTraceContext(log ?? {}, name, work),
-            end: () => void (span.ended = true),
-          };
-        },
-      };
-      return { spans, tracing };
-    };
-
     const traced = (url: string, tracing: Tracing) => {
       const logging = createLogging({
         level: 'log',
