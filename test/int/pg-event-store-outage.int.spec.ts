@@ -2,7 +2,9 @@ import { ConcurrencyError, StoreUnavailableError } from '../../src/application/p
 import { PgCheckpointStore } from '../../src/infrastructure/postgres/pg-checkpoint-store';
 import { PgEventStore } from '../../src/infrastructure/postgres/pg-event-store';
 import { Collector, events } from '../support/event-store-fixtures';
-import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
+import { startTestPostgres, TestDatabase, TestPostgres, testPool } from '../support/postgres';
+import { startStartupHoldingProxy } from '../support/startup-holding-proxy';
+import { tcpTargetOf } from '../support/tcp-proxy';
 
 let postgres: TestPostgres;
 let database: TestDatabase;
@@ -118,5 +120,55 @@ describe('PgEventStore while PostgreSQL is down', () => {
     await postgres.start();
     expect(await store.readStream('order-3')).toEqual([]);
     expect(await store.headPosition()).toBe(head);
+  });
+
+  it('survives the server ending a new connection in the same read that completes its start-up', async () => {
+    // The pool hands a new client over (without its idle 'error' listener) inside the socket read
+    // that brings the start-up's ReadyForQuery; "terminating connection due to administrator
+    // command" in that same read used to hit a client nobody listened on yet (see checkOut in
+    // pg-client.ts): an uncaught exception. The proxy makes that read happen every time.
+    const proxy = await startStartupHoldingProxy(tcpTargetOf(database.connectionString));
+    const pool = testPool(proxy.through(database.connectionString));
+    const failures: unknown[] = [];
+    const proxied = new PgEventStore(pool, {
+      maxBackoffMs: 300,
+      onSubscriptionError: (error) => failures.push(error),
+    });
+    let follower: Collector | undefined;
+    let stopped = false;
+    try {
+      const append = proxied.append('order-4', events(1), 'no_stream');
+      append.catch(() => undefined);
+      follower = Collector.follow(proxied, 0); // its first read, and its LISTEN connection
+      await proxy.holding(3);
+
+      stopped = true;
+      await postgres.stop();
+      await proxy.releaseAfterServerClosed();
+      const error = await append.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      // Nothing was sent on a connection that was dead when handed over: nothing was written.
+      expect((error as StoreUnavailableError).outcomeUnknown).toBe(false);
+      expect((error as StoreUnavailableError).cause).toMatchObject({ code: '57P01' });
+      // The follower heard of both of its connections: its read's, and its LISTEN's.
+      const heard = (matches: (error: unknown) => boolean) => failures.some(matches);
+      const deadRead = (e: unknown) =>
+        e instanceof StoreUnavailableError && (e.cause as { code?: unknown })?.code === '57P01';
+      const deadListen = (e: unknown) => /not queryable/.test(String(e));
+      for (let wait = 0; wait < 100 && !(heard(deadRead) && heard(deadListen)); wait += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(heard(deadRead)).toBe(true);
+      expect(heard(deadListen)).toBe(true);
+    } finally {
+      await follower?.close();
+      await proxied.close();
+      await pool.end();
+      await proxy.close();
+      if (stopped) await postgres.start();
+    }
   });
 });

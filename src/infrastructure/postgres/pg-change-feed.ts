@@ -1,5 +1,6 @@
 import { Pool, PoolClient } from 'pg';
 import { ChangeSignal } from '../event-store/change-signal';
+import { checkOut } from './pg-client';
 
 /**
  * One LISTEN connection per store, shared by all of its subscriptions, that turns NOTIFYs into
@@ -42,9 +43,12 @@ export class PgChangeFeed {
   }
 
   private async connect(): Promise<void> {
+    // Listening from the hand-over on (see checkOut); Listening's own listener takes over below.
+    // An error in between leaves the client unqueryable, so the LISTEN fails and is reported.
+    const untilListening = (): void => undefined;
     let client: PoolClient;
     try {
-      client = await this.pool.connect();
+      client = await checkOut(this.pool, untilListening);
     } catch (error) {
       this.report(error);
       return;
@@ -59,6 +63,7 @@ export class PgChangeFeed {
         this.changes.notify(); // make subscribers re-read, which also reconnects
       },
     );
+    client.removeListener('error', untilListening);
     try {
       await client.query(`LISTEN ${client.escapeIdentifier(this.channel)}`);
     } catch (error) {
