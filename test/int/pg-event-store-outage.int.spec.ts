@@ -5,6 +5,7 @@ import { Collector, events } from '../support/event-store-fixtures';
 import { startTestPostgres, TestDatabase, TestPostgres, testPool } from '../support/postgres';
 import { startStartupHoldingProxy } from '../support/startup-holding-proxy';
 import { tcpTargetOf } from '../support/tcp-proxy';
+import { checkOut } from '../../src/infrastructure/postgres/pg-client';
 
 let postgres: TestPostgres;
 let database: TestDatabase;
@@ -96,8 +97,7 @@ describe('PgEventStore while PostgreSQL is down', () => {
     const head = await store.headPosition();
     // An uncommitted event at the same (stream, revision): the append's insert waits on its key,
     // so the append is caught inside its transaction.
-    const blocker = await database.pool.connect();
-    blocker.on('error', () => undefined);
+    const blocker = await checkOut(database.pool, () => undefined);
     await blocker.query('BEGIN');
     await blocker.query(
       `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)

@@ -12,6 +12,7 @@ import {
   newEvent,
 } from '../support/event-store-fixtures';
 import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgres';
+import { checkOut } from '../../src/infrastructure/postgres/pg-client';
 
 let postgres: TestPostgres;
 
@@ -48,7 +49,7 @@ describe('PgEventStore on PostgreSQL', () => {
     const follower = new PgEventStore(database.pool, { idlePollMs: 60_000 });
     const collector = Collector.follow(follower, 0);
     // A slow writer: its transaction id is taken first, its event is inserted, no commit yet.
-    const slow = await database.pool.connect();
+    const slow = await checkOut(database.pool, () => undefined);
     await slow.query('BEGIN');
     await slow.query('SELECT pg_current_xact_id()');
     const slowEvents = [{ id: randomUUID(), ...newEvent('Slow') }];
@@ -117,7 +118,7 @@ describe('PgEventStore on PostgreSQL', () => {
 
   it('turns a unique violation on (stream, revision) into ConcurrencyError', async () => {
     // A writer that inserts between the append's revision check and its insert.
-    const rogue = await database.pool.connect();
+    const rogue = await checkOut(database.pool, () => undefined);
     await rogue.query('BEGIN');
     await rogue.query(
       `INSERT INTO events (position, event_id, stream_id, revision, type, data, metadata)

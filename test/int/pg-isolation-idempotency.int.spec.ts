@@ -13,6 +13,7 @@ import { L2VPN_INPUT, call } from '../support/api';
 import { events } from '../support/event-store-fixtures';
 import { PgFixture, startPgFixture } from '../support/pg-app';
 import { TestApp, startTestApp } from '../support/test-app';
+import { checkOut } from '../../src/infrastructure/postgres/pg-client';
 
 jest.setTimeout(120_000);
 
@@ -61,7 +62,7 @@ describe('PostgreSQL connection settings and idempotency', () => {
   it('answers "unavailable" within the lock timeout while another session locks the table', async () => {
     const pool = pinnedPool();
     const store = new PgEventStore(pool);
-    const locker = await pg.db.pool.connect();
+    const locker = await checkOut(pg.db.pool, () => undefined);
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
