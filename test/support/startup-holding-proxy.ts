@@ -7,6 +7,7 @@
  * administrator command", the window in which a pooled client had no 'error' listener.
  */
 import * as net from 'node:net';
+import { throughPort } from './tcp-proxy';
 
 const READY_FOR_QUERY = 0x5a; // 'Z'
 
@@ -81,13 +82,7 @@ export const startStartupHoldingProxy = async (target: {
   const port = (server.address() as net.AddressInfo).port;
 
   return {
-    through: (connectionString) => {
-      const url = new URL(connectionString);
-      url.search = '';
-      url.hostname = '127.0.0.1';
-      url.port = String(port);
-      return url.toString();
-    },
+    through: (connectionString) => throughPort(connectionString, port),
     holding: async (count, timeoutMs = 10_000) => {
       for (const started = Date.now(); held.length < count;) {
         if (Date.now() - started > timeoutMs) {

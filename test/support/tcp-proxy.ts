@@ -59,13 +59,7 @@ export const startTcpProxy = async (target: { host: string; port: number }): Pro
   return {
     port,
     connections,
-    through: (connectionString) => {
-      const url = new URL(connectionString);
-      url.search = '';
-      url.hostname = '127.0.0.1';
-      url.port = String(port);
-      return url.toString();
-    },
+    through: (connectionString) => throughPort(connectionString, port),
     blackHole: (connection) => {
       connection.blackHoled = true;
       cutters.get(connection)?.();
@@ -82,3 +76,12 @@ export const tcpTargetOf = (connectionString: string): { host: string; port: num
   host: '127.0.0.1',
   port: Number(new URL(connectionString).port),
 });
+
+/** `connectionString`, but over TCP to a proxy on this machine's `port`. */
+export const throughPort = (connectionString: string, port: number): string => {
+  const url = new URL(connectionString);
+  url.search = '';
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return url.toString();
+};
