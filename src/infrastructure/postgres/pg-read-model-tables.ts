@@ -89,6 +89,12 @@ export const createShadow = async (
   return shadow;
 };
 
+/** The shadow's table takes the live table's name; the live table is dropped. */
+const replaceTable = async (client: PoolClient, table: string, copy: string): Promise<void> => {
+  await client.query(`DROP TABLE ${quoted(table)}`);
+  await client.query(`ALTER TABLE ${quoted(copy)} RENAME TO ${quoted(table)}`);
+};
+
 /**
  * Swaps a shadow without secondary indexes in for a live table (inside the promotion's
  * transaction, the live table locked): its constraints take the live names, and the live
@@ -99,8 +105,7 @@ const swapDeferred = async (client: PoolClient, table: string, copy: string): Pr
   const indexes = (await client.query<{ def: string }>(SECONDARY_INDEXES_SQL, [quoted(table)]))
     .rows;
   const copyConstraints = await constraintsOf(client, copy);
-  await client.query(`DROP TABLE ${quoted(table)}`);
-  await client.query(`ALTER TABLE ${quoted(copy)} RENAME TO ${quoted(table)}`);
+  await replaceTable(client, table, copy);
   for (const own of copyConstraints) {
     const live = liveConstraints.find((c) => c.def === own.def);
     if (live && live.name !== own.name)
@@ -126,14 +131,8 @@ export const promoteShadow = async (
       const tables = Object.values(live.tables).map(quoted).join(', ');
       await client.query(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
       for (const [logical, table] of Object.entries(live.tables)) {
-        if (shadow.deferredIndexes) {
-          await swapDeferred(client, table, shadow.tables[logical]);
-          continue;
-        }
-        await client.query(`DROP TABLE ${quoted(table)}`);
-        await client.query(
-          `ALTER TABLE ${quoted(shadow.tables[logical])} RENAME TO ${quoted(table)}`,
-        );
+        if (shadow.deferredIndexes) await swapDeferred(client, table, shadow.tables[logical]);
+        else await replaceTable(client, table, shadow.tables[logical]);
       }
       await client.query('DELETE FROM checkpoints WHERE name = $1', [live.checkpoint]);
       await client.query('UPDATE checkpoints SET name = $1 WHERE name = $2', [
