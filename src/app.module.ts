@@ -175,9 +175,6 @@ const HANDLERS = [
   GetProcessAuditHandler,
 ];
 
-// Every read model the service keeps (its own file, so the offline rebuild need not load this one).
-export { buildProjections };
-
 /** The adapters the wiring reads its ports from: a value (AppModule) or built async (BatonModule). */
 export const BATON_ADAPTERS = Symbol('BatonAdapters');
 

@@ -3,9 +3,10 @@
  * and sortable process list with its ETag, the counts, the step log, and rebuilds (offline and
  * online, while processes run) that yield exactly the rows the live projections wrote.
  */
+import { Pool } from 'pg';
 import { createHash } from 'node:crypto';
 import { QueryBus } from '@nestjs/cqrs';
-import { buildProjections } from '../../src/app.module';
+import { buildProjections } from '../../src/application/projections/read-models';
 import { rebuild } from '../../src/application/projections/rebuild';
 import { GetCallbacksOfProcessesQuery } from '../../src/application/queries/read-model-queries';
 import { PgCallbackAuditStore } from '../../src/infrastructure/postgres/pg-callback-audit';
@@ -94,14 +95,30 @@ describe('read models on PostgreSQL', () => {
       )
     ).rows.map((r: { tablename: string }) => r.tablename);
 
-  const pgProjections = () => {
-    const pool = t.pg.db.pool;
-    return buildProjections({
+  const pgProjections = (pool: Pool = t.pg.db.pool) =>
+    buildProjections({
       summaries: new PgProcessSummaryStore(pool),
       callbackAudit: new PgCallbackAuditStore(pool),
       stepLog: new PgStepLogStore(pool),
       registry: buildWorkflowRegistry(),
     });
+
+  /**
+   * The live read models and their schema once caught up, and a check that a rebuild which
+   * failed or followed a killed one left both as they were, with no shadow behind.
+   */
+  const liveReadModels = async () => {
+    await caughtUp();
+    const live = await snapshot();
+    const before = await schema();
+    return {
+      live,
+      expectUnchanged: async () => {
+        expect(await snapshot()).toEqual(live);
+        expect(await schema()).toEqual(before);
+        expect(await shadowTables()).toEqual([]);
+      },
+    };
   };
 
   const startOne = async (input: Record<string, unknown> = L2VPN_INPUT) => {
@@ -362,15 +379,9 @@ describe('read models on PostgreSQL', () => {
       await caughtUp();
       const live = await snapshot();
       const migrated = await schema(); // as the migrations made them: no rebuild before this one
-      const pool = t.pg.db.pool;
       const result = await rebuild(
         t.adapters.eventStore,
-        buildProjections({
-          summaries: new PgProcessSummaryStore(pool),
-          callbackAudit: new PgCallbackAuditStore(pool),
-          stepLog: new PgStepLogStore(pool),
-          registry: buildWorkflowRegistry(),
-        }),
+        pgProjections(),
         { batchSize: 5 }, // many pages, processes split across them
       );
       expect(result.events).toBeGreaterThan(40);
@@ -392,9 +403,7 @@ describe('read models on PostgreSQL', () => {
     });
 
     it('an offline rebuild that fails half way leaves the live read models as they were', async () => {
-      await caughtUp();
-      const live = await snapshot();
-      const before = await schema();
+      const { expectUnchanged } = await liveReadModels();
       const store = t.adapters.eventStore;
       let reads = 0;
       // The store goes away after a few pages, as when the rebuild is interrupted.
@@ -405,17 +414,13 @@ describe('read models on PostgreSQL', () => {
         'connection lost',
       );
       expect(reads).toBe(4);
-      expect(await snapshot()).toEqual(live);
-      expect(await schema()).toEqual(before);
-      expect(await shadowTables()).toEqual([]);
+      await expectUnchanged();
     });
 
     it('an offline rebuild whose write fails half way leaves the live read models as they were', async () => {
       // Each read model writes its pages on its own: the step log's third page fails while the
       // others go on; the rebuild stops, drops every shadow and swaps nothing in.
-      await caughtUp();
-      const live = await snapshot();
-      const before = await schema();
+      const { expectUnchanged } = await liveReadModels();
       const pool = t.pg.db.pool;
       let stepLogWrites = 0;
       const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
@@ -425,23 +430,15 @@ describe('read models on PostgreSQL', () => {
           return Promise.reject(new Error('disk full'));
         return query(config, ...rest);
       }) as typeof pool.query);
-      const projections = buildProjections({
-        summaries: new PgProcessSummaryStore(failing),
-        callbackAudit: new PgCallbackAuditStore(failing),
-        stepLog: new PgStepLogStore(failing),
-        registry: buildWorkflowRegistry(),
-      });
-      await expect(rebuild(t.adapters.eventStore, projections, { batchSize: 5 })).rejects.toThrow();
+      await expect(
+        rebuild(t.adapters.eventStore, pgProjections(failing), { batchSize: 5 }),
+      ).rejects.toThrow();
       expect(stepLogWrites).toBe(3);
-      expect(await snapshot()).toEqual(live);
-      expect(await schema()).toEqual(before);
-      expect(await shadowTables()).toEqual([]);
+      await expectUnchanged();
     });
 
     it('an offline rebuild after one that was killed (its shadows left behind) completes', async () => {
-      await caughtUp();
-      const live = await snapshot();
-      const before = await schema();
+      const { live, expectUnchanged } = await liveReadModels();
       // What a killed rebuild leaves: shadows without indexes, with some rows, no swap.
       const [summaries] = pgProjections();
       const left = await summaries.shadow({ deferIndexes: true });
@@ -452,9 +449,7 @@ describe('read models on PostgreSQL', () => {
       expect(await shadowTables()).toEqual(['process_counts__shadow', 'process_summaries__shadow']);
       expect(await snapshot()).toEqual(live);
       await rebuild(t.adapters.eventStore, pgProjections());
-      expect(await snapshot()).toEqual(live);
-      expect(await schema()).toEqual(before);
-      expect(await shadowTables()).toEqual([]);
+      await expectUnchanged();
     });
 
     it.each(['process-summaries', 'callback-audit', 'step-log'])(
@@ -477,21 +472,9 @@ describe('read models on PostgreSQL', () => {
         expect(status.rebuild).toMatchObject({ state: 'completed', error: null });
         await caughtUp();
         const online = await snapshot();
-        const pool = t.pg.db.pool;
-        await rebuild(
-          t.adapters.eventStore,
-          buildProjections({
-            summaries: new PgProcessSummaryStore(pool),
-            callbackAudit: new PgCallbackAuditStore(pool),
-            stepLog: new PgStepLogStore(pool),
-            registry: buildWorkflowRegistry(),
-          }),
-        );
+        await rebuild(t.adapters.eventStore, pgProjections());
         expect(await snapshot()).toEqual(online);
-        const shadows = await pool.query(
-          "SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_\\_shadow'",
-        );
-        expect(shadows.rows).toEqual([]);
+        expect(await shadowTables()).toEqual([]);
       },
       60_000,
     );
