@@ -66,6 +66,8 @@ export interface BatonConfig extends WorkersConfig {
   partitions: number;
   stepTimeoutMs: number;
   shutdownGraceMs: number;
+  /** How long a callback on its way may go before its action's return is recorded (ms). */
+  callbackGraceMs: number;
   maxDriveFailures: number;
   /** PostgreSQL: connecting, one statement, waiting for a lock (milliseconds). */
   pgConnectTimeoutMs: number;
@@ -347,6 +349,7 @@ export const loadConfig = (
     partitions: positive(env, 'RUNNER_PARTITIONS', 32),
     stepTimeoutMs: positive(env, 'STEP_TIMEOUT_MS', 60_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
+    callbackGraceMs: int(env, 'CALLBACK_GRACE_MS', 50),
     maxDriveFailures: positive(env, 'MAX_DRIVE_FAILURES', 5),
     pgConnectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS', 5000),
     pgStatementTimeoutMs: positive(env, 'PG_STATEMENT_TIMEOUT_MS', 30_000),

@@ -144,6 +144,7 @@ export const openResources = async (
         maxProjectionLagMs: config.readyMaxProjectionLagMs,
         stepTimeoutMs: config.stepTimeoutMs,
         shutdownGraceMs: config.shutdownGraceMs,
+        callbackGraceMs: config.callbackGraceMs,
         maxDriveFailures: config.maxDriveFailures,
         callbackSecrets: config.callbackSecrets,
         callbackRefusalLimits: config.callbackRefusalLimits,

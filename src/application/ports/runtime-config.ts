@@ -14,6 +14,11 @@ export interface RuntimeConfig {
   maxDriveFailures?: number;
   /** On shutdown, how long running steps may take to finish before they are abandoned. */
   shutdownGraceMs?: number;
+  /**
+   * After a callback step's action returns, how long (ms) a callback already on its way may go
+   * first, before the action's return is recorded; 0 records it at once. Unset: 0.
+   */
+  callbackGraceMs?: number;
   /** Workflow name → shared secret its runner signs callbacks with (X-Baton-Signature). */
   callbackSecrets?: Record<string, string>;
   /** Refused callback attempts allowed per window, per process and per client address. */

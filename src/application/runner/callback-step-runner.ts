@@ -43,7 +43,7 @@ export class CallbackStepRunner {
     const now = this.clock.now();
     const expiresAt = callbackExpiry(current, now, now);
     // Issued (appended) before the action runs, so a callback that beats the action is accepted.
-    await this.repository.execute(
+    const issued = await this.repository.execute(
       state.processId,
       {
         type: 'IssueCallback',
@@ -65,6 +65,10 @@ export class CallbackStepRunner {
       { callbackRoute: route, callbackUrl, progressUrl: `${callbackUrl}/progress` },
     );
     recordStep(this.metrics, definition.name, current.name, 'callback_action', outcome);
+    if (outcome.ok) {
+      const settled = await this.callbackFirst(issued.state, tokenId);
+      if (settled) return settled;
+    }
     // No `known` state: the callback may well have arrived while the action ran.
     return this.repository.execute(
       state.processId,
@@ -78,6 +82,29 @@ export class CallbackStepRunner {
         : { type: 'FailCallbackAction', tokenId, error: redactToken(outcome.error, token) },
       context,
     );
+  }
+
+  /**
+   * The action returned; undefined when its return is to be recorded. A remote that answers at
+   * once calls back while the action's return is being appended, and the callback then waits for that append to commit before it can append its own: at load,
+   * about half of its answer time. So the callback gets up to `callbackGraceMs` to go first. Its
+   * arrival proves the action ran, so the action's return then needs no record at all (the
+   * decider would drop it anyway): one append fewer. Any other change (a progress report) or the
+   * end of the grace lets the return be recorded as before. A crash in the grace is a crash
+   * during the action: the token is open with no record of the return, and recovery re-issues it.
+   */
+  private async callbackFirst(
+    issued: ProcessState,
+    tokenId: string,
+  ): Promise<ExecutionResult | undefined> {
+    const graceMs = this.config.callbackGraceMs ?? 0;
+    const { processId } = issued;
+    if (graceMs > 0) await this.repository.waitForChange(processId, issued.revision, graceMs);
+    // The fold the callback's append left here, without a read (deciding the moot record on it
+    // would read the stream again); tokens never reopen, so a token seen used is used.
+    const { state } = await this.repository.loadAtLeast(processId, issued.revision);
+    const token = state.tokens.find((t) => t.tokenId === tokenId);
+    return token !== undefined && token.status !== 'open' ? { state, appended: 0 } : undefined;
   }
 
   /**

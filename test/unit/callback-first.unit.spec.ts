@@ -1,0 +1,210 @@
+/**
+ * Callback first: once a callback step's action returns, a callback already on its way gets up
+ * to `callbackGraceMs` to append before the action's return is recorded, and when it does, the
+ * return is not recorded at all (the callback proves the action ran). In-memory store and a
+ * fake clock for the process; the grace itself runs on real timers.
+ */
+import {
+  ReceiveCallbackCommand,
+  ReceiveCallbackHandler,
+} from '../../src/application/commands/receive-callback';
+import {
+  ReportProgressCommand,
+  ReportProgressHandler,
+} from '../../src/application/commands/report-progress';
+import { SoleOwnership } from '../../src/application/ownership/sole-ownership';
+import { ProcessRepository } from '../../src/application/process/process-repository';
+import { CallbackStepRunner } from '../../src/application/runner/callback-step-runner';
+import { ProcessDriver } from '../../src/application/runner/process-driver';
+import { StepContextFactory } from '../../src/application/runner/step-context';
+import { StepRunner } from '../../src/application/runner/step-runner';
+import { callbackStep, step, workflow } from '../../src/domain/workflow/dsl';
+import { WorkflowRegistry } from '../../src/domain/workflow/registry';
+import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
+import { ScriptedRemote } from '../support/scripted-remote';
+
+const registry = new WorkflowRegistry().register(
+  workflow({
+    name: 'provision',
+    description: '',
+    target: 'SYSTEM',
+    steps: [
+      callbackStep({
+        name: 'run playbook',
+        action: step('post', (_s, ctx) =>
+          ctx.http.post('http://runner.test/run', { callback: ctx.callbackUrl }),
+        ),
+      }),
+    ],
+  }),
+);
+
+const clock = { now: () => new Date('2026-01-01T00:00:00.000Z') };
+let n = 0;
+/** Shared by every instance of a test, as random ids would never collide between them. */
+const ids = { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` };
+
+/** One instance: a repository, a runner and the two command handlers a remote calls. */
+const instance = (store: InMemoryEventStore, remote: ScriptedRemote, callbackGraceMs: number) => {
+  const runtime = {
+    publicUrl: 'http://baton.test',
+    workflowSettings: {},
+    timerPollMs: 1000,
+    callbackGraceMs,
+  };
+  const repository = new ProcessRepository(store, clock);
+  const contexts = new StepContextFactory(clock, ids, remote, runtime);
+  const callbacks = new CallbackStepRunner(repository, contexts, clock, ids, runtime);
+  const steps = new StepRunner(repository, contexts, callbacks, clock);
+  const driver = new ProcessDriver(
+    repository,
+    registry,
+    steps,
+    callbacks,
+    clock,
+    new SoleOwnership(),
+  );
+  const receiving = new ReceiveCallbackHandler(repository, registry, runtime);
+  const reporting = new ReportProgressHandler(repository, registry, clock, runtime);
+  const tokenOf = (url: string) => url.split('/callback/')[1];
+  return {
+    repository,
+    drive: async (id: string) =>
+      driver.drive(id, { eventId: 'test', revision: (await repository.load(id)).state.revision }),
+    callBack: (id: string, url: string) =>
+      receiving.execute(
+        new ReceiveCallbackCommand(id, tokenOf(url), Buffer.from('{"return_code":0}'), 'c'),
+      ),
+    report: (id: string, url: string) =>
+      reporting.execute(new ReportProgressCommand(id, tokenOf(url), 'PLAY [all]', 'c')),
+  };
+};
+
+const setup = (callbackGraceMs: number) => {
+  const store = new InMemoryEventStore();
+  const remote = new ScriptedRemote();
+  const service = instance(store, remote, callbackGraceMs);
+  const start = async (id = '11111111-1111-4111-8111-111111111111') => {
+    await service.repository.execute(
+      id,
+      {
+        type: 'StartProcess',
+        processId: id,
+        workflow: 'provision',
+        workflowVersion: 1,
+        input: {},
+        initialState: {},
+        by: 'alice',
+      },
+      { actor: 'test', correlationId: 'c', causationId: null },
+    );
+    return id;
+  };
+  const types = async (id: string) => (await store.readStream(`process-${id}`)).map((e) => e.type);
+  return { store, remote, service, start, types };
+};
+
+describe('callback first', () => {
+  it('lets a callback that arrives in the grace append first, and records no action return', async () => {
+    const { remote, service, start, types } = setup(20_000);
+    const id = await start();
+    const began = Date.now();
+    const driving = service.drive(id);
+    const url = await remote.callbackUrl(1);
+
+    expect(await service.callBack(id, url)).toBe('accepted');
+    await driving;
+
+    // The callback came straight after the token was issued; the grace ended with it, and the
+    // drive went on to validate and complete the step.
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(await types(id)).toEqual([
+      'ProcessStarted',
+      'CallbackIssued',
+      'CallbackReceived',
+      'StepCompleted',
+      'ProcessCompleted',
+    ]);
+  }, 30_000);
+
+  it('records the action return once the grace has passed without a callback', async () => {
+    const { remote, service, start, types } = setup(30);
+    const id = await start();
+    await service.drive(id);
+
+    expect(await types(id)).toEqual([
+      'ProcessStarted',
+      'CallbackIssued',
+      'CallbackActionCompleted',
+    ]);
+    expect((await service.repository.load(id)).state.status).toBe('awaiting_callback');
+    // The callback that comes later is taken as always.
+    expect(await service.callBack(id, await remote.callbackUrl(1))).toBe('accepted');
+    await service.drive(id);
+    expect((await service.repository.load(id)).state.status).toBe('completed');
+  });
+
+  it('ends the grace at any other change, such as a progress report, and records the return', async () => {
+    const { remote, service, start, types } = setup(20_000);
+    const id = await start();
+    const began = Date.now();
+    const driving = service.drive(id);
+    await service.report(id, await remote.callbackUrl(1));
+    await driving;
+
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(await types(id)).toEqual([
+      'ProcessStarted',
+      'CallbackIssued',
+      'CallbackProgressReported',
+      'CallbackActionCompleted',
+    ]);
+  }, 30_000);
+
+  it('leaves a crash in the grace as one during the action: a restarted runner issues a new token', async () => {
+    const { store, remote, start, types } = setup(0);
+    // The instance that crashes: once dead, its store calls fail (nothing it does lands).
+    let dead = false;
+    const mortalStore = new Proxy(store, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          dead
+            ? Promise.reject(new Error('the instance has crashed'))
+            : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    });
+    const crashing = instance(mortalStore, remote, 300);
+    const id = await start();
+    const crashed = crashing.drive(id).catch(() => undefined);
+    await remote.callbackUrl(1);
+    dead = true; // the action has returned: the instance dies in the grace
+
+    // What the store holds: the token, and no record of the action's return.
+    expect(await types(id)).toEqual(['ProcessStarted', 'CallbackIssued']);
+    const restarted = instance(store, remote, 0);
+    await restarted.drive(id);
+    expect((await restarted.repository.load(id)).state.tokens.map((t) => t.status)).toEqual([
+      'revoked',
+      'open',
+    ]);
+    expect(remote.requests).toHaveLength(2); // the action ran again, with a new token
+    const newUrl = await remote.callbackUrl(2);
+    expect(newUrl).not.toBe(await remote.callbackUrl(1));
+    expect(await restarted.callBack(id, newUrl)).toBe('accepted');
+    await restarted.drive(id);
+    expect((await restarted.repository.load(id)).state.status).toBe('completed');
+    await crashed; // its grace over, its store calls fail: it adds nothing
+    expect(await types(id)).toEqual([
+      'ProcessStarted',
+      'CallbackIssued',
+      'CallbackRevoked',
+      'CallbackIssued',
+      'CallbackActionCompleted', // the restarted runner's, which has no grace
+      'CallbackReceived',
+      'StepCompleted',
+      'ProcessCompleted',
+    ]);
+  });
+});
