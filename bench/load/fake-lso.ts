@@ -16,6 +16,8 @@ export interface CallbackTiming {
 
 const CALLBACK_RETRY_MS = 10_000;
 const CALLBACK_RETRY_EVERY_MS = 10;
+/** Longer than after a 409: an engine that failed on a callback may need a moment. */
+const SERVER_ERROR_RETRY_EVERY_MS = 50;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -34,6 +36,13 @@ export class FakeLso {
   readonly failures: string[] = [];
   /** Callback POSTs refused with 409 (not awaiting yet) and sent again. */
   callbackRetries = 0;
+  /**
+   * Callback POSTs answered 5xx and sent again. orchestrator-core's callback endpoint answered
+   * 500 in some warm-ups (once traced to a PostgreSQL deadlock in it); unanswered, its process
+   * stayed waiting and the whole engine was left out of the report. Counted in a row of its own,
+   * so an engine that needs it shows it.
+   */
+  callbackServerErrors = 0;
   private server?: http.Server;
 
   async listen(port: number): Promise<void> {
@@ -72,9 +81,11 @@ export class FakeLso {
       // stored, which a runner answering at once always does: try again, as a real runner would
       // have to, and time the attempt that was taken.
       const giveUpAt = postedAt + CALLBACK_RETRY_MS;
-      while (answer.status === 409 && performance.now() < giveUpAt) {
-        this.callbackRetries += 1;
-        await sleep(CALLBACK_RETRY_EVERY_MS);
+      while ((answer.status === 409 || answer.status >= 500) && performance.now() < giveUpAt) {
+        const early = answer.status === 409;
+        if (early) this.callbackRetries += 1;
+        else this.callbackServerErrors += 1;
+        await sleep(early ? CALLBACK_RETRY_EVERY_MS : SERVER_ERROR_RETRY_EVERY_MS);
         postedAt = performance.now();
         answer = await requestJson('POST', request.callback, payload);
       }

@@ -39,6 +39,8 @@ export interface RunSummary {
   pollsPerProcess: number;
   /** Callbacks refused as early (409) and sent again, per process. */
   callbackRetriesPerProcess: number;
+  /** Callbacks answered 5xx and sent again, per process. */
+  callbackServerErrorsPerProcess: number;
 }
 
 export type LoadGeneratorMessage =
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     lso.callbacks.clear();
     lso.failures.length = 0;
     lso.callbackRetries = 0;
+    lso.callbackServerErrors = 0;
     let lastReport = 0;
     const result = await runWorkload(engine, {
       count: command.count,
@@ -95,6 +98,8 @@ async function main(): Promise<void> {
       callbackToSuspendedMs: spread(latencies.callbackToSuspendedMs),
       ids: result.processes.map((p) => p.id),
       callbackRetriesPerProcess: lso.callbackRetries / Math.max(1, result.processes.length),
+      callbackServerErrorsPerProcess:
+        lso.callbackServerErrors / Math.max(1, result.processes.length),
       pollsPerProcess:
         result.processes.reduce((sum, p) => sum + p.polls, 0) /
         Math.max(1, result.processes.length),

@@ -35,6 +35,8 @@ export interface EngineResult {
   pollsPerProcess: number;
   /** Callback POSTs refused as early (409) and repeated by the fake runner, per process. */
   callbackRetriesPerProcess: number;
+  /** Callback POSTs answered 5xx and repeated by the fake runner, per process. */
+  callbackServerErrorsPerProcess: number;
   /** Q + E protocol messages per process, null for an engine without PostgreSQL. */
   sqlStatementsPerProcess: number | null;
   serverCpuSecondsPerProcess: number;
@@ -129,6 +131,7 @@ export async function measureEngine(
       historyRecordsPerSecond: records === null ? null : records / wallSeconds,
       pollsPerProcess: run.pollsPerProcess,
       callbackRetriesPerProcess: run.callbackRetriesPerProcess,
+      callbackServerErrorsPerProcess: run.callbackServerErrorsPerProcess,
       sqlStatementsPerProcess: engine.database ? sql / n : null,
       serverCpuSecondsPerProcess: serverCpu / n,
       postgresCpuSecondsPerProcess: engine.database ? pgCpu / n : null,

@@ -39,6 +39,7 @@ const ROWS: Row[] = [
     (r) => r.callbackRetriesPerProcess,
     null,
   ],
+  ['callbacks answered 5xx and repeated/process', (r) => r.callbackServerErrorsPerProcess, null],
   ['SQL statements/process (Q+E messages)', (r) => r.sqlStatementsPerProcess, null],
   ['server CPU ms/process', (r) => r.serverCpuSecondsPerProcess * 1000, null],
   [
