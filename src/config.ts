@@ -121,6 +121,16 @@ const ownershipHeartbeat = (env: NodeJS.ProcessEnv): BatonConfig['ownershipHeart
 
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
+/** Meant for a callback already on its way: a second is long; past 10 s it holds drives up. */
+const MAX_CALLBACK_GRACE_MS = 10_000;
+
+const callbackGrace = (env: NodeJS.ProcessEnv): number => {
+  const value = int(env, 'CALLBACK_GRACE_MS', 50);
+  if (value > MAX_CALLBACK_GRACE_MS)
+    throw new Error(`CALLBACK_GRACE_MS must be at most ${MAX_CALLBACK_GRACE_MS}, got ${value}`);
+  return value;
+};
+
 export const int = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -349,7 +359,7 @@ export const loadConfig = (
     partitions: positive(env, 'RUNNER_PARTITIONS', 32),
     stepTimeoutMs: positive(env, 'STEP_TIMEOUT_MS', 60_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000),
-    callbackGraceMs: int(env, 'CALLBACK_GRACE_MS', 50),
+    callbackGraceMs: callbackGrace(env),
     maxDriveFailures: positive(env, 'MAX_DRIVE_FAILURES', 5),
     pgConnectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS', 5000),
     pgStatementTimeoutMs: positive(env, 'PG_STATEMENT_TIMEOUT_MS', 30_000),

@@ -112,6 +112,18 @@ describe('configuration', () => {
     );
   });
 
+  it('gives a callback on its way 50 ms to go first unless configured, up to 10 s', () => {
+    expect(loadConfig({}).callbackGraceMs).toBe(50);
+    expect(loadConfig({ CALLBACK_GRACE_MS: '0' }).callbackGraceMs).toBe(0);
+    expect(loadConfig({ CALLBACK_GRACE_MS: '10000' }).callbackGraceMs).toBe(10_000);
+    expect(() => loadConfig({ CALLBACK_GRACE_MS: '10001' })).toThrow(
+      'CALLBACK_GRACE_MS must be at most 10000, got 10001',
+    );
+    expect(() => loadConfig({ CALLBACK_GRACE_MS: '-5' })).toThrow(
+      'CALLBACK_GRACE_MS must be a non-negative integer',
+    );
+  });
+
   it('bounds readiness on projection lag at 30 s unless configured', () => {
     expect(loadConfig({}).readyMaxProjectionLagMs).toBe(30_000);
     expect(loadConfig({ READY_MAX_PROJECTION_LAG_MS: '5000' }).readyMaxProjectionLagMs).toBe(5000);

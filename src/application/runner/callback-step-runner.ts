@@ -86,12 +86,13 @@ export class CallbackStepRunner {
 
   /**
    * The action returned; undefined when its return is to be recorded. A remote that answers at
-   * once calls back while the action's return is being appended, and the callback then waits for that append to commit before it can append its own: at load,
-   * about half of its answer time. So the callback gets up to `callbackGraceMs` to go first. Its
-   * arrival proves the action ran, so the action's return then needs no record at all (the
-   * decider would drop it anyway): one append fewer. Any other change (a progress report) or the
-   * end of the grace lets the return be recorded as before. A crash in the grace is a crash
-   * during the action: the token is open with no record of the return, and recovery re-issues it.
+   * once calls back while the action's return is being appended, and the callback then waits
+   * for that append to commit before it can append its own: at load, about half of its answer
+   * time. So the callback gets up to `callbackGraceMs` to go first. Its arrival proves the
+   * action ran, so the return then needs no record at all (the decider would drop it anyway):
+   * one append fewer. Any other change (a progress report) or the end of the grace lets the
+   * return be recorded as before. A crash in the grace is a crash during the action: the token
+   * is open with no record of the return, and recovery re-issues it.
    */
   private async callbackFirst(
     issued: ProcessState,
