@@ -12,16 +12,11 @@ import {
   ReportProgressCommand,
   ReportProgressHandler,
 } from '../../src/application/commands/report-progress';
-import { SoleOwnership } from '../../src/application/ownership/sole-ownership';
-import { ProcessRepository } from '../../src/application/process/process-repository';
-import { CallbackStepRunner } from '../../src/application/runner/callback-step-runner';
-import { ProcessDriver } from '../../src/application/runner/process-driver';
-import { StepContextFactory } from '../../src/application/runner/step-context';
-import { StepRunner } from '../../src/application/runner/step-runner';
 import { callbackStep, step, workflow } from '../../src/domain/workflow/dsl';
 import { WorkflowRegistry } from '../../src/domain/workflow/registry';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { ScriptedRemote } from '../support/scripted-remote';
+import { wireRunner } from '../support/runner-wiring';
 
 const registry = new WorkflowRegistry().register(
   workflow({
@@ -52,18 +47,7 @@ const instance = (store: InMemoryEventStore, remote: ScriptedRemote, callbackGra
     timerPollMs: 1000,
     callbackGraceMs,
   };
-  const repository = new ProcessRepository(store, clock);
-  const contexts = new StepContextFactory(clock, ids, remote, runtime);
-  const callbacks = new CallbackStepRunner(repository, contexts, clock, ids, runtime);
-  const steps = new StepRunner(repository, contexts, callbacks, clock);
-  const driver = new ProcessDriver(
-    repository,
-    registry,
-    steps,
-    callbacks,
-    clock,
-    new SoleOwnership(),
-  );
+  const { repository, driver } = wireRunner(store, registry, { clock, ids, remote, runtime });
   const receiving = new ReceiveCallbackHandler(repository, registry, runtime);
   const reporting = new ReportProgressHandler(repository, registry, clock, runtime);
   const tokenOf = (url: string) => url.split('/callback/')[1];

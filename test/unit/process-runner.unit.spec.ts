@@ -3,12 +3,6 @@
  * subscription, no sleeping. Covers conditional and grouped steps, retry with backoff, callback
  * timeouts, failures, token redaction and workflow version pinning.
  */
-import { SoleOwnership } from '../../src/application/ownership/sole-ownership';
-import { ProcessRepository } from '../../src/application/process/process-repository';
-import { CallbackStepRunner } from '../../src/application/runner/callback-step-runner';
-import { ProcessDriver } from '../../src/application/runner/process-driver';
-import { StepContextFactory } from '../../src/application/runner/step-context';
-import { StepRunner } from '../../src/application/runner/step-runner';
 import {
   ReportProgressCommand,
   ReportProgressHandler,
@@ -27,6 +21,7 @@ import {
 import { WorkflowRegistry } from '../../src/domain/workflow/registry';
 import { InMemoryEventStore } from '../../src/infrastructure/memory/in-memory-event-store';
 import { ScriptedRemote } from '../support/scripted-remote';
+import { wireRunner } from '../support/runner-wiring';
 
 class FakeClock {
   constructor(private current = new Date('2026-01-01T00:00:00.000Z')) {}
@@ -42,19 +37,8 @@ const setup = (registry: WorkflowRegistry) => {
   let n = 0;
   const ids = { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` };
   const remote = new ScriptedRemote();
-  const repository = new ProcessRepository(store, clock);
   const runtime = { publicUrl: 'http://baton.test', workflowSettings: {}, timerPollMs: 1000 };
-  const contexts = new StepContextFactory(clock, ids, remote, runtime);
-  const callbacks = new CallbackStepRunner(repository, contexts, clock, ids, runtime);
-  const steps = new StepRunner(repository, contexts, callbacks, clock);
-  const driver = new ProcessDriver(
-    repository,
-    registry,
-    steps,
-    callbacks,
-    clock,
-    new SoleOwnership(),
-  );
+  const { repository, driver } = wireRunner(store, registry, { clock, ids, remote, runtime });
   const ctx = { actor: 'test', correlationId: 'c', causationId: null };
   const start = async (name: string, version = 1) => {
     const id = ids.uuid();
