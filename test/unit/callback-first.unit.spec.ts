@@ -51,8 +51,16 @@ const instance = (store: InMemoryEventStore, remote: ScriptedRemote, callbackGra
   const receiving = new ReceiveCallbackHandler(repository, registry, runtime);
   const reporting = new ReportProgressHandler(repository, registry, clock, runtime);
   const tokenOf = (url: string) => url.split('/callback/')[1];
+  /** The commands this instance's writers executed: an early return executes none. */
+  const executed: string[] = [];
+  const execute = repository.execute.bind(repository);
+  repository.execute = (processId, command, context, known) => {
+    executed.push(command.type);
+    return execute(processId, command, context, known);
+  };
   return {
     repository,
+    executed,
     drive: async (id: string) =>
       driver.drive(id, { eventId: 'test', revision: (await repository.load(id)).state.revision }),
     callBack: (id: string, url: string) =>
@@ -109,6 +117,8 @@ describe('callback first', () => {
       'StepCompleted',
       'ProcessCompleted',
     ]);
+    // Not even tried: the runner saw the token used and had nothing to decide.
+    expect(service.executed).not.toContain('CompleteCallbackAction');
   }, 30_000);
 
   it('records the action return once the grace has passed without a callback', async () => {
@@ -128,12 +138,15 @@ describe('callback first', () => {
     expect((await service.repository.load(id)).state.status).toBe('completed');
   });
 
-  it('ends the grace at any other change, such as a progress report, and records the return', async () => {
+  it('keeps the grace through progress reports: the callback still goes first', async () => {
     const { remote, service, start, types } = setup(20_000);
     const id = await start();
     const began = Date.now();
     const driving = service.drive(id);
-    await service.report(id, await remote.callbackUrl(1));
+    const url = await remote.callbackUrl(1);
+    await service.report(id, url);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await service.callBack(id, url)).toBe('accepted');
     await driving;
 
     expect(Date.now() - began).toBeLessThan(10_000);
@@ -141,8 +154,61 @@ describe('callback first', () => {
       'ProcessStarted',
       'CallbackIssued',
       'CallbackProgressReported',
-      'CallbackActionCompleted',
+      'CallbackReceived',
+      'StepCompleted',
+      'ProcessCompleted',
     ]);
+    expect(service.executed).not.toContain('CompleteCallbackAction');
+  }, 30_000);
+
+  it('gives the grace after progress reported while the action ran, too', async () => {
+    const { remote, service, start, types } = setup(20_000);
+    const id = await start();
+    // The runner reports progress before its answer to the action is back.
+    remote.beforeAnswer = async (request) => {
+      await service.report(id, String(request.body.callback));
+    };
+    const driving = service.drive(id);
+    const url = await remote.callbackUrl(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await service.callBack(id, url)).toBe('accepted');
+    await driving;
+
+    expect(await types(id)).toEqual([
+      'ProcessStarted',
+      'CallbackIssued',
+      'CallbackProgressReported',
+      'CallbackReceived',
+      'StepCompleted',
+      'ProcessCompleted',
+    ]);
+    expect(service.executed).not.toContain('CompleteCallbackAction');
+  }, 30_000);
+
+  it('hears of a callback taken by another instance through its subscription', async () => {
+    const { store, remote, service, start, types } = setup(20_000);
+    const other = instance(store, remote, 20_000);
+    // What the runner's subscription does for the repository: tell it of every event.
+    const following = store.subscribeAll(0, async (events) => service.repository.observe(events));
+    try {
+      const id = await start();
+      const began = Date.now();
+      const driving = service.drive(id);
+      expect(await other.callBack(id, await remote.callbackUrl(1))).toBe('accepted');
+      await driving;
+
+      expect(Date.now() - began).toBeLessThan(10_000);
+      expect(await types(id)).toEqual([
+        'ProcessStarted',
+        'CallbackIssued',
+        'CallbackReceived',
+        'StepCompleted',
+        'ProcessCompleted',
+      ]);
+      expect(service.executed).not.toContain('CompleteCallbackAction');
+    } finally {
+      await following.close();
+    }
   }, 30_000);
 
   it('leaves a crash in the grace as one during the action: a restarted runner issues a new token', async () => {

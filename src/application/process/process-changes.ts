@@ -1,8 +1,9 @@
 /**
- * Long polls of a process's detail wait here until the process moves past the revision the
- * client has seen. The repository says when a process changed: after each append it made, and
- * for every event its subscription reports (what other instances appended). A waiter that
- * hears nothing is released by its timeout or when its client goes away, never held longer.
+ * Long polls of a process's detail, and a runner giving a callback its head start, wait here
+ * until the process moves past the revision they have seen. The repository says when a process
+ * changed: after each append it made, and for every event its subscription reports (what other
+ * instances appended). A waiter that hears nothing is released by its timeout or when its
+ * client goes away, never held longer.
  */
 interface Waiter {
   afterRevision: number;

@@ -128,10 +128,10 @@ export class ProcessRepository {
   }
 
   /**
-   * For long polls: resolves once the process is past `afterRevision` (an append here, or one
-   * elsewhere that the subscription reported), after `timeoutMs`, or when `signal` aborts.
-   * Resolves at once when the cached fold is already past it or is not cached (then only a
-   * read can tell).
+   * For long polls and a callback's head start: resolves once the process is past
+   * `afterRevision` (an append here, or one elsewhere that the subscription reported), after
+   * `timeoutMs`, or when `signal` aborts. Resolves at once when the cached fold is already past
+   * it or is not cached (then only a read can tell).
    */
   waitForChange(
     processId: string,

@@ -90,7 +90,7 @@ export class CallbackStepRunner {
    * for that append to commit before it can append its own: at load, about half of its answer
    * time. So the callback gets up to `callbackGraceMs` to go first. Its arrival proves the
    * action ran, so the return then needs no record at all (the decider would drop it anyway):
-   * one append fewer. Any other change (a progress report) or the end of the grace lets the
+   * one append fewer. Other changes (progress reports) do not end the grace; its end lets the
    * return be recorded as before. A crash in the grace is a crash during the action: the token
    * is open with no record of the return, and recovery re-issues it.
    */
@@ -98,14 +98,24 @@ export class CallbackStepRunner {
     issued: ProcessState,
     tokenId: string,
   ): Promise<ExecutionResult | undefined> {
-    const graceMs = this.config.callbackGraceMs ?? 0;
     const { processId } = issued;
-    if (graceMs > 0) await this.repository.waitForChange(processId, issued.revision, graceMs);
-    // The fold the callback's append left here, without a read (deciding the moot record on it
-    // would read the stream again); tokens never reopen, so a token seen used is used.
-    const { state } = await this.repository.loadAtLeast(processId, issued.revision);
-    const token = state.tokens.find((t) => t.tokenId === tokenId);
-    return token !== undefined && token.status !== 'open' ? { state, appended: 0 } : undefined;
+    const deadline = Date.now() + (this.config.callbackGraceMs ?? 0);
+    // The cached fold (a read only when it is gone): past a callback that came during the
+    // action, or past progress reports, after which the wait below would end at once.
+    let loaded = await this.repository.loadAtLeast(processId, issued.revision);
+    for (;;) {
+      if (tokenUsed(loaded.state, tokenId)) {
+        const last = loaded.events[loaded.events.length - 1];
+        return { state: loaded.state, appended: 0, lastEventId: last?.eventId };
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      const seen = loaded.state.revision;
+      await this.repository.waitForChange(processId, seen, left);
+      loaded = await this.repository.loadAtLeast(processId, seen);
+      // Unchanged: the grace ran out, or nothing here can tell of a change (no cached fold).
+      if (loaded.state.revision === seen) return undefined;
+    }
   }
 
   /**
@@ -153,3 +163,9 @@ export class CallbackStepRunner {
     );
   }
 }
+
+/** Received, revoked or expired: tokens never reopen, so a token seen used in any fold is used. */
+const tokenUsed = (state: ProcessState, tokenId: string): boolean => {
+  const token = state.tokens.find((t) => t.tokenId === tokenId);
+  return token !== undefined && token.status !== 'open';
+};
