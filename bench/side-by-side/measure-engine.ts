@@ -75,6 +75,10 @@ export async function measureEngine(
       progress('warm-up', settings.warmup),
     );
     if (warm.errors.length > 0) throw new Error(`warm-up failed: ${warm.errors.join('; ')}`);
+    // The report's rows count the measured run; repeats the warm-up needed are said here.
+    const repeated = Math.round(warm.callbackServerErrorsPerProcess * warm.completed);
+    if (repeated > 0)
+      log(`[${launcher.name}] warm-up: ${repeated} callback(s) answered 5xx and sent again`);
 
     const adminUrl = pg.url('postgres');
     if (statementStatsEnabled() && engine.database) await resetStatementStats(adminUrl);
