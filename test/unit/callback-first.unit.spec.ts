@@ -96,29 +96,56 @@ const setup = (callbackGraceMs: number) => {
   return { store, remote, service, start, types };
 };
 
+/**
+ * What a callback that went first leaves: its own events right after the token (and whatever
+ * `between` names), no record of the action's return, not even an attempt at one, and a drive
+ * that did not sit out the 20 s grace.
+ */
+const expectCallbackWentFirst = async (
+  { service, types }: ReturnType<typeof setup>,
+  id: string,
+  began: number,
+  between: string[] = [],
+) => {
+  expect(Date.now() - began).toBeLessThan(10_000);
+  expect(await types(id)).toEqual([
+    'ProcessStarted',
+    'CallbackIssued',
+    ...between,
+    'CallbackReceived',
+    'StepCompleted',
+    'ProcessCompleted',
+  ]);
+  expect(service.executed).not.toContain('CompleteCallbackAction');
+};
+
+/**
+ * Drives the process and calls back once the action has returned, 20 ms later (after `first`,
+ * if given, with the callback URL): a callback on its way while the runner is in its grace.
+ */
+const driveAndCallBack = async (
+  { remote, service }: ReturnType<typeof setup>,
+  id: string,
+  first?: (url: string) => Promise<unknown>,
+): Promise<number> => {
+  const began = Date.now();
+  const driving = service.drive(id);
+  const url = await remote.callbackUrl(1);
+  await first?.(url);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await service.callBack(id, url)).toBe('accepted');
+  await driving;
+  return began;
+};
+
 describe('callback first', () => {
   it('lets a callback that arrives in the grace append first, and records no action return', async () => {
-    const { remote, service, start, types } = setup(20_000);
-    const id = await start();
-    const began = Date.now();
-    const driving = service.drive(id);
-    const url = await remote.callbackUrl(1);
+    const env = setup(20_000);
+    const id = await env.start();
+    const began = await driveAndCallBack(env, id);
 
-    expect(await service.callBack(id, url)).toBe('accepted');
-    await driving;
-
-    // The callback came straight after the token was issued; the grace ended with it, and the
-    // drive went on to validate and complete the step.
-    expect(Date.now() - began).toBeLessThan(10_000);
-    expect(await types(id)).toEqual([
-      'ProcessStarted',
-      'CallbackIssued',
-      'CallbackReceived',
-      'StepCompleted',
-      'ProcessCompleted',
-    ]);
-    // Not even tried: the runner saw the token used and had nothing to decide.
-    expect(service.executed).not.toContain('CompleteCallbackAction');
+    // The grace ended with the callback, and the drive went on to validate and complete the step.
+    await expectCallbackWentFirst(env, id, began);
   }, 30_000);
 
   it('records the action return once the grace has passed without a callback', async () => {
@@ -139,54 +166,28 @@ describe('callback first', () => {
   });
 
   it('keeps the grace through progress reports: the callback still goes first', async () => {
-    const { remote, service, start, types } = setup(20_000);
-    const id = await start();
-    const began = Date.now();
-    const driving = service.drive(id);
-    const url = await remote.callbackUrl(1);
-    await service.report(id, url);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await service.callBack(id, url)).toBe('accepted');
-    await driving;
+    const env = setup(20_000);
+    const id = await env.start();
+    const began = await driveAndCallBack(env, id, (url) => env.service.report(id, url));
 
-    expect(Date.now() - began).toBeLessThan(10_000);
-    expect(await types(id)).toEqual([
-      'ProcessStarted',
-      'CallbackIssued',
-      'CallbackProgressReported',
-      'CallbackReceived',
-      'StepCompleted',
-      'ProcessCompleted',
-    ]);
-    expect(service.executed).not.toContain('CompleteCallbackAction');
+    await expectCallbackWentFirst(env, id, began, ['CallbackProgressReported']);
   }, 30_000);
 
   it('gives the grace after progress reported while the action ran, too', async () => {
-    const { remote, service, start, types } = setup(20_000);
-    const id = await start();
+    const env = setup(20_000);
+    const id = await env.start();
     // The runner reports progress before its answer to the action is back.
-    remote.beforeAnswer = async (request) => {
-      await service.report(id, String(request.body.callback));
+    env.remote.beforeAnswer = async (request) => {
+      await env.service.report(id, String(request.body.callback));
     };
-    const driving = service.drive(id);
-    const url = await remote.callbackUrl(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await service.callBack(id, url)).toBe('accepted');
-    await driving;
+    const began = await driveAndCallBack(env, id);
 
-    expect(await types(id)).toEqual([
-      'ProcessStarted',
-      'CallbackIssued',
-      'CallbackProgressReported',
-      'CallbackReceived',
-      'StepCompleted',
-      'ProcessCompleted',
-    ]);
-    expect(service.executed).not.toContain('CompleteCallbackAction');
+    await expectCallbackWentFirst(env, id, began, ['CallbackProgressReported']);
   }, 30_000);
 
   it('hears of a callback taken by another instance through its subscription', async () => {
-    const { store, remote, service, start, types } = setup(20_000);
+    const env = setup(20_000);
+    const { store, remote, service, start } = env;
     const other = instance(store, remote, 20_000);
     // What the runner's subscription does for the repository: tell it of every event.
     const following = store.subscribeAll(0, async (events) => service.repository.observe(events));
@@ -197,15 +198,7 @@ describe('callback first', () => {
       expect(await other.callBack(id, await remote.callbackUrl(1))).toBe('accepted');
       await driving;
 
-      expect(Date.now() - began).toBeLessThan(10_000);
-      expect(await types(id)).toEqual([
-        'ProcessStarted',
-        'CallbackIssued',
-        'CallbackReceived',
-        'StepCompleted',
-        'ProcessCompleted',
-      ]);
-      expect(service.executed).not.toContain('CompleteCallbackAction');
+      await expectCallbackWentFirst(env, id, began);
     } finally {
       await following.close();
     }
