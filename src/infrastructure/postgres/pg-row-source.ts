@@ -61,3 +61,40 @@ export const rowValues = (
       : records.map((record) => record[column.name] ?? null),
   );
 };
+
+/**
+ * Rows in COPY's text format (a rebuild's new rows, bulk-loaded: pg-read-model-store.ts): one
+ * line per record, columns in order, tab-separated, `\N` for null. Backslashes are doubled and
+ * newline, carriage return and tab escaped; a JSON value is its JSON text, which holds no raw
+ * control characters, so only its backslashes need doubling. A Date is written as ISO 8601.
+ */
+export const copyText = (
+  columns: readonly RowColumn[],
+  records: readonly Record<string, unknown>[],
+): string => {
+  const json = columns.map(isJson);
+  let text = '';
+  for (const record of records) {
+    for (let i = 0; i < columns.length; i += 1) {
+      if (i > 0) text += '\t';
+      const value = record[columns[i].name];
+      if (value === null || value === undefined) text += '\\N';
+      else if (json[i]) text += escapeBackslashes(JSON.stringify(value));
+      else text += copyField(value);
+    }
+    text += '\n';
+  }
+  return text;
+};
+
+const NEEDS_ESCAPE = /[\\\n\r\t]/;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+const escapeBackslashes = (text: string): string =>
+  text.includes('\\') ? text.replace(/\\/g, '\\\\') : text;
+
+const copyField = (value: unknown): string => {
+  if (value instanceof Date) return value.toISOString();
+  const text = typeof value === 'string' ? value : String(value as number | boolean);
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]) : text;
+};
