@@ -30,13 +30,8 @@ export interface ReadModelStore<Row> {
   position(): Promise<number>;
   /** Writes rows (each replacing an older revision of itself) and the checkpoint, atomically. */
   write(rows: readonly Row[], to: number | null): Promise<void>;
-  /**
-   * The same write, staged to be committed together with other read models' (`WriteUnit`).
-   * `created`, for a rows-only write (a rebuild's), tells the rows this batch creates: the event
-   * that makes their key is in it, so no earlier batch wrote that key and the store may load
-   * them in bulk instead of upserting them.
-   */
-  stage(rows: readonly Row[], to: number | null, created?: (row: Row) => boolean): StagedWrite;
+  /** The same write, staged to be committed together with other read models' (`WriteUnit`). */
+  stage(rows: readonly Row[], to: number | null): StagedWrite;
   reset(): Promise<void>;
   /** A new, empty store of the same read model beside this one. */
   shadow(options?: ShadowOptions): Promise<this>;

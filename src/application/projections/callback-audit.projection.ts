@@ -79,7 +79,6 @@ export class CallbackAuditProjection extends RowProjection<CallbackAuditRow, Cal
     }
     return {
       rows: [...changed.values()],
-      created: (row) => issuedHere.has(row.tokenId),
       written: this.memory.rememberWhenWritten(known, spans),
     };
   }

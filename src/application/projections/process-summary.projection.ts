@@ -4,7 +4,6 @@
  * same write keeps the status counts per workflow (old status out, new status in) and the
  * checkpoint, so rows, counts and checkpoint never disagree.
  */
-import { processIdOfStream } from '../../domain/process/events';
 import { WorkflowRegistry } from '../../domain/workflow/registry';
 import { RecordedEvent } from '../ports/event-store';
 import { ProcessSummaryStore } from '../ports/process-summaries';
@@ -40,12 +39,8 @@ export class ProcessSummaryProjection implements Projection {
     beforeStoreRead?: () => Promise<void>,
   ): Promise<PreparedBatch> {
     const changes = events.length > 0 ? await this.folds.fold(events, beforeStoreRead) : [];
-    // A process whose first event (revision 0) is in the batch gets its row from this batch.
-    const started = new Set(
-      events.filter((e) => e.revision === 0).map((e) => processIdOfStream(e.streamId)),
-    );
     return {
-      write: this.store.stage(changes, to, (change) => started.has(change.summary.processId)),
+      write: this.store.stage(changes, to),
       // Only once written: a batch that failed is redelivered and must not find itself remembered.
       written: () => this.folds.remember(changes),
     };

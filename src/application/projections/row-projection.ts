@@ -9,8 +9,6 @@ import { PreparedBatch, Projection } from './projection';
 /** The rows a batch changes, and what to remember once they are written. */
 export interface Derived<Row> {
   rows: Row[];
-  /** Which of the rows this batch creates (their key's first event is in it): ReadModelStore.stage. */
-  created?: (row: Row) => boolean;
   /** Called only after the rows are written (a failed batch is redelivered, not remembered). */
   written?: () => void;
 }
@@ -48,10 +46,7 @@ export abstract class RowProjection<Row, Store extends ReadModelStore<Row>> impl
   ): Promise<PreparedBatch> {
     const derived: Derived<Row> =
       events.length > 0 ? await this.derive(events, beforeStoreRead) : { rows: [] };
-    return {
-      write: this.store.stage(derived.rows, to, derived.created),
-      written: () => derived.written?.(),
-    };
+    return { write: this.store.stage(derived.rows, to), written: () => derived.written?.() };
   }
 
   reset(): Promise<void> {

@@ -71,8 +71,6 @@ export class StepLogProjection extends RowProjection<StepExecution, StepLogStore
     }
     return {
       rows: [...changed.values()],
-      // An execution's row is keyed by the revision of the event that opened it (`fresh`).
-      created: (row) => row.seq >= spans.get(row.processId)!.first,
       written: this.memory.rememberWhenWritten(latest, spans),
     };
   }

@@ -12,7 +12,7 @@ import { ProcessState } from '../../domain/process/state';
 import { decodeCursor, encodeCursor, sortKey } from '../../application/summaries/summary-cursor';
 import { PgReadModelStore } from './pg-read-model-store';
 import { PgTableSet } from './pg-read-model-tables';
-import { PartSql, PgBulkLoad } from './pg-read-model-unit';
+import { PartSql } from './pg-read-model-unit';
 import { RowColumn, columnList } from './pg-row-source';
 import { countsFromRows } from '../../application/summaries/process-counts';
 
@@ -173,27 +173,6 @@ export class PgProcessSummaryStore
       updated_at: s.updatedAt,
       fold,
     }));
-  }
-
-  /** New rows (a rebuild's) are counted too: each adds one to its workflow and status. */
-  protected override bulkLoad(changes: readonly SummaryChange[]): PgBulkLoad {
-    const counts = new Map<string, { workflow: string; status: string; n: number }>();
-    for (const { summary } of changes) {
-      const key = `${summary.workflow}\n${summary.status}`;
-      const count = counts.get(key);
-      if (count) count.n += 1;
-      else counts.set(key, { workflow: summary.workflow, status: summary.status, n: 1 });
-    }
-    const rows = [...counts.values()];
-    return {
-      ...super.bulkLoad(changes),
-      then: {
-        text: `INSERT INTO ${this.tables.tables.counts} AS c (workflow, status, n)
-          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-          ON CONFLICT (workflow, status) DO UPDATE SET n = c.n + EXCLUDED.n`,
-        values: [rows.map((r) => r.workflow), rows.map((r) => r.status), rows.map((r) => r.n)],
-      },
-    };
   }
 
   async list(query: SummaryQuery): Promise<SummaryPage> {

@@ -15,15 +15,8 @@ import {
   promoteShadow,
   resetTables,
 } from './pg-read-model-tables';
-import { PartSql, PgBulkLoad, PgReadModelUnit, PgStagedWrite, unitOf } from './pg-read-model-unit';
-import {
-  RowColumn,
-  RowEncoding,
-  columnList,
-  copyText,
-  rowSource,
-  rowValues,
-} from './pg-row-source';
+import { PartSql, PgReadModelUnit, PgStagedWrite, unitOf } from './pg-read-model-unit';
+import { RowColumn, RowEncoding, rowSource, rowValues } from './pg-row-source';
 
 /**
  * The pool, with outages turned into StoreUnavailableError on every query: the projection
@@ -95,38 +88,21 @@ export abstract class PgReadModelStore<Row> {
    * Rows with a checkpoint (live batches) go as one JSON document; rows without one are a
    * rebuild's, sent as typed arrays, which PostgreSQL reads for a fraction of the CPU
    * (pg-row-source.ts). The upsert is the same SQL either way, so the rows are too.
-   *
-   * A rebuild's rows that `created` says this batch creates (the event that makes their key is
-   * in it, so no earlier batch of the replay wrote that key) are bulk-loaded with COPY instead:
-   * there is nothing to conflict with, and COPY costs PostgreSQL about 40% less CPU than the
-   * upsert (docs/benchmarks.md). The rest are upserted as above, after the COPY.
    */
-  stage(rows: readonly Row[], to: number | null, created?: (row: Row) => boolean): StagedWrite {
+  stage(rows: readonly Row[], to: number | null): StagedWrite {
     const encoding: RowEncoding = to === null ? 'arrays' : 'json';
-    const loaded = to === null && created ? rows.filter(created) : [];
-    const upserted = loaded.length > 0 ? rows.filter((row) => !created!(row)) : rows;
     const columns = this.columns;
     const staged: PgStagedWrite = {
       unit: this.unit,
       part: {
         key: `${Object.values(this.tables.tables).join('/')}:${encoding}`,
         sql: (params, prefix) => this.partSql(rowSource(columns, encoding, params), prefix),
-        values: rowValues(columns, encoding, this.toRecords(upserted)),
-        rows: upserted.length,
-        bulk: loaded.length > 0 ? this.bulkLoad(loaded) : undefined,
+        values: rowValues(columns, encoding, this.toRecords(rows)),
         checkpoint: this.tables.checkpoint,
         to,
       },
     };
     return staged;
-  }
-
-  /** COPY of new rows into the rows table; a store with more to keep adds a statement after it. */
-  protected bulkLoad(rows: readonly Row[]): PgBulkLoad {
-    return {
-      copy: `COPY ${this.tables.tables.rows} (${columnList(this.columns)}) FROM STDIN`,
-      text: copyText(this.columns, this.toRecords(rows)),
-    };
   }
 
   reset(): Promise<void> {

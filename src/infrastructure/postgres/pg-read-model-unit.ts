@@ -7,11 +7,9 @@
  * writer's fence is checked by that same statement: an owner that lost the role writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { Pool } from 'pg';
 import { currentFence } from '../../application/ownership/write-fence';
 import { StagedWrite, WriteUnit } from '../../application/ports/read-model-store';
-import { inTransaction, withClient } from './pg-client';
 import { toStoreError } from './pg-errors';
 
 /** What a store adds to the statement. */
@@ -27,24 +25,9 @@ export interface PgWritePart {
   sql(params: readonly string[], prefix: string): PartSql;
   /** Its rows: one JSON array (live batches) or one typed array per column (a rebuild's). */
   readonly values: readonly unknown[];
-  /** How many rows `values` holds (none and no checkpoint: the statement is left out). */
-  readonly rows: number;
-  /** A rebuild's new rows, loaded before the statement runs (rows-only parts only). */
-  readonly bulk?: PgBulkLoad;
   readonly checkpoint: string;
   /** Checkpoint position, or null for rows only (a rebuild sets it once at the end). */
   readonly to: number | null;
-}
-
-/**
- * New rows of a rebuild (none of their keys is in the table yet) as COPY text, and what else the
- * store keeps of them (a statement run right after the COPY).
- */
-export interface PgBulkLoad {
-  /** `COPY <table> (<columns>) FROM STDIN`. */
-  readonly copy: string;
-  readonly text: string;
-  readonly then?: { text: string; values: unknown[] };
 }
 
 export interface PgStagedWrite extends StagedWrite {
@@ -78,8 +61,6 @@ const NO_FLUSH_WAIT_SQL = `no_flush_wait AS (
 
 const FIRST_ROWS_PARAM = 5;
 
-const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
-
 export class PgReadModelUnit implements WriteUnit {
   private readonly statements = new Map<string, { name: string; text: string }>();
 
@@ -92,37 +73,6 @@ export class PgReadModelUnit implements WriteUnit {
       return part;
     });
     if (parts.length === 0) return;
-    if (parts.some((p) => p.bulk !== undefined)) return this.load(parts);
-    await this.run(this.pool, parts);
-  }
-
-  /**
-   * A rebuild's batch with new rows: COPY them, then upsert the rest, in one transaction on one
-   * connection, committed without waiting for the flush as the statement alone would be
-   * (NO_FLUSH_WAIT_SQL). Only rows-only parts (a rebuild's, into shadow tables) carry new rows.
-   */
-  private async load(parts: readonly PgWritePart[]): Promise<void> {
-    if (parts.some((p) => p.bulk !== undefined && p.to !== null))
-      throw new Error('bulk-loaded rows must not move a checkpoint');
-    try {
-      await withClient(this.pool, (client) =>
-        inTransaction(client, async () => {
-          await client.query(NO_FLUSH_WAIT);
-          for (const { bulk } of parts) {
-            if (bulk === undefined) continue;
-            await copyInto(client, bulk.copy, bulk.text);
-            if (bulk.then) await client.query(bulk.then);
-          }
-          await this.run(client, parts);
-        }),
-      );
-    } catch (error) {
-      throw toStoreError(error, `loading new rows of ${parts.map((p) => p.key).join(', ')}`, true);
-    }
-  }
-
-  private async run(on: Pool | PoolClient, parts: readonly PgWritePart[]): Promise<void> {
-    if (parts.every((p) => p.rows === 0 && p.to === null)) return;
     const statement = this.statementFor(parts);
     const fence = currentFence();
     const moved = parts.filter((p) => p.to !== null);
@@ -134,7 +84,7 @@ export class PgReadModelUnit implements WriteUnit {
       ...parts.flatMap((p) => p.values),
     ];
     try {
-      await on.query({ ...statement, values });
+      await this.pool.query({ ...statement, values });
     } catch (error) {
       throw toStoreError(error, `writing ${parts.map((p) => p.key).join(', ')}`, true);
     }
@@ -161,15 +111,6 @@ SELECT (SELECT count(*) FROM checkpointed)::int AS checkpoints,
     return statement;
   }
 }
-
-/** COPY … FROM STDIN of `text`; resolves once PostgreSQL has taken every row. */
-const copyInto = (client: PoolClient, sql: string, text: string): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(sql));
-    stream.on('error', reject);
-    stream.on('finish', () => resolve());
-    stream.end(text);
-  });
 
 const units = new WeakMap<Pool, PgReadModelUnit>();
 
