@@ -1,8 +1,8 @@
 /**
  * A rebuild's rows reach PostgreSQL as typed arrays (pg-row-source.ts), a live batch's as one
  * JSON document. The upsert is the same SQL, so the same batches must leave the same rows
- * whichever way they were sent: quotes, backslashes, newlines and non-ASCII text in JSON and
- * text columns, SQL NULLs, JSON nulls inside a value, empty arrays, a row replaced by a newer
+ * whichever way they were sent: quotes, backslashes, newlines, tabs, a literal `\N` and
+ * non-ASCII text in JSON and text columns, SQL NULLs, JSON nulls inside a value, empty arrays, a row replaced by a newer
  * revision and not by an older one, and the process counts kept beside the list.
  */
 import { Pool } from 'pg';
@@ -17,7 +17,8 @@ import { startTestPostgres, TestDatabase, TestPostgres } from '../support/postgr
 
 const P1 = '00000000-0000-4000-8000-000000000001';
 const P2 = '00000000-0000-4000-8000-000000000002';
-const AWKWARD = 'quote " backslash \\ newline \n tab \t brace { } comma , é ✓ NULL';
+const AWKWARD =
+  'quote " backslash \\ newline \n tab \t return \r brace { } comma , é ✓ NULL \\N \\\\N';
 
 const step = (processId: string, seq: number, revision: number): StepExecution => ({
   processId,
