@@ -44,6 +44,39 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('orders keys as the default sort does, for any mix of keys', () => {
+    const pool = [
+      '',
+      'a',
+      'A',
+      'aa',
+      'ab',
+      'b',
+      '0',
+      '1',
+      '10',
+      '2',
+      '-1',
+      'é',
+      'e\u0301',
+      '😀',
+      '\uffff',
+      ' ',
+      'z',
+    ];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let round = 0; round < 200; round++) {
+      const keys = pool.filter(() => random() < 0.5).sort(() => random() - 0.5);
+      const value = Object.fromEntries(keys.map((k, i) => [k, i]));
+      const expected = `{${Object.keys(value)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${value[k]}`)
+        .join(',')}}`;
+      expect(canonicalJson(value)).toBe(expected);
+    }
+  });
+
   it('drops what JSON drops, as a round trip through the store does', () => {
     const value = { keep: 1, gone: undefined, list: [undefined, 1.5e-7], when: new Date(0) };
     expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));

@@ -54,8 +54,28 @@ function writeArray(items: unknown[]): string {
   return `${out}]`;
 }
 
+/**
+ * The keys in code-unit order, sorted in place: `Array.prototype.sort` allocates a work array on
+ * every call, and with a few keys per object it was 5% of everything the service allocated
+ * (a sampled heap profile under the bench). Insertion sort compares with `<`, which orders
+ * strings by UTF-16 code units exactly as the default sort does.
+ */
+const sortedKeys = (object: Record<string, unknown>): string[] => {
+  const keys = Object.keys(object);
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+};
+
 function writeObject(object: Record<string, unknown>, omitted?: string): string {
-  const keys = Object.keys(object).sort();
+  const keys = sortedKeys(object);
   let out = '{';
   let first = true;
   for (const key of keys) {
