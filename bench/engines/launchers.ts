@@ -85,6 +85,17 @@ function cpuProfileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
 }
 
+/**
+ * BENCH_HEAP_PROF=<dir> preloads a sampling heap profiler into the Baton server (lib/heap-sampler.ts)
+ * that writes where its allocations came from into that folder when it stops;
+ * `node dist-bench/lib/heap-profile-summary.js <file>` sums it up.
+ */
+function heapProfileArgs(): string[] {
+  return process.env.BENCH_HEAP_PROF
+    ? ['--require', path.join(__dirname, '..', 'lib', 'heap-sampler.js')]
+    : [];
+}
+
 /** Baton as a user starts it: the compiled server, configured by environment only. */
 export async function startBatonServer(
   databaseUrl: string,
@@ -97,6 +108,7 @@ export async function startBatonServer(
     process.execPath,
     [
       ...cpuProfileArgs(),
+      ...heapProfileArgs(),
       path.join(repoRoot, 'dist/main.js'),
       '--workflows',
       path.join(repoRoot, 'dist-examples/l2vpn/src/index.js'),
@@ -113,6 +125,9 @@ export async function startBatonServer(
         RUNNER_SIMULATOR: 'off',
         ANSIBLE_PROXY_URL: lsoUrl,
         LOG_LEVEL: 'warn',
+        ...(process.env.BENCH_HEAP_PROF
+          ? { BENCH_HEAP_PROF: path.resolve(process.env.BENCH_HEAP_PROF) }
+          : {}),
         API_KEYS: `bench-admin:admin:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}`,
         ...variant.env,
         // V8 and Node options for the Baton server alone (BENCH_BATON_NODE_OPTIONS, e.g.
