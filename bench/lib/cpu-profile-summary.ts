@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileOf } from './profile-file';
 import * as path from 'node:path';
 
 /**
@@ -18,18 +19,6 @@ interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
-}
-
-function fileOf(url: string): string {
-  if (url === '') return '(native)';
-  const modules = url.lastIndexOf('node_modules/');
-  if (modules >= 0) {
-    const rest = url.slice(modules + 'node_modules/'.length).split('/');
-    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-  }
-  const dist = url.indexOf('/dist/');
-  if (dist >= 0) return url.slice(dist + 1);
-  return url.replace(/^file:\/\//, '');
 }
 
 function top(map: Map<string, number>, total: number, n: number, title: string): void {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileOf } from './profile-file';
 
 /**
  * Sums a sampled heap profile (from BENCH_HEAP_PROF) by the bytes each function allocated, per
@@ -10,18 +11,6 @@ interface HeapNode {
   selfSize: number;
   children: HeapNode[];
 }
-
-const fileOf = (url: string): string => {
-  if (url === '') return '(native)';
-  const modules = url.lastIndexOf('node_modules/');
-  if (modules >= 0) {
-    const rest = url.slice(modules + 'node_modules/'.length).split('/');
-    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
-  }
-  const dist = url.indexOf('/dist/');
-  if (dist >= 0) return url.slice(dist + 1);
-  return url.replace(/^file:\/\//, '');
-};
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) {

@@ -1,0 +1,15 @@
+/**
+ * What a profile's script URL is, for summing a profile by file: the package for node_modules,
+ * the path from `dist/` for Baton's compiled sources, `(native)` for V8's and Node's internals.
+ */
+export function fileOf(url: string): string {
+  if (url === '') return '(native)';
+  const modules = url.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const rest = url.slice(modules + 'node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  const dist = url.indexOf('/dist/');
+  if (dist >= 0) return url.slice(dist + 1);
+  return url.replace(/^file:\/\//, '');
+}
