@@ -44,37 +44,27 @@ describe('canonical JSON', () => {
     );
   });
 
-  it('orders keys as the default sort does, for any mix of keys', () => {
+  it('orders keys as the default sort does, for any mix of keys, small objects and large', () => {
     const pool = [
-      '',
-      'a',
-      'A',
-      'aa',
-      'ab',
-      'b',
-      '0',
-      '1',
-      '10',
-      '2',
-      '-1',
-      'é',
-      'e\u0301',
-      '😀',
-      '\uffff',
-      ' ',
-      'z',
+      ...['', 'a', 'A', 'aa', 'ab', 'b', '0', '1', '10', '2', '-1', ' ', 'z'],
+      ...['é', 'e\u0301', '😀', '\uffff', '\ud800', '\udfff', 'x\ud83d'],
     ];
     let seed = 7;
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    for (let round = 0; round < 200; round++) {
-      const keys = pool.filter(() => random() < 0.5).sort(() => random() - 0.5);
+    const expectDefaultOrder = (keys: string[]) => {
       const value = Object.fromEntries(keys.map((k, i) => [k, i]));
       const expected = `{${Object.keys(value)
         .sort()
         .map((k) => `${JSON.stringify(k)}:${value[k]}`)
         .join(',')}}`;
       expect(canonicalJson(value)).toBe(expected);
-    }
+    };
+    for (let round = 0; round < 200; round++)
+      expectDefaultOrder(pool.filter(() => random() < 0.5).sort(() => random() - 0.5));
+    // Past the in-place sort's size (a callback payload can hold tens of thousands of keys):
+    // integer-like keys, which objects list in numeric order, and names in reverse order.
+    expectDefaultOrder(Array.from({ length: 20_000 }, (_, i) => String(i)));
+    expectDefaultOrder(Array.from({ length: 20_000 }, (_, i) => `k${20_000 - i}`));
   });
 
   it('drops what JSON drops, as a round trip through the store does', () => {
