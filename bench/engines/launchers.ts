@@ -86,8 +86,9 @@ function cpuProfileArgs(): string[] {
 }
 
 /**
- * BENCH_HEAP_PROF=<dir> preloads a sampling heap profiler into the Baton server (lib/heap-sampler.ts)
- * that writes where its allocations came from into that folder when it stops;
+ * BENCH_HEAP_PROF=<dir> preloads a sampling heap profiler into the Baton server
+ * (lib/heap-sampler.ts) that writes where its allocations came from into that folder when the
+ * server exits;
  * `node dist-bench/lib/heap-profile-summary.js <file>` sums it up.
  */
 function heapProfileArgs(): string[] {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileOf } from './profile-file';
 import * as path from 'node:path';
+import { fileOf } from './profile-file';
 
 /**
  * Sums a V8 .cpuprofile (from BENCH_CPU_PROF) by self time: per function, per file (package for

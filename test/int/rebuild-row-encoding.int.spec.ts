@@ -2,8 +2,9 @@
  * A rebuild's rows reach PostgreSQL as typed arrays (pg-row-source.ts), a live batch's as one
  * JSON document. The upsert is the same SQL, so the same batches must leave the same rows
  * whichever way they were sent: quotes, backslashes, newlines, tabs, a literal `\N` and
- * non-ASCII text in JSON and text columns, SQL NULLs, JSON nulls inside a value, empty arrays, a row replaced by a newer
- * revision and not by an older one, and the process counts kept beside the list.
+ * non-ASCII text in JSON and text columns, SQL NULLs, JSON nulls inside a value, empty arrays,
+ * a row replaced by a newer revision and not by an older one, and the process counts kept
+ * beside the list.
  */
 import { Pool } from 'pg';
 import { ProcessSummary, SummaryChange } from '../../src/application/ports/process-summaries';
