@@ -4,6 +4,7 @@
  * with the bundled simulator's lines) at moments it chooses, so what the page must show live is
  * checked without timing luck.
  */
+import { rmSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import { simulatedRunEvents } from '../../src/runner-simulator/simulated-playbook-run';
 import { UI_CSP, serveUi } from '../../src/interfaces/web/serve-ui';
@@ -30,15 +31,17 @@ describe('operator UI (Chromium)', () => {
   let t: TestApp & { pg: PgFixture };
   let browser: Browser;
   let page: Page;
+  let uiDir: string | undefined;
 
   beforeAll(async () => {
-    const uiDir = buildUi();
-    t = await startPgTestApp({ configure: (app) => serveUi(app, uiDir) });
+    const builtUi = (uiDir = buildUi());
+    t = await startPgTestApp({ configure: (app) => serveUi(app, builtUi) });
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
   });
   /** A page signed in as the test admin, as the sign-in form would leave it. */
   const signedInPage = async () => {

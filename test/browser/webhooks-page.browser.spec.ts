@@ -3,6 +3,7 @@
  * is shown once), sees where the subscription stands, pauses and resumes it; no serious
  * accessibility finding.
  */
+import { rmSync } from 'node:fs';
 import { Browser, Page } from 'playwright-core';
 import { serveUi } from '../../src/interfaces/web/serve-ui';
 import { call } from '../support/api';
@@ -19,10 +20,11 @@ describe('Webhooks page (Chromium)', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
+  let uiDir: string | undefined;
 
   beforeAll(async () => {
-    const uiDir = buildUi();
-    t = await startTestApp({ configure: (app) => serveUi(app, uiDir) });
+    const builtUi = (uiDir = buildUi());
+    t = await startTestApp({ configure: (app) => serveUi(app, builtUi) });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript(
@@ -33,6 +35,7 @@ describe('Webhooks page (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
   });
 
   it('subscribes, shows the secret once, pauses and resumes', async () => {

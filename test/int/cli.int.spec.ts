@@ -5,7 +5,7 @@
  * service and a missing key each end with their own exit code; the key is never printed.
  * A real child process checks what a shell sees.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FAILURE, L2VPN_INPUT, SUCCESS, api, call } from '../support/api';
@@ -104,14 +104,19 @@ describe('baton CLI: processes and operator actions', () => {
   it('reads the start input from a file and pages the list with --cursor', async () => {
     const file = path.join(tmpdir(), `baton-cli-input-${process.pid}.json`);
     writeFileSync(file, JSON.stringify({ ...L2VPN_INPUT, vlan: 222 }));
-    const started = await baton([
-      'processes',
-      'start',
-      'create_l2vpn',
-      '--input',
-      `@${file}`,
-      '--json',
-    ]);
+    let started: CliRun;
+    try {
+      started = await baton([
+        'processes',
+        'start',
+        'create_l2vpn',
+        '--input',
+        `@${file}`,
+        '--json',
+      ]);
+    } finally {
+      rmSync(file, { force: true });
+    }
     const { id } = JSON.parse(started.out) as { id: string };
     const detail = await client.waitFor(id, (d) => d.status === 'awaiting_callback');
     expect(detail.state.vlan).toBe(222);

@@ -3,6 +3,7 @@
  * groups the app maps to roles, and Chromium profiles that may reach this machine only: what
  * the single sign-on browser test drives.
  */
+import { rmSync } from 'node:fs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_OIDC_ALGORITHMS } from '../../src/domain/access/oidc-settings';
 import { parseRoleMap } from '../../src/domain/access/role-map';
@@ -71,17 +72,19 @@ export const startSsoApp = async (accounts: Record<string, ProviderAccount>): Pr
   const contexts: BrowserContext[] = [];
   let browser: Browser | undefined;
   let t: (TestApp & { pg: PgFixture }) | undefined;
+  let uiDir: string | undefined;
   const close = async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await t?.close();
     await provider.close();
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
   };
   try {
-    const uiDir = buildUi();
+    const builtUi = (uiDir = buildUi());
     const app = await startPgTestApp({
       configure: (nest) =>
-        serveUi(nest, uiDir, { connectSources: providerOrigins(provider.issuer) }),
+        serveUi(nest, builtUi, { connectSources: providerOrigins(provider.issuer) }),
       adapters: {
         registry: buildWorkflowRegistry().register(teamConfirm('a')).register(teamConfirm('b')),
         auth: {
