@@ -89,7 +89,7 @@ export const startServer = async (
       idleMs: config.heapReleaseIdleMs,
       onRelease: (before, after) =>
         logger.debug(
-          `idle: heap collected, ${Math.round(before / 2 ** 20)} -> ${Math.round(after / 2 ** 20)} MiB used`,
+          `idle: heap compacted, ${Math.round(before / 2 ** 20)} -> ${Math.round(after / 2 ** 20)} MiB held`,
         ),
     });
     if (heapRelease) closers.push(async () => heapRelease.stop());
