@@ -87,9 +87,9 @@ export const startServer = async (
     closers.push(() => app.close());
     const heapRelease = startIdleHeapRelease({
       idleMs: config.heapReleaseIdleMs,
-      onRelease: (before, after) =>
+      onRelease: (before, after, pauseMs) =>
         logger.debug(
-          `idle: heap compacted, ${Math.round(before / 2 ** 20)} -> ${Math.round(after / 2 ** 20)} MiB held`,
+          `idle: heap compacted, ${Math.round(before / 2 ** 20)} -> ${Math.round(after / 2 ** 20)} MiB held, in ${Math.round(pauseMs)} ms`,
         ),
     });
     if (heapRelease) closers.push(async () => heapRelease.stop());
