@@ -47,6 +47,9 @@ export interface WaitingMeasurement {
   waiting: number;
   catchUpSeconds: number;
   rssMiB: number;
+  /** V8's heap at rest, from the server's /metrics (read after RSS): held and used. */
+  heapHeldMiB?: number;
+  heapUsedMiB?: number;
   rssAfterCallbacksMiB: number;
   peakRssMiB: number;
   callbackMs: Spread;
@@ -60,6 +63,25 @@ export interface WaitingMeasurement {
  */
 const REST_MS = 3_000;
 
+/** A gauge of the server's Prometheus text in MiB (undefined when missing). */
+const gaugeMiB = (metrics: string, name: string): number | undefined => {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1)) / 2 ** 20;
+};
+
+/**
+ * How much of the RSS is V8's heap, and how much of that is alive: a heap held far above the
+ * used one is memory the service could give back.
+ */
+async function heapAtRest(baseUrl: string): Promise<{ heldMiB?: number; usedMiB?: number }> {
+  const r = await requestJson('GET', `${baseUrl}/metrics`);
+  if (r.status !== 200 || typeof r.body !== 'string') return {};
+  return {
+    heldMiB: gaugeMiB(r.body, 'nodejs_heap_size_total_bytes'),
+    usedMiB: gaugeMiB(r.body, 'nodejs_heap_size_used_bytes'),
+  };
+}
+
 /** RSS at rest, then `callbacks` callback POSTs one after another, timed one by one. */
 export async function measureWhileWaiting(
   baseUrl: string,
@@ -70,6 +92,7 @@ export async function measureWhileWaiting(
 ): Promise<WaitingMeasurement> {
   await sleep(REST_MS);
   const rssMiB = memoryMiB([pid]).rss;
+  const heap = await heapAtRest(baseUrl);
   const latencies: number[] = [];
   let refused = 0;
   for (const target of targets) {
@@ -87,6 +110,8 @@ export async function measureWhileWaiting(
     waiting,
     catchUpSeconds,
     rssMiB,
+    heapHeldMiB: heap.heldMiB,
+    heapUsedMiB: heap.usedMiB,
     rssAfterCallbacksMiB: memory.rss,
     peakRssMiB: memory.peakRss,
     callbackMs: spread(latencies),
