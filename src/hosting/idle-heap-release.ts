@@ -61,9 +61,9 @@ export const fullCollection = (): (() => void) | null => {
 
 /**
  * A full collection that moves the live objects off every page, so that the emptied pages are
- * returned (a plain one left 209 of 252 MiB held, 52 used, at 100k waiting processes). V8 reads the flag
- * at each collection: it is on for this one only, so the service's own collections keep V8's
- * heuristics.
+ * returned (a plain one left 209 of 252 MiB held, 52 used, at 100k waiting processes). V8 reads
+ * the flag at each collection: it is on for this one only, so the service's own collections
+ * keep V8's heuristics.
  */
 export const compactingCollection = (): (() => void) | null => {
   const collect = fullCollection();
