@@ -21,6 +21,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
 export const startServer = async (
   config: BatonConfig,
   registry: WorkflowRegistry,
@@ -89,7 +91,7 @@ export const startServer = async (
       idleMs: config.heapReleaseIdleMs,
       onRelease: (before, after, pauseMs) =>
         logger.debug(
-          `idle: heap compacted, ${Math.round(before / 2 ** 20)} -> ${Math.round(after / 2 ** 20)} MiB held, in ${Math.round(pauseMs)} ms`,
+          `idle: heap compacted, ${mib(before)} -> ${mib(after)} MiB held, in ${Math.round(pauseMs)} ms`,
         ),
     });
     if (heapRelease) closers.push(async () => heapRelease.stop());
