@@ -8,6 +8,11 @@ import {
   startEmbeddedPostgres,
 } from '../../src/infrastructure/postgres/embedded-postgres';
 import { runMigrations } from '../../src/infrastructure/postgres/migrations';
+import { markTempDirOwner, removeStaleTempDirs } from './stale-temp-dirs';
+
+const DIR_PREFIX = 'baton-pg-';
+/** Once per test process: what killed runs left behind (see stale-temp-dirs.ts). */
+let staleRemoved: Promise<unknown> | undefined;
 
 /**
  * A throw-away PostgreSQL cluster for one test file. It never skips: if PostgreSQL cannot
@@ -36,7 +41,10 @@ export interface TestDatabase {
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'baton-pg-'));
+  staleRemoved ??= removeStaleTempDirs(DIR_PREFIX);
+  await staleRemoved;
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), DIR_PREFIX));
+  await markTempDirOwner(root);
   const dataDir = path.join(root, 'data');
   let port = 0;
   let handle: EmbeddedPostgresHandle | undefined;

@@ -1,0 +1,59 @@
+/**
+ * A test run that is killed (a CI timeout, Ctrl-C twice, the OOM killer) never reaches its
+ * cleanup, and leaves its embedded PostgreSQL data folder in the temp folder: about 70 MiB
+ * each, and nothing ever removed them (four had piled up here in a day). Each folder now names
+ * the process that made it; a later run removes the folders whose process is gone.
+ */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const OWNER_FILE = 'owner.pid';
+/** Folders from before the owner file (or killed between mkdtemp and the marker): by age. */
+const UNMARKED_STALE_MS = 24 * 60 * 60 * 1000;
+
+/** Writes this process's pid into a temp folder it made, for `removeStaleTempDirs`. */
+export const markTempDirOwner = (dir: string): Promise<void> =>
+  fs.writeFile(path.join(dir, OWNER_FILE), String(process.pid));
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, and someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const ownerOf = async (dir: string): Promise<number | undefined> => {
+  const text = await fs.readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => undefined);
+  const pid = Number(text);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+};
+
+/**
+ * Removes the temp folders named `<prefix>…` whose owner has exited, and unmarked ones older
+ * than a day. Never fails the run that calls it: a folder it cannot read or remove is left.
+ */
+export async function removeStaleTempDirs(prefix: string, tmp = os.tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await fs.readdir(tmp).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix))) {
+    const dir = path.join(tmp, name);
+    const owner = await ownerOf(dir);
+    if (owner !== undefined) {
+      if (isAlive(owner)) continue;
+    } else {
+      const stat = await fs.stat(dir).catch(() => undefined);
+      if (!stat?.isDirectory() || Date.now() - stat.mtimeMs < UNMARKED_STALE_MS) continue;
+    }
+    try {
+      await fs.rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // another run's, or not ours to remove: leave it
+    }
+  }
+  return removed;
+}

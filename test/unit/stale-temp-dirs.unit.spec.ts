@@ -1,0 +1,55 @@
+/**
+ * Killed test runs leave embedded PostgreSQL folders behind; the next run removes those whose
+ * process is gone, and nothing that belongs to a live one.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { markTempDirOwner, removeStaleTempDirs } from '../support/stale-temp-dirs';
+
+describe('removing the temp folders of killed test runs', () => {
+  let tmp: string;
+  beforeEach(() => (tmp = mkdtempSync(path.join(os.tmpdir(), 'baton-stale-test-'))));
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const folder = (name: string, owner?: number): string => {
+    const dir = path.join(tmp, name);
+    mkdirSync(path.join(dir, 'data'), { recursive: true });
+    writeFileSync(path.join(dir, 'data', 'PG_VERSION'), '18');
+    if (owner !== undefined) writeFileSync(path.join(dir, 'owner.pid'), String(owner));
+    return dir;
+  };
+
+  it("removes folders whose process has exited and keeps live processes' folders", async () => {
+    // A pid that surely belonged to a process that has exited: a child that ran and ended.
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dead = folder('pg-a', exited);
+    const live = folder('pg-b', process.pid);
+    const oldUnmarked = folder('pg-c');
+    const day = 25 * 60 * 60;
+    utimesSync(oldUnmarked, Date.now() / 1000 - day, Date.now() / 1000 - day);
+    const newUnmarked = folder('pg-d'); // made a moment ago: maybe a run still starting
+    const otherPrefix = folder('other-e', exited);
+
+    const removed = await removeStaleTempDirs('pg-', tmp);
+
+    expect(removed.sort()).toEqual([dead, oldUnmarked].sort());
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(oldUnmarked)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(newUnmarked)).toBe(true);
+    expect(existsSync(otherPrefix)).toBe(true);
+  });
+
+  it('marks a folder with this process, so that it is kept while the process runs', async () => {
+    const dir = folder('pg-f');
+    await markTempDirOwner(dir);
+    expect(await removeStaleTempDirs('pg-', tmp)).toEqual([]);
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('does nothing when the temp folder cannot be read', async () => {
+    expect(await removeStaleTempDirs('pg-', path.join(tmp, 'missing'))).toEqual([]);
+  });
+});
