@@ -9,8 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const OWNER_FILE = 'owner.pid';
-/** Folders from before the owner file (or killed between mkdtemp and the marker): by age. */
-const UNMARKED_STALE_MS = 24 * 60 * 60 * 1000;
+/**
+ * Folders without an owner file (made by a checkout from before it, or killed between mkdtemp
+ * and the marker) go by age: a test file's cluster lives for minutes, npm test for about 15.
+ */
+const UNMARKED_STALE_MS = 60 * 60 * 1000;
 
 /** Writes this process's pid into a temp folder it made, for `removeStaleTempDirs`. */
 export const markTempDirOwner = (dir: string): Promise<void> =>
@@ -34,7 +37,7 @@ const ownerOf = async (dir: string): Promise<number | undefined> => {
 
 /**
  * Removes the temp folders named `<prefix>…` whose owner has exited, and unmarked ones older
- * than a day. Never fails the run that calls it: a folder it cannot read or remove is left.
+ * than an hour. Never fails the run that calls it: a folder it cannot read or remove is left.
  */
 export async function removeStaleTempDirs(prefix: string, tmp = os.tmpdir()): Promise<string[]> {
   const removed: string[] = [];

@@ -27,8 +27,8 @@ describe('removing the temp folders of killed test runs', () => {
     const dead = folder('pg-a', exited);
     const live = folder('pg-b', process.pid);
     const oldUnmarked = folder('pg-c');
-    const day = 25 * 60 * 60;
-    utimesSync(oldUnmarked, Date.now() / 1000 - day, Date.now() / 1000 - day);
+    const twoHours = 2 * 60 * 60;
+    utimesSync(oldUnmarked, Date.now() / 1000 - twoHours, Date.now() / 1000 - twoHours);
     const newUnmarked = folder('pg-d'); // made a moment ago: maybe a run still starting
     const otherPrefix = folder('other-e', exited);
 
