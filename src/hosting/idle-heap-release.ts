@@ -32,7 +32,7 @@ export interface IdleHeapReleaseOptions {
   checkEveryMs?: number;
   /** Below this share of busy time in a sample, the loop counts as quiet. */
   quietUtilization?: number;
-  /** Seams for the test: the collection, the heap V8 holds, the loop's utilization. */
+  /** Seams for the test: the collection, the old generation V8 holds, the loop's utilization. */
   collect?: () => void;
   heapHeld?: () => number;
   utilization?: (since?: EventLoopUtilization) => EventLoopUtilization;
