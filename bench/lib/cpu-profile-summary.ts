@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileOf } from './profile-file';
+import { fileOf, printTop } from './profile-file';
 
 /**
  * Sums a V8 .cpuprofile (from BENCH_CPU_PROF) by self time: per function, per file (package for
@@ -21,14 +21,8 @@ interface Profile {
   timeDeltas: number[];
 }
 
-function top(map: Map<string, number>, total: number, n: number, title: string): void {
-  console.log(`\n${title}`);
-  for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) {
-    console.log(
-      `${(us / 1000).toFixed(0).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`,
-    );
-  }
-}
+const top = (map: Map<string, number>, total: number, n: number, title: string): void =>
+  printTop(map, total, n, title, (us) => `${(us / 1000).toFixed(0).padStart(8)} ms`);
 
 function main(): void {
   const file = process.argv[2];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileOf } from './profile-file';
+import { fileOf, printTop } from './profile-file';
 
 /**
  * Sums sampled heap profiles (from BENCH_HEAP_PROF) by the bytes each function allocated, per
@@ -37,13 +37,8 @@ const summarise = (file: string): void => {
     node.children.forEach(walk);
   };
   walk(head);
-  const show = (map: Map<string, number>, n: number, title: string): void => {
-    console.log(`\n${title}`);
-    for (const [key, bytes] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) {
-      const mib = (bytes / 2 ** 20).toFixed(1).padStart(8);
-      console.log(`${mib} MiB ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${key}`);
-    }
-  };
+  const show = (map: Map<string, number>, n: number, title: string): void =>
+    printTop(map, total, n, title, (bytes) => `${(bytes / 2 ** 20).toFixed(1).padStart(8)} MiB`);
   console.log(`${file}: ${(total / 2 ** 20).toFixed(0)} MiB allocated (sampled)`);
   show(byFunction, top, 'allocated by function');
   show(byFile, 25, 'allocated by file / package');
