@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { startChild, StartedChild } from '../lib/child-processes';
 import { BENCH_API_KEY, requestJson, waitUntil } from '../lib/http-json';
 import { freePort } from '../lib/ports';
+import { metricValue } from '../lib/prometheus-text';
 import { BenchPostgres } from '../lib/postgres-server';
 import { batonVariant } from '../lib/baton-variant';
 import { benchScript, repoRoot } from '../lib/repo';
@@ -54,16 +55,15 @@ export async function waitHealthy(
 
 /** Until the supervisor's merged /metrics says every configured worker listens. */
 async function waitAllWorkers(baseUrl: string): Promise<void> {
-  const value = (text: string, name: string) =>
-    Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
   await waitUntil(
     `every Baton worker at ${baseUrl}`,
     async () => {
       const { status, body } = await requestJson('GET', `${baseUrl}/metrics`, undefined, 5_000);
-      const text = String(body);
+      const running = metricValue(String(body), 'baton_workers_running');
       return (
         status === 200 &&
-        value(text, 'baton_workers_running') === value(text, 'baton_workers_configured')
+        running !== undefined &&
+        running === metricValue(String(body), 'baton_workers_configured')
       );
     },
     600_000,

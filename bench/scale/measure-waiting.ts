@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { requestJson, sleep, waitUntil } from '../lib/http-json';
 import { cpuSeconds, memoryMiB } from '../lib/process-stats';
+import { metricValue } from '../lib/prometheus-text';
 import { spread, Spread } from '../lib/stats';
 import { SeededProcess } from './seed';
 
@@ -63,10 +64,10 @@ export interface WaitingMeasurement {
  */
 const REST_MS = 3_000;
 
-/** A gauge of the server's Prometheus text in MiB (undefined when missing). */
+/** A gauge of the server's /metrics in MiB (undefined when missing). */
 const gaugeMiB = (metrics: string, name: string): number | undefined => {
-  const line = metrics.split('\n').find((l) => l.startsWith(`${name} `));
-  return line === undefined ? undefined : Number(line.slice(name.length + 1)) / 2 ** 20;
+  const bytes = metricValue(metrics, name);
+  return bytes === undefined ? undefined : bytes / 2 ** 20;
 };
 
 /**
