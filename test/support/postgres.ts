@@ -8,7 +8,7 @@ import {
   startEmbeddedPostgres,
 } from '../../src/infrastructure/postgres/embedded-postgres';
 import { runMigrations } from '../../src/infrastructure/postgres/migrations';
-import { markTempDirOwner, removeStaleTempDirs } from './stale-temp-dirs';
+import { markTempDirOwner, removeStaleTempDirs } from '../../bench/lib/stale-temp-dirs';
 
 const DIR_PREFIX = 'baton-pg-';
 /** Once per test process: what killed runs left behind (see stale-temp-dirs.ts). */

@@ -2,11 +2,11 @@
  * Killed test runs leave embedded PostgreSQL folders behind; the next run removes those whose
  * process is gone, and nothing that belongs to a live one.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { markTempDirOwner, removeStaleTempDirs } from '../support/stale-temp-dirs';
+import { markTempDirOwner, removeStaleTempDirs } from '../../bench/lib/stale-temp-dirs';
 
 describe('removing the temp folders of killed test runs', () => {
   let tmp: string;
@@ -47,6 +47,46 @@ describe('removing the temp folders of killed test runs', () => {
     await markTempDirOwner(dir);
     expect(await removeStaleTempDirs('pg-', tmp)).toEqual([]);
     expect(existsSync(dir)).toBe(true);
+  });
+
+  // A stand-in for an orphaned postmaster: a live process whose command line names the data
+  // folder, named by postmaster.pid, that exits on SIGINT as PostgreSQL's fast shutdown does.
+  const serverStandIn = (dataDir: string) => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', dataDir], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    writeFileSync(path.join(dataDir, 'postmaster.pid'), `${child.pid}\n${dataDir}\n`);
+    return { child, exited };
+  };
+
+  it("stops a server still running in a dead owner's folder before removing it", async () => {
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dir = folder('pg-g', exited);
+    const server = serverStandIn(path.join(dir, 'data'));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let it start
+
+    expect(await removeStaleTempDirs('pg-', tmp)).toEqual([dir]);
+    expect(await server.exited).toBe('SIGINT');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('never signals a process that a recycled pid in postmaster.pid now names', async () => {
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dir = folder('pg-h', exited);
+    // Some other process's folder on its command line, not this one's.
+    const other = serverStandIn(mkdtempSync(path.join(tmp, 'elsewhere-')));
+    writeFileSync(path.join(dir, 'data', 'postmaster.pid'), `${other.child.pid}\n`);
+    try {
+      expect(await removeStaleTempDirs('pg-', tmp)).toEqual([dir]);
+      expect(other.child.exitCode).toBeNull();
+      expect(other.child.signalCode).toBeNull();
+    } finally {
+      other.child.kill('SIGKILL');
+      await other.exited;
+    }
   });
 
   it('does nothing when the temp folder cannot be read', async () => {

@@ -1,12 +1,16 @@
 /**
- * A test run that is killed (a CI timeout, Ctrl-C twice, the OOM killer) never reaches its
- * cleanup, and leaves its embedded PostgreSQL data folder in the temp folder: about 70 MiB
- * each, and nothing ever removed them (four had piled up here in a day). Each folder now names
- * the process that made it; a later run removes the folders whose process is gone.
+ * A test run or a bench that is killed (a CI timeout, Ctrl-C twice, the OOM killer) never
+ * reaches its cleanup, and leaves its embedded PostgreSQL data folder in the temp folder: about
+ * 70 MiB for a test cluster, 300 MiB for a bench's, and nothing ever removed them. Each folder
+ * now names the process that made it; a later run removes the folders whose process is gone,
+ * after stopping a server still running in one (the bench's npm server has no watchdog).
+ *
+ * It lives under bench/ because the bench's compilation (bench/tsconfig.json) reaches nothing
+ * outside bench/, while the tests (test/support/postgres.ts) can import from here.
  */
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const OWNER_FILE = 'owner.pid';
 /**
@@ -35,6 +39,32 @@ const ownerOf = async (dir: string): Promise<number | undefined> => {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A PostgreSQL still serving `<dir>/data` (its owner was killed, the server was not): asked for
+ * a fast shutdown (SIGINT), as its own watchdog would. Only a pid whose command line names that
+ * data folder is signalled, so a recycled pid is never touched. True when no server is left.
+ */
+async function stopOrphanedServer(dir: string): Promise<boolean> {
+  const dataDir = path.join(dir, 'data');
+  const pidText = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(pidText.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return true;
+  const commandLine = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!commandLine.split('\0').includes(dataDir)) return true;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return false;
+  }
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    if (!isAlive(pid)) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
 /**
  * Removes the temp folders named `<prefix>…` whose owner has exited, and unmarked ones older
  * than an hour. Never fails the run that calls it: a folder it cannot read or remove is left.
@@ -51,6 +81,7 @@ export async function removeStaleTempDirs(prefix: string, tmp = os.tmpdir()): Pr
       const stat = await fs.stat(dir).catch(() => undefined);
       if (!stat?.isDirectory() || Date.now() - stat.mtimeMs < UNMARKED_STALE_MS) continue;
     }
+    if (!(await stopOrphanedServer(dir))) continue;
     try {
       await fs.rm(dir, { recursive: true, force: true });
       removed.push(dir);
