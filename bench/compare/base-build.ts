@@ -1,0 +1,110 @@
+/**
+ * The "before" side of a comparison: a commit's files (git archive, not a worktree, so the
+ * repository's own state is left alone), built once and reused by later comparisons. The
+ * builds live outside the checkout, in `$XDG_CACHE_HOME/baton-bench/compare/<commit>`
+ * (`~/.cache/…` by default): inside it, Jest's module map and every tool that walks the tree
+ * would find a second copy of the project. Its node_modules is this checkout's when the two
+ * lock files are the same (most hot-path changes), else its own `npm ci`; it shares this
+ * checkout's `.bench` (the orchestrator-core venv, built once). Removing that folder drops
+ * every such build.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { repoRoot } from '../lib/repo';
+
+export const compareBuildsDir = (env: NodeJS.ProcessEnv = process.env): string =>
+  path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'baton-bench', 'compare');
+
+const BUILT_MARKER = '.compare-built';
+
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+
+/** The full commit id `ref` names here; a clear error when it names none. */
+export function resolveCommit(ref: string): string {
+  try {
+    return git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`).trim();
+  } catch {
+    throw new Error(`BENCH_COMPARE_BASE: "${ref}" is not a commit of this repository`);
+  }
+}
+
+/** The commit this checkout is at, with `+changes` when its files differ from it. */
+export function describeCheckout(): string {
+  const head = git('rev-parse', '--short=12', 'HEAD').trim();
+  const dirty = git('status', '--porcelain', '--untracked-files=no').trim().length > 0;
+  return dirty ? `${head}+changes` : head;
+}
+
+/** Runs a command in `cwd`, its output going to our stderr (progress of npm ci and the build). */
+function run(command: string, args: string[], cwd: string, log: (line: string) => void) {
+  return new Promise<void>((resolve, reject) => {
+    log(`${command} ${args.join(' ')} (in ${cwd})`);
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const keep = (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      tail.splice(0, Math.max(0, tail.length - 20));
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${tail.join('\n')}`)),
+    );
+  });
+}
+
+/** The commit's files, written into `dir` (which must be empty) from `git archive`. */
+function extract(commit: string, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const archive = spawn('git', ['archive', '--format=tar', commit], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const tar = spawn('tar', ['-x', '-C', dir], { stdio: ['pipe', 'inherit', 'inherit'] });
+    archive.stdout.pipe(tar.stdin);
+    let pending = 2;
+    const done = (name: string) => (code: number | null) => {
+      if (code !== 0) reject(new Error(`${name} exited ${code} while extracting ${commit}`));
+      else if (--pending === 0) resolve();
+    };
+    archive.on('exit', done('git archive'));
+    tar.on('exit', done('tar'));
+    archive.on('error', reject);
+    tar.on('error', reject);
+  });
+}
+
+/** The commit's compiled server and bench, ready to run; built only once per commit. */
+export async function prepareBaseBuild(
+  commit: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const dir = path.join(compareBuildsDir(), commit.slice(0, 12));
+  const marker = path.join(dir, BUILT_MARKER);
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === commit) {
+    log(`reusing the build of ${commit.slice(0, 12)} in ${dir}`);
+    return dir;
+  }
+  // A half-built folder (a build that failed or was interrupted) is started over.
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`building ${commit.slice(0, 12)} in ${dir}`);
+  await extract(commit, dir);
+  const ownLock = readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8');
+  const theirLock = git('show', `${commit}:package-lock.json`);
+  if (theirLock === ownLock && existsSync(path.join(repoRoot, 'node_modules')))
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  else await run('npm', ['ci', '--no-audit', '--no-fund'], dir, log);
+  mkdirSync(path.join(repoRoot, '.bench'), { recursive: true });
+  symlinkSync(path.join(repoRoot, '.bench'), path.join(dir, '.bench'), 'dir');
+  await run('npm', ['run', 'bench:build'], dir, log);
+  writeFileSync(marker, commit);
+  return dir;
+}

@@ -1,0 +1,176 @@
+/**
+ * The figures of a comparison: each run's, then per figure the median of each side and the
+ * median of the round-by-round changes. On a shared machine the same build swings by 30–40%
+ * from one minute to the next; a change measured within each round (A and B back to back) and
+ * taken over several rounds is what can be told apart from that swing. The ratios to the peers
+ * measured in the same run (DBOS, Restate, orchestrator-core) ride the same swing as Baton,
+ * which is why they are here too.
+ */
+import { EngineResult } from '../side-by-side/measure-engine';
+import { SideBySideReport } from '../side-by-side/report';
+import { Side } from './compare-settings';
+
+export interface ComparedRun {
+  round: number;
+  side: Side;
+  /** One-minute load average when the run started. */
+  load: number;
+  /** null when the run failed; `error` says why. */
+  report: SideBySideReport | null;
+  error?: string;
+}
+
+interface Figure {
+  label: string;
+  digits: number;
+  read(report: SideBySideReport): number | undefined;
+}
+
+const PEERS = ['DBOS', 'Restate', 'orchestrator-core'];
+
+const engine = (report: SideBySideReport, name: string): EngineResult | undefined =>
+  report.engines.find((e) => e.engine === name);
+
+const baton =
+  (read: (r: EngineResult) => number | null | undefined) => (report: SideBySideReport) =>
+    finite(mapDefined(engine(report, 'Baton'), read));
+
+const mapDefined = <T, U>(value: T | undefined, f: (v: T) => U): U | undefined =>
+  value === undefined ? undefined : f(value);
+
+const finite = (value: number | null | undefined): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+const FIGURES: Figure[] = [
+  { label: 'Baton processes/s', digits: 1, read: baton((r) => r.processesPerSecond) },
+  {
+    label: 'server CPU ms/process',
+    digits: 2,
+    read: baton((r) => r.serverCpuSecondsPerProcess * 1000),
+  },
+  { label: 'callback POST p50 ms', digits: 1, read: baton((r) => r.callbackPostMs.p50) },
+  { label: 'callback POST p99 ms', digits: 1, read: baton((r) => r.callbackPostMs.p99) },
+  { label: 'SQL statements/process', digits: 2, read: baton((r) => r.sqlStatementsPerProcess) },
+  { label: 'status polls/process', digits: 2, read: baton((r) => r.pollsPerProcess) },
+  {
+    label: 'PostgreSQL CPU ms/process',
+    digits: 2,
+    read: baton((r) => mapDefined(r.postgresCpuSecondsPerProcess ?? undefined, (s) => s * 1000)),
+  },
+  { label: 'server RSS at end MiB', digits: 0, read: baton((r) => r.serverRssEndMiB) },
+  ...PEERS.map((peer) => ({
+    label: `Baton ÷ ${peer}`,
+    digits: 2,
+    read: (report: SideBySideReport) => {
+      const ours = engine(report, 'Baton')?.processesPerSecond;
+      const theirs = engine(report, peer)?.processesPerSecond;
+      return ours !== undefined && theirs ? finite(ours / theirs) : undefined;
+    },
+  })),
+  ...PEERS.map((peer) => ({
+    label: `${peer} processes/s`,
+    digits: 1,
+    read: (report: SideBySideReport) => finite(engine(report, peer)?.processesPerSecond),
+  })),
+];
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export interface FigureSummary {
+  label: string;
+  digits: number;
+  a: number;
+  b: number;
+  /** B against A within each round that has both, as a fraction (0.1 = B is 10% higher). */
+  changes: number[];
+  medianChange: number;
+}
+
+const valueOf = (runs: readonly ComparedRun[], round: number, side: Side, figure: Figure) => {
+  const run = runs.find((r) => r.round === round && r.side === side);
+  return run?.report ? figure.read(run.report) : undefined;
+};
+
+/** Every figure that at least one run of each side has. */
+export function summarize(runs: readonly ComparedRun[]): FigureSummary[] {
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((x, y) => x - y);
+  const summaries: FigureSummary[] = [];
+  for (const figure of FIGURES) {
+    const side = (s: Side) =>
+      rounds.map((round) => valueOf(runs, round, s, figure)).filter((v) => v !== undefined);
+    const [a, b] = [side('A'), side('B')];
+    if (a.length === 0 || b.length === 0) continue;
+    const changes = rounds.flatMap((round) => {
+      const [x, y] = [valueOf(runs, round, 'A', figure), valueOf(runs, round, 'B', figure)];
+      return x !== undefined && y !== undefined && x !== 0 ? [y / x - 1] : [];
+    });
+    summaries.push({
+      label: figure.label,
+      digits: figure.digits,
+      a: median(a),
+      b: median(b),
+      changes,
+      medianChange: median(changes),
+    });
+  }
+  return summaries;
+}
+
+const fixed = (value: number, digits: number): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '–';
+
+const percent = (fraction: number): string =>
+  Number.isFinite(fraction)
+    ? `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)}%`
+    : '–';
+
+export interface SideLabels {
+  A: string;
+  B: string;
+}
+
+/** The comparison as Markdown: what was compared, the summary, then every run. */
+export function markdownComparison(
+  labels: SideLabels,
+  runs: readonly ComparedRun[],
+  settingsLine: string,
+): string {
+  const summaries = summarize(runs);
+  const lines = [
+    `Comparison (${new Date().toISOString()}): ${settingsLine}`,
+    '',
+    `- **A**: ${labels.A}`,
+    `- **B**: ${labels.B}`,
+    '',
+    '| figure | A (median) | B (median) | B against A, median of rounds | each round |',
+    '|---|---|---|---|---|',
+    ...summaries.map(
+      (s) =>
+        `| ${s.label} | ${fixed(s.a, s.digits)} | ${fixed(s.b, s.digits)} | ${percent(s.medianChange)} | ${s.changes.map(percent).join(', ')} |`,
+    ),
+    '',
+    '| round | side | load (1 min) | ' +
+      FIGURES.slice(0, 6)
+        .map((f) => f.label)
+        .join(' | ') +
+      ' |',
+    '|---|---|---|' +
+      FIGURES.slice(0, 6)
+        .map(() => '---|')
+        .join(''),
+    ...runs.map((run) => {
+      const cells = FIGURES.slice(0, 6).map((f) =>
+        run.report ? fixed(f.read(run.report) ?? Number.NaN, f.digits) : '–',
+      );
+      const failure = run.error ? ` (failed: ${run.error})` : '';
+      return `| ${run.round} | ${run.side}${failure} | ${run.load.toFixed(2)} | ${cells.join(' | ')} |`;
+    }),
+  ];
+  return lines.join('\n');
+}
