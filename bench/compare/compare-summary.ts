@@ -82,6 +82,28 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+const binomialHalf = (n: number, k: number): number => {
+  let coefficient = 1;
+  for (let i = 1; i <= k; i++) coefficient = (coefficient * (n - i + 1)) / i;
+  return coefficient / 2 ** n;
+};
+
+/**
+ * A distribution-free interval of at least 95% for the median: the k-th smallest and k-th
+ * largest value, k the largest for which the chance of fewer than k values below the median
+ * is at most 2.5% (binomial, p = ½). It needs no assumption about how the machine's swings are
+ * distributed; undefined under 6 values, where no such interval exists.
+ */
+export function medianInterval(values: readonly number[]): [number, number] | undefined {
+  const n = values.length;
+  let below = 0; // P(fewer than k values below the median), for k = 1, 2, …
+  let k = 0;
+  while (below + binomialHalf(n, k) <= 0.025) below += binomialHalf(n, k++);
+  if (k === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return [sorted[k - 1], sorted[n - k]];
+}
+
 export interface FigureSummary {
   label: string;
   digits: number;
@@ -90,6 +112,8 @@ export interface FigureSummary {
   /** B against A within each round that has both, as a fraction (0.1 = B is 10% higher). */
   changes: number[];
   medianChange: number;
+  /** At least 95% sure the median change lies in it; undefined with under 6 rounds. */
+  interval: [number, number] | undefined;
 }
 
 const valueOf = (runs: readonly ComparedRun[], round: number, side: Side, figure: Figure) => {
@@ -117,6 +141,7 @@ export function summarize(runs: readonly ComparedRun[]): FigureSummary[] {
       b: median(b),
       changes,
       medianChange: median(changes),
+      interval: medianInterval(changes),
     });
   }
   return summaries;
@@ -148,11 +173,11 @@ export function markdownComparison(
     `- **A**: ${labels.A}`,
     `- **B**: ${labels.B}`,
     '',
-    '| figure | A (median) | B (median) | B against A, median of rounds | each round |',
-    '|---|---|---|---|---|',
+    '| figure | A (median) | B (median) | B against A, median of rounds | 95% interval of that median | each round |',
+    '|---|---|---|---|---|---|',
     ...summaries.map(
       (s) =>
-        `| ${s.label} | ${fixed(s.a, s.digits)} | ${fixed(s.b, s.digits)} | ${percent(s.medianChange)} | ${s.changes.map(percent).join(', ')} |`,
+        `| ${s.label} | ${fixed(s.a, s.digits)} | ${fixed(s.b, s.digits)} | ${percent(s.medianChange)} | ${s.interval ? s.interval.map(percent).join(' to ') : 'needs 6 rounds'} | ${s.changes.map(percent).join(', ')} |`,
     ),
     '',
     '| round | side | load (1 min) | ' +

@@ -7,6 +7,7 @@ import {
   ComparedRun,
   markdownComparison,
   median,
+  medianInterval,
   summarize,
 } from '../../bench/compare/compare-summary';
 import { EngineResult } from '../../bench/side-by-side/measure-engine';
@@ -66,6 +67,14 @@ describe('bench:compare', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+
+  it('gives a distribution-free 95% interval of the median from 6 rounds on', () => {
+    expect(medianInterval([1, 2, 3, 4, 5])).toBeUndefined();
+    // n = 6: below P(X = 0) = 1/64 ≤ 2.5%, the extremes; n = 12: the 3rd and the 10th.
+    expect(medianInterval([6, 1, 5, 2, 4, 3])).toEqual([1, 6]);
+    const twelve = [12, 1, 11, 2, 10, 3, 9, 4, 8, 5, 7, 6];
+    expect(medianInterval(twelve)).toEqual([3, 10]);
   });
 
   it('summarizes each side by its median and the change within each round', () => {
