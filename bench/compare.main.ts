@@ -4,11 +4,11 @@
  * outside the checkout: compare/base-build.ts) or this checkout; side B is this checkout.
  * BENCH_COMPARE_A_ENV and BENCH_COMPARE_B_ENV add settings to one side
  * (`BENCH_COMPARE_B_ENV="BENCH_TRACING=on"`: tracing's cost on one build).
- * BENCH_COMPARE_ROUNDS (3) rounds of one run each, A B then B A. Every other BENCH_* setting
+ * BENCH_COMPARE_ROUNDS (4) rounds of one run each, A B then B A. Every other BENCH_* setting
  * (BENCH_N, BENCH_ENGINES, …) reaches every run. Prints the medians and the round-by-round
  * change of each figure, and writes them to bench/results/compare-<time>.{md,json}.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeCheckout, prepareBaseBuild, resolveCommit } from './compare/base-build';
@@ -28,36 +28,47 @@ const describeEnv = (env: Record<string, string>): string =>
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
 
+/** The report a run wrote: the JSON file in its results folder, or the one its log names. */
+function reportOf(resultsDir: string, log: string): SideBySideReport {
+  const written = readdirSync(resultsDir).filter((name) => name.endsWith('.json'));
+  // A base commit from before BENCH_RESULTS_DIR wrote into its own tree, and said where.
+  const named = RESULTS_LINE.exec(log)?.[1];
+  const file =
+    written.length > 0 ? path.join(resultsDir, written[0]) : named ? `${named}.json` : undefined;
+  if (file === undefined) throw new Error('no results written');
+  return JSON.parse(readFileSync(file, 'utf8')) as SideBySideReport;
+}
+
 /** One `npm run bench` of one side, its progress shown; its report, or why there is none. */
 async function runOnce(
   tree: string,
   env: Record<string, string>,
   name: string,
+  resultsDir: string,
 ): Promise<{ report: SideBySideReport | null; error?: string }> {
-  const resultsDir = mkdtempSync(path.join(os.tmpdir(), 'baton-compare-'));
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+  const child = startChild(name, process.execPath, ['dist-bench/side-by-side.main.js'], {
+    cwd: tree,
+    env: { ...process.env, ...env, BENCH_RESULTS_DIR: resultsDir },
+    echo: true,
+    // Its own cleanup stops servers and PostgreSQL; give it the time to.
+    stopGraceMs: 60_000,
+  });
+  let log = '';
+  child.child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) =>
+    child.child.once('exit', (exitCode) => resolve(exitCode)),
+  );
+  // Exited non-zero with a report: an engine failed and was left out; the rest still counts.
+  const failed =
+    code === 0
+      ? undefined
+      : `exited ${code}: ${child.recentOutput().split('\n').slice(-3).join(' / ')}`;
   try {
-    const child = startChild(name, process.execPath, ['dist-bench/side-by-side.main.js'], {
-      cwd: tree,
-      env: { ...process.env, ...env, BENCH_RESULTS_DIR: resultsDir },
-      echo: true,
-    });
-    let resultsFile: string | undefined;
-    child.child.stderr?.on('data', (chunk: Buffer) => {
-      const match = RESULTS_LINE.exec(chunk.toString('utf8'));
-      if (match) resultsFile = `${match[1]}.json`;
-    });
-    const code = await new Promise<number | null>((resolve) =>
-      child.child.once('exit', (exitCode) => resolve(exitCode)),
-    );
-    const failed =
-      code === 0
-        ? undefined
-        : `exited ${code}: ${child.recentOutput().split('\n').slice(-3).join(' / ')}`;
-    if (resultsFile === undefined) return { report: null, error: failed ?? 'no results written' };
-    const report = JSON.parse(readFileSync(resultsFile, 'utf8')) as SideBySideReport;
-    return { report, error: failed };
-  } finally {
-    rmSync(resultsDir, { recursive: true, force: true });
+    return { report: reportOf(resultsDir, log), error: failed };
+  } catch (error) {
+    return { report: null, error: failed ?? (error as Error).message };
   }
 }
 
@@ -88,7 +99,9 @@ async function main(): Promise<void> {
   const runs: ComparedRun[] = [];
   const order = runOrder(settings.rounds);
   let finished = false;
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'baton-compare-'));
   onCleanup(async () => {
+    rmSync(scratch, { recursive: true, force: true });
     // An interrupted comparison still says what it measured.
     if (!finished && runs.length > 0)
       process.stderr.write(
@@ -97,9 +110,10 @@ async function main(): Promise<void> {
   });
   for (const [i, { round, side }] of order.entries()) {
     const load = os.loadavg()[0];
+    const startedAt = new Date().toISOString();
     log(`run ${i + 1}/${order.length}: round ${round}, ${side} (load ${load.toFixed(2)})`);
-    const result = await runOnce(trees[side], envs[side], `${side}${round}`);
-    runs.push({ round, side, load, ...result });
+    const result = await runOnce(trees[side], envs[side], `${side}${round}`, scratch);
+    runs.push({ round, side, load, startedAt, ...result });
     if (result.error) log(`round ${round}, ${side}: ${result.error}`);
   }
   const markdown = markdownComparison(labels, runs, settingsLine);

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
 function writeResults(report: SideBySideReport, markdown: string): void {
   // BENCH_RESULTS_DIR: elsewhere (bench:compare's runs must not replace latest.md).
-  const dir = process.env.BENCH_RESULTS_DIR ?? path.join(repoRoot, 'bench/results');
+  const dir = process.env.BENCH_RESULTS_DIR || path.join(repoRoot, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const stamp = report.date.slice(0, 16).replace(/:/g, '-');
   // A run of fewer engines (a diagnostic) must not replace the side-by-side figures.

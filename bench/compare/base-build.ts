@@ -9,7 +9,16 @@
  * every such build.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../lib/repo';
@@ -31,10 +40,13 @@ export function resolveCommit(ref: string): string {
   }
 }
 
-/** The commit this checkout is at, with `+changes` when its files differ from it. */
+/**
+ * The commit this checkout is at, with `+changes` when its files differ from it (new files
+ * too; not the bench's own result files, which every comparison adds).
+ */
 export function describeCheckout(): string {
   const head = git('rev-parse', '--short=12', 'HEAD').trim();
-  const dirty = git('status', '--porcelain', '--untracked-files=no').trim().length > 0;
+  const dirty = git('status', '--porcelain', '--', '.', ':!bench/results').trim().length > 0;
   return dirty ? `${head}+changes` : head;
 }
 
@@ -81,30 +93,67 @@ function extract(commit: string, dir: string): Promise<void> {
   });
 }
 
+/**
+ * What a build was made from: its commit, and the lock file of the node_modules it borrowed
+ * (none when it installed its own). A build that borrowed this checkout's node_modules is made
+ * again once this checkout's lock file changes: the modules under it are no longer the
+ * commit's.
+ */
+interface BuiltFrom {
+  commit: string;
+  borrowedLock: string | null;
+}
+
+const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const readBuiltFrom = (marker: string): BuiltFrom | undefined => {
+  try {
+    return JSON.parse(readFileSync(marker, 'utf8')) as BuiltFrom;
+  } catch {
+    return undefined;
+  }
+};
+
 /** The commit's compiled server and bench, ready to run; built only once per commit. */
 export async function prepareBaseBuild(
   commit: string,
   log: (line: string) => void,
 ): Promise<string> {
   const dir = path.join(compareBuildsDir(), commit.slice(0, 12));
-  const marker = path.join(dir, BUILT_MARKER);
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === commit) {
+  const ownLock = readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8');
+  const built = readBuiltFrom(path.join(dir, BUILT_MARKER));
+  if (
+    built?.commit === commit &&
+    (built.borrowedLock === null || built.borrowedLock === hashOf(ownLock))
+  ) {
     log(`reusing the build of ${commit.slice(0, 12)} in ${dir}`);
     return dir;
   }
-  // A half-built folder (a build that failed or was interrupted) is started over.
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  log(`building ${commit.slice(0, 12)} in ${dir}`);
-  await extract(commit, dir);
-  const ownLock = readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8');
-  const theirLock = git('show', `${commit}:package-lock.json`);
-  if (theirLock === ownLock && existsSync(path.join(repoRoot, 'node_modules')))
-    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  else await run('npm', ['ci', '--no-audit', '--no-fund'], dir, log);
-  mkdirSync(path.join(repoRoot, '.bench'), { recursive: true });
-  symlinkSync(path.join(repoRoot, '.bench'), path.join(dir, '.bench'), 'dir');
-  await run('npm', ['run', 'bench:build'], dir, log);
-  writeFileSync(marker, commit);
+  // Built beside its place and moved there when complete: an interrupted build, or a second
+  // comparison building the same commit at once, never leaves or uses a half-built folder.
+  const building = `${dir}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  try {
+    log(`building ${commit.slice(0, 12)} in ${building}`);
+    await extract(commit, building);
+    const borrow =
+      git('show', `${commit}:package-lock.json`) === ownLock &&
+      existsSync(path.join(repoRoot, 'node_modules'));
+    if (borrow)
+      symlinkSync(path.join(repoRoot, 'node_modules'), path.join(building, 'node_modules'), 'dir');
+    else await run('npm', ['ci', '--no-audit', '--no-fund'], building, log);
+    mkdirSync(path.join(repoRoot, '.bench'), { recursive: true });
+    symlinkSync(path.join(repoRoot, '.bench'), path.join(building, '.bench'), 'dir');
+    await run('npm', ['run', 'bench:build'], building, log);
+    const from: BuiltFrom = { commit, borrowedLock: borrow ? hashOf(ownLock) : null };
+    writeFileSync(path.join(building, BUILT_MARKER), JSON.stringify(from));
+    // rmSync unlinks the symlinks inside, never what they point to.
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(building, dir);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
   return dir;
 }

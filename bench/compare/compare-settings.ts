@@ -15,7 +15,8 @@ export interface CompareSettings {
   rounds: number;
 }
 
-export const DEFAULT_ROUNDS = 3;
+/** Even, so that each side runs first as often as the other (the order is A B, then B A). */
+export const DEFAULT_ROUNDS = 4;
 
 /** `NAME=value NAME2=value2` → an object; anything else is refused with the setting's name. */
 export function parseEnvPairs(setting: string, text: string | undefined): Record<string, string> {

@@ -15,6 +15,8 @@ export interface ComparedRun {
   side: Side;
   /** One-minute load average when the run started. */
   load: number;
+  /** When it started (ISO time). */
+  startedAt?: string;
   /** null when the run failed; `error` says why. */
   report: SideBySideReport | null;
   error?: string;
@@ -168,12 +170,12 @@ export function markdownComparison(
 ): string {
   const summaries = summarize(runs);
   const lines = [
-    `Comparison (${new Date().toISOString()}): ${settingsLine}`,
+    `Comparison (runs started ${runs[0]?.startedAt ?? '?'} to ${runs.at(-1)?.startedAt ?? '?'}): ${settingsLine}`,
     '',
     `- **A**: ${labels.A}`,
     `- **B**: ${labels.B}`,
     '',
-    '| figure | A (median) | B (median) | B against A, median of rounds | 95% interval of that median | each round |',
+    '| figure | A (median) | B (median) | B against A, median of rounds | 95% interval of the median change | each round |',
     '|---|---|---|---|---|---|',
     ...summaries.map(
       (s) =>
@@ -193,7 +195,8 @@ export function markdownComparison(
       const cells = FIGURES.slice(0, 6).map((f) =>
         run.report ? fixed(f.read(run.report) ?? Number.NaN, f.digits) : '–',
       );
-      const failure = run.error ? ` (failed: ${run.error})` : '';
+      // A table cell cannot hold a pipe, nor a line break.
+      const failure = run.error ? ` (failed: ${run.error.replace(/[|\n]/g, ' ')})` : '';
       return `| ${run.round} | ${run.side}${failure} | ${run.load.toFixed(2)} | ${cells.join(' | ')} |`;
     }),
   ];

@@ -4,7 +4,8 @@ import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
  * Every server the bench starts goes through here, so that one list knows what to stop when a
  * run ends or fails: SIGTERM first, SIGKILL for whatever is still alive after a grace period.
  */
-const started = new Set<ChildProcess>();
+/** Each child, with the time it may take to stop before SIGKILL when it was given one. */
+const started = new Map<ChildProcess, number | undefined>();
 
 export interface StartedChild {
   child: ChildProcess;
@@ -18,11 +19,12 @@ export function startChild(
   name: string,
   command: string,
   args: string[],
-  options: SpawnOptions & { echo?: boolean } = {},
+  options: SpawnOptions & { echo?: boolean; stopGraceMs?: number } = {},
 ): StartedChild {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-  started.add(child);
+  const graceMs = options.stopGraceMs;
+  started.set(child, graceMs);
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -39,7 +41,7 @@ export function startChild(
     child,
     pid: child.pid,
     recentOutput: () => lines.join('\n'),
-    stop: () => stopChild(child),
+    stop: () => stopChild(child, graceMs ?? 10_000),
   };
 }
 
@@ -54,5 +56,5 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
 
 /** Last resort on an unexpected exit path: nothing the bench started outlives it. */
 export async function stopAllChildren(): Promise<void> {
-  await Promise.all([...started].map((child) => stopChild(child, 5_000)));
+  await Promise.all([...started].map(([child, graceMs]) => stopChild(child, graceMs ?? 5_000)));
 }

@@ -10,10 +10,21 @@ export function onCleanup(task: () => Promise<void>): void {
   tasks.push(task);
 }
 
-export async function cleanUp(): Promise<void> {
-  await stopAllChildren();
-  // Newest first: PostgreSQL, registered first, stops after the servers that use it.
-  while (tasks.length > 0) await (tasks.pop() as () => Promise<void>)().catch(() => undefined);
+let cleaning: Promise<void> | undefined;
+
+/**
+ * Once, however many ways ask for it: Ctrl-C in a terminal sends SIGINT to the bench and a
+ * SIGTERM may follow from whoever started it (bench:compare stopping its run), and two cleanups
+ * side by side would exit as soon as the first is done, in the middle of the other's
+ * PostgreSQL stop.
+ */
+export function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopAllChildren();
+    // Newest first: PostgreSQL, registered first, stops after the servers that use it.
+    while (tasks.length > 0) await (tasks.pop() as () => Promise<void>)().catch(() => undefined);
+  })();
+  return cleaning;
 }
 
 /** Runs `main`, cleaning up on every exit path, including signals. */

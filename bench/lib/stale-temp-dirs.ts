@@ -42,21 +42,32 @@ const ownerOf = async (dir: string): Promise<number | undefined> => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A PostgreSQL still serving `<dir>/data` (its owner was killed, the server was not): asked for
- * a fast shutdown (SIGINT), as its own watchdog would. Only a pid whose command line names that
- * data folder is signalled, so a recycled pid is never touched. True when no server is left.
+ * The PostgreSQL serving `<dir>/data`, by its postmaster.pid: `none` when there is none or its
+ * pid is gone or is now another program's (Linux tells by the command line), `unverified` when
+ * the pid lives but there is no /proc to ask (macOS). The same test as the service's own
+ * start-up (isServerFor in src/infrastructure/postgres/embedded-postgres-host.ts, which the
+ * bench's compilation cannot import).
  */
-async function stopOrphanedServer(dir: string): Promise<boolean> {
+async function serverIn(dir: string): Promise<{ pid: number; verified: boolean } | 'none'> {
   const dataDir = path.join(dir, 'data');
   const pidText = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
   const pid = Number(pidText.split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return true;
-  const commandLine = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!commandLine.split('\0').includes(dataDir)) return true;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return 'none';
+  const commandLine = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  if (commandLine === undefined) return { pid, verified: false };
+  return commandLine.split('\0').includes(dataDir) ? { pid, verified: true } : 'none';
+}
+
+/**
+ * A server left running by a dead owner (killed, its server not): asked for a fast shutdown
+ * (SIGINT), as its own watchdog would. Only a pid whose command line names the data folder is
+ * signalled. True when no server is left.
+ */
+async function stopOrphanedServer(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 'SIGINT');
   } catch {
-    return false;
+    return !isAlive(pid);
   }
   for (let waited = 0; waited < 10_000; waited += 100) {
     if (!isAlive(pid)) return true;
@@ -67,7 +78,9 @@ async function stopOrphanedServer(dir: string): Promise<boolean> {
 
 /**
  * Removes the temp folders named `<prefix>…` whose owner has exited, and unmarked ones older
- * than an hour. Never fails the run that calls it: a folder it cannot read or remove is left.
+ * than an hour with no server running in them (an unmarked folder may be a long run of an older
+ * checkout, which writes no owner file: its server is left alone). Never fails the run that
+ * calls it: a folder it cannot read or remove is left.
  */
 export async function removeStaleTempDirs(prefix: string, tmp = os.tmpdir()): Promise<string[]> {
   const removed: string[] = [];
@@ -81,7 +94,12 @@ export async function removeStaleTempDirs(prefix: string, tmp = os.tmpdir()): Pr
       const stat = await fs.stat(dir).catch(() => undefined);
       if (!stat?.isDirectory() || Date.now() - stat.mtimeMs < UNMARKED_STALE_MS) continue;
     }
-    if (!(await stopOrphanedServer(dir))) continue;
+    const server = await serverIn(dir);
+    if (server !== 'none') {
+      // Only a dead owner's server, known to be that folder's, is stopped.
+      if (owner === undefined || !server.verified) continue;
+      if (!(await stopOrphanedServer(server.pid))) continue;
+    }
     try {
       await fs.rm(dir, { recursive: true, force: true });
       removed.push(dir);

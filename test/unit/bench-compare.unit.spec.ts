@@ -103,13 +103,16 @@ describe('bench:compare', () => {
   });
 
   it('writes the summary and every run, failures named', () => {
+    const failed = { ...run(1, 'B', null), error: 'exited 1: a | b\nc' };
     const markdown = markdownComparison(
       { A: 'abc123', B: 'this checkout (def456)' },
-      [run(1, 'A', report(engine('Baton', 100))), run(1, 'B', null)],
+      [{ ...run(1, 'A', report(engine('Baton', 100))), startedAt: '2026-12-08T03:00:00Z' }, failed],
       '1 round',
     );
+    expect(markdown).toContain('runs started 2026-12-08T03:00:00Z to ?');
     expect(markdown).toContain('- **A**: abc123');
-    expect(markdown).toContain('| 1 | B (failed: exited 1) | 1.00 | – |');
+    // Its reason kept to one table cell.
+    expect(markdown).toContain('| 1 | B (failed: exited 1: a   b c) | 1.00 | – |');
     // One side without figures: no summary row can be made, and none is invented.
     expect(markdown).not.toContain('| Baton processes/s | 100.0 |');
   });
@@ -119,7 +122,7 @@ describe('bench:compare', () => {
       base: 'abc123',
       aEnv: {},
       bEnv: {},
-      rounds: 3,
+      rounds: 4,
     });
     expect(
       compareSettings({ BENCH_COMPARE_B_ENV: 'BENCH_TRACING=on X=a=b', BENCH_COMPARE_ROUNDS: '5' }),

@@ -3,7 +3,15 @@
  * process is gone, and nothing that belongs to a live one.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { markTempDirOwner, removeStaleTempDirs } from '../../bench/lib/stale-temp-dirs';
@@ -62,15 +70,41 @@ describe('removing the temp folders of killed test runs', () => {
     return { child, exited };
   };
 
+  /** Until the stand-in has exec'd: before that, its command line is still Jest's. */
+  const running = async (pid: number, dir: string): Promise<void> => {
+    for (let i = 0; i < 100; i++) {
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (commandLine.includes(dir)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`the stand-in ${pid} never started`);
+  };
+
   it("stops a server still running in a dead owner's folder before removing it", async () => {
     const exited = spawnSync(process.execPath, ['-e', '0']).pid;
     const dir = folder('pg-g', exited);
     const server = serverStandIn(path.join(dir, 'data'));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let it start
+    await running(server.child.pid!, dir);
 
     expect(await removeStaleTempDirs('pg-', tmp)).toEqual([dir]);
     expect(await server.exited).toBe('SIGINT');
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("leaves an unmarked folder alone while a server runs in it (an older checkout's run)", async () => {
+    const dir = folder('pg-i');
+    const twoHours = 2 * 60 * 60;
+    utimesSync(dir, Date.now() / 1000 - twoHours, Date.now() / 1000 - twoHours);
+    const server = serverStandIn(path.join(dir, 'data'));
+    await running(server.child.pid!, dir);
+    try {
+      expect(await removeStaleTempDirs('pg-', tmp)).toEqual([]);
+      expect(existsSync(dir)).toBe(true);
+      expect(server.child.signalCode).toBeNull();
+    } finally {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
   });
 
   it('never signals a process that a recycled pid in postmaster.pid now names', async () => {
