@@ -56,7 +56,7 @@ export async function startBenchPostgres(
   for (const dir of await removeStaleTempDirs(DIR_PREFIX))
     process.stderr.write(`[postgres] removed ${dir}, left by a bench that was killed\n`);
   const root = mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
-  await markTempDirOwner(root);
+  markTempDirOwner(root);
   const dataDir = path.join(root, 'data');
   const socketDir = path.join(root, 'sock');
   mkdirSync(socketDir);

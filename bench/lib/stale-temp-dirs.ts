@@ -8,7 +8,7 @@
  * It lives under bench/ because the bench's compilation (bench/tsconfig.json) reaches nothing
  * outside bench/, while the tests (test/support/postgres.ts) can import from here.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -19,9 +19,13 @@ const OWNER_FILE = 'owner.pid';
  */
 const UNMARKED_STALE_MS = 60 * 60 * 1000;
 
-/** Writes this process's pid into a temp folder it made, for `removeStaleTempDirs`. */
-export const markTempDirOwner = (dir: string): Promise<void> =>
-  fs.writeFile(path.join(dir, OWNER_FILE), String(process.pid));
+/**
+ * Writes this process's pid into a temp folder it made, for `removeStaleTempDirs`. Synchronous,
+ * straight after the folder's mkdtemp: a signal handled in between would leave a folder with
+ * no owner or an empty owner file (seen on a Ctrl-C during a bench's start).
+ */
+export const markTempDirOwner = (dir: string): void =>
+  writeFileSync(path.join(dir, OWNER_FILE), String(process.pid));
 
 const isAlive = (pid: number): boolean => {
   try {

@@ -44,7 +44,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   staleRemoved ??= removeStaleTempDirs(DIR_PREFIX);
   await staleRemoved;
   const root = await fs.mkdtemp(path.join(os.tmpdir(), DIR_PREFIX));
-  await markTempDirOwner(root);
+  markTempDirOwner(root);
   const dataDir = path.join(root, 'data');
   let port = 0;
   let handle: EmbeddedPostgresHandle | undefined;

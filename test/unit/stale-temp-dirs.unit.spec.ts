@@ -52,7 +52,7 @@ describe('removing the temp folders of killed test runs', () => {
 
   it('marks a folder with this process, so that it is kept while the process runs', async () => {
     const dir = folder('pg-f');
-    await markTempDirOwner(dir);
+    markTempDirOwner(dir);
     expect(await removeStaleTempDirs('pg-', tmp)).toEqual([]);
     expect(existsSync(dir)).toBe(true);
   });
