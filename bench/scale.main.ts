@@ -117,14 +117,14 @@ function report(
 ): void {
   const rows = measurements.map(
     (m) =>
-      `| ${m.waiting} | ${round(m.catchUpSeconds, 1)} | ${round(m.rssMiB, 0)} | ${heapCell(m)} | ${round(m.rssAfterCallbacksMiB, 0)} | ${round(m.peakRssMiB, 0)} | ` +
+      `| ${m.waiting} | ${round(m.catchUpSeconds, 1)} | ${round(m.rssMiB, 0)} (${round(m.restedSeconds, 1)} s) | ${heapCell(m)} | ${round(m.rssAfterCallbacksMiB, 0)} | ${round(m.peakRssMiB, 0)} | ` +
       `${round(m.callbackMs.p50, 1)} | ${round(m.callbackMs.p99, 1)} | ${m.callbackMs.n - m.refused}/${m.callbackMs.n} |`,
   );
   const markdown = [
     `Date ${new Date().toISOString()}; ${os.cpus().length} cores; PostgreSQL 18, fsync on.`,
     `Seeding through PgEventStore.append (${concurrency} in flight): ${seedRates.map((r) => round(r, 0)).join(' / ')} processes/s.`,
     '',
-    '| waiting | catch-up after start s | RSS at rest MiB | V8 heap held / used at rest MiB | RSS after callbacks MiB | peak RSS (incl. catch-up) MiB | callback p50 ms | callback p99 ms | accepted |',
+    '| waiting | catch-up after start s | RSS at rest MiB (settled after) | V8 heap held / used at rest MiB | RSS after callbacks MiB | peak RSS (incl. catch-up) MiB | callback p50 ms | callback p99 ms | accepted |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',

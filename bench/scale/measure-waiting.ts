@@ -48,6 +48,8 @@ export interface WaitingMeasurement {
   waiting: number;
   catchUpSeconds: number;
   rssMiB: number;
+  /** How long after the quiet RSS took to settle (see rssAtRest). */
+  restedSeconds: number;
   /** V8's heap at rest, from the server's /metrics (read after RSS): held and used. */
   heapHeldMiB?: number;
   heapUsedMiB?: number;
@@ -58,11 +60,35 @@ export interface WaitingMeasurement {
 }
 
 /**
- * How long "at rest" lasts before RSS is read: past HEAP_RELEASE_IDLE_MS (2 s by default), after
- * which a server that has gone quiet collects the heap its catch-up grew. Read sooner, the figure
- * would be the catch-up's high-water mark, which the peak column already shows.
+ * "At rest" starts once the server's CPU has gone quiet and lasts until its RSS stops falling:
+ * past HEAP_RELEASE_IDLE_MS (2 s by default) a quiet server collects the heap its catch-up grew,
+ * 2 to 3.5 s into the quiet in the runs measured so far. A fixed wait of 3 s (until 2026-12-08)
+ * read some runs before that release and some after. Read too soon, the figure would be the
+ * catch-up's high-water mark, which the peak column already shows.
  */
-const REST_MS = 3_000;
+const REST_MIN_MS = 3_000;
+/** RSS has settled when it moved by at most SETTLED_MIB over the last SETTLED_FOR_MS. */
+const SETTLED_FOR_MS = 3_000;
+const SETTLED_MIB = 2;
+/** A server whose RSS keeps moving is read anyway after this long, and the wait says so. */
+const REST_MAX_MS = 20_000;
+const SAMPLE_MS = 500;
+
+/** RSS once it has stopped falling (or after REST_MAX_MS), and how long that took. */
+async function rssAtRest(pid: number): Promise<{ rssMiB: number; restedMs: number }> {
+  const started = performance.now();
+  const samples: Array<{ at: number; rss: number }> = [];
+  for (;;) {
+    const at = performance.now() - started;
+    samples.push({ at, rss: memoryMiB([pid]).rss });
+    const recent = samples.filter((s) => at - s.at <= SETTLED_FOR_MS).map((s) => s.rss);
+    const spanned = samples[0].at <= at - SETTLED_FOR_MS;
+    const settled = spanned && Math.max(...recent) - Math.min(...recent) <= SETTLED_MIB;
+    if ((at >= REST_MIN_MS && settled) || at >= REST_MAX_MS)
+      return { rssMiB: samples.at(-1)!.rss, restedMs: at };
+    await sleep(SAMPLE_MS);
+  }
+}
 
 /** A gauge of the server's /metrics in MiB (undefined when missing). */
 const gaugeMiB = (metrics: string, name: string): number | undefined => {
@@ -91,8 +117,7 @@ export async function measureWhileWaiting(
   catchUpSeconds: number,
   targets: SeededProcess[],
 ): Promise<WaitingMeasurement> {
-  await sleep(REST_MS);
-  const rssMiB = memoryMiB([pid]).rss;
+  const { rssMiB, restedMs } = await rssAtRest(pid);
   const heap = await heapAtRest(baseUrl);
   const latencies: number[] = [];
   let refused = 0;
@@ -111,6 +136,7 @@ export async function measureWhileWaiting(
     waiting,
     catchUpSeconds,
     rssMiB,
+    restedSeconds: restedMs / 1000,
     heapHeldMiB: heap.heldMiB,
     heapUsedMiB: heap.usedMiB,
     rssAfterCallbacksMiB: memory.rss,
