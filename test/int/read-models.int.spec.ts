@@ -379,12 +379,17 @@ describe('read models on PostgreSQL', () => {
       await caughtUp();
       const live = await snapshot();
       const migrated = await schema(); // as the migrations made them: no rebuild before this one
+      let promoting = 0;
       const result = await rebuild(
         t.adapters.eventStore,
         pgProjections(),
-        { batchSize: 5 }, // many pages, processes split across them
+        { batchSize: 5, onPromoting: () => (promoting += 1) }, // many pages, processes split across them
       );
       expect(result.events).toBeGreaterThan(40);
+      // Told once, before the swap, whose share of the time it reports.
+      expect(promoting).toBe(1);
+      expect(result.promoteSeconds).toBeGreaterThan(0);
+      expect(result.promoteSeconds).toBeLessThanOrEqual(result.seconds);
       expect(await snapshot()).toEqual(live);
       expect(await schema()).toEqual(migrated);
     });

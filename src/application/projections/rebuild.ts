@@ -21,6 +21,8 @@ export interface RebuildResult {
   seconds: number;
   /** Checkpoint the projections were left at. */
   position: number;
+  /** Of `seconds`, what building the shadows' indexes and swapping them in took (`rebuild`). */
+  promoteSeconds?: number;
 }
 
 export interface ReplayOptions {
@@ -96,10 +98,15 @@ export const replay = async (
  * then: a rebuild that fails or is interrupted leaves them intact (its shadows are dropped here,
  * or by the next rebuild that creates them).
  */
+export interface RebuildOptions extends ReplayOptions {
+  /** Told once the events are replayed, before the indexes are built and the shadows swapped in. */
+  onPromoting?: () => void;
+}
+
 export const rebuild = async (
   store: EventStore,
   projections: readonly Projection[],
-  options: ReplayOptions = {},
+  options: RebuildOptions = {},
 ): Promise<RebuildResult> => {
   const started = Date.now();
   const shadows: Projection[] = [];
@@ -107,9 +114,16 @@ export const rebuild = async (
     for (const projection of projections)
       shadows.push(await projection.shadow({ deferIndexes: true }));
     const result = await replay(store, shadows, 0, options);
+    options.onPromoting?.();
+    const promoting = Date.now();
     for (const [i, projection] of projections.entries()) await projection.promote(shadows[i]);
     // The index builds and swaps are part of the rebuild's time.
-    return { ...result, seconds: (Date.now() - started) / 1000 };
+    const now = Date.now();
+    return {
+      ...result,
+      seconds: (now - started) / 1000,
+      promoteSeconds: (now - promoting) / 1000,
+    };
   } catch (error) {
     await Promise.all(shadows.map((s, i) => projections[i].discard(s).catch(() => undefined)));
     throw error;

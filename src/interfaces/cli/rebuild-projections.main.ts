@@ -60,12 +60,20 @@ const main = async () => {
         const line = `${bar(head === 0 ? 1 : position / head)} ${events} events`;
         process.stderr.write(interactive ? `\r${line}` : `${line}\n`);
       },
+      // Can take a while on a large store, with nothing else to show meanwhile.
+      onPromoting: () =>
+        process.stderr.write(
+          `${interactive ? '\n' : ''}events replayed; building the indexes and swapping in ${names}\n`,
+        ),
     });
-    if (interactive) process.stderr.write('\n');
     const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
     console.log(
       `rebuilt ${names}: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s)`,
     );
+    if (result.promoteSeconds !== undefined)
+      console.log(
+        `of which building the indexes and swapping in: ${result.promoteSeconds.toFixed(1)} s`,
+      );
   } finally {
     await events.close();
     await pool.end();
