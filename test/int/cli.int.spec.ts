@@ -120,6 +120,24 @@ describe('baton CLI: processes and operator actions', () => {
     const { id } = JSON.parse(started.out) as { id: string };
     const detail = await client.waitFor(id, (d) => d.status === 'awaiting_callback');
     expect(detail.state.vlan).toBe(222);
+    // The list is a read model, a moment behind the process itself (seen on a busy CI run): page
+    // it only once it holds the new process next to the earlier ones.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const listed = await call(
+        'GET',
+        `${t.url}/api/processes?limit=100`,
+        undefined,
+        {},
+        {
+          key: TEST_KEYS.admin,
+        },
+      );
+      const items = (listed.body as { items?: Array<{ processId: string }> }).items ?? [];
+      if (items.some((p) => p.processId === id)) break;
+      if (Date.now() > deadline) throw new Error(`${id} never appeared in the process list`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
 
     const first = await baton(['processes', 'list', '--limit', '1']);
     expect(first.err).toMatch(/^more: --cursor \S+\n$/);
