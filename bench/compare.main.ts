@@ -57,9 +57,7 @@ async function runOnce(
   });
   let log = '';
   child.child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) =>
-    child.child.once('exit', (exitCode) => resolve(exitCode)),
-  );
+  const code = await child.exited;
   // Exited non-zero with a report: an engine failed and was left out; the rest still counts.
   const failed =
     code === 0

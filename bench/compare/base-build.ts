@@ -21,6 +21,7 @@ import {
 } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startChild } from '../lib/child-processes';
 import { repoRoot } from '../lib/repo';
 
 export const compareBuildsDir = (env: NodeJS.ProcessEnv = process.env): string =>
@@ -50,26 +51,13 @@ export function describeCheckout(): string {
   return dirty ? `${head}+changes` : head;
 }
 
-/** Runs a command in `cwd`, its output going to our stderr (progress of npm ci and the build). */
-function run(command: string, args: string[], cwd: string, log: (line: string) => void) {
-  return new Promise<void>((resolve, reject) => {
-    log(`${command} ${args.join(' ')} (in ${cwd})`);
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    const keep = (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      tail.splice(0, Math.max(0, tail.length - 20));
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${tail.join('\n')}`)),
-    );
-  });
+/** Runs a command in `cwd`, its output shown as it goes (npm ci and the build take minutes). */
+async function run(command: string, args: string[], cwd: string, log: (line: string) => void) {
+  log(`${command} ${args.join(' ')} (in ${cwd})`);
+  const child = startChild(command, command, args, { cwd, echo: true });
+  const code = await child.exited;
+  if (code !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${code}:\n${child.recentOutput()}`);
 }
 
 /** The commit's files, written into `dir` (which must be empty) from `git archive`. */

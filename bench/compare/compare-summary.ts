@@ -76,6 +76,9 @@ const FIGURES: Figure[] = [
   })),
 ];
 
+/** The figures each run's row shows (the rest are in the summary). */
+const RUN_FIGURES = FIGURES.slice(0, 6);
+
 /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -123,19 +126,22 @@ const valueOf = (runs: readonly ComparedRun[], round: number, side: Side, figure
   return run?.report ? figure.read(run.report) : undefined;
 };
 
+const defined = (value: number | undefined): value is number => value !== undefined;
+
 /** Every figure that at least one run of each side has. */
 export function summarize(runs: readonly ComparedRun[]): FigureSummary[] {
   const rounds = [...new Set(runs.map((r) => r.round))].sort((x, y) => x - y);
   const summaries: FigureSummary[] = [];
   for (const figure of FIGURES) {
-    const side = (s: Side) =>
-      rounds.map((round) => valueOf(runs, round, s, figure)).filter((v) => v !== undefined);
-    const [a, b] = [side('A'), side('B')];
+    const pairs = rounds.map((round) => ({
+      a: valueOf(runs, round, 'A', figure),
+      b: valueOf(runs, round, 'B', figure),
+    }));
+    const [a, b] = [pairs.map((p) => p.a).filter(defined), pairs.map((p) => p.b).filter(defined)];
     if (a.length === 0 || b.length === 0) continue;
-    const changes = rounds.flatMap((round) => {
-      const [x, y] = [valueOf(runs, round, 'A', figure), valueOf(runs, round, 'B', figure)];
-      return x !== undefined && y !== undefined && x !== 0 ? [y / x - 1] : [];
-    });
+    const changes = pairs.flatMap(({ a: x, b: y }) =>
+      x !== undefined && y !== undefined && x !== 0 ? [y / x - 1] : [],
+    );
     summaries.push({
       label: figure.label,
       digits: figure.digits,
@@ -182,17 +188,10 @@ export function markdownComparison(
         `| ${s.label} | ${fixed(s.a, s.digits)} | ${fixed(s.b, s.digits)} | ${percent(s.medianChange)} | ${s.interval ? s.interval.map(percent).join(' to ') : 'needs 6 rounds'} | ${s.changes.map(percent).join(', ')} |`,
     ),
     '',
-    '| round | side | load (1 min) | ' +
-      FIGURES.slice(0, 6)
-        .map((f) => f.label)
-        .join(' | ') +
-      ' |',
-    '|---|---|---|' +
-      FIGURES.slice(0, 6)
-        .map(() => '---|')
-        .join(''),
+    `| round | side | load (1 min) | ${RUN_FIGURES.map((f) => f.label).join(' | ')} |`,
+    `|---|---|---|${RUN_FIGURES.map(() => '---|').join('')}`,
     ...runs.map((run) => {
-      const cells = FIGURES.slice(0, 6).map((f) =>
+      const cells = RUN_FIGURES.map((f) =>
         run.report ? fixed(f.read(run.report) ?? Number.NaN, f.digits) : '–',
       );
       // A table cell cannot hold a pipe, nor a line break.

@@ -12,6 +12,8 @@ export interface StartedChild {
   pid: number;
   /** The last lines it printed, for error messages when it dies early. */
   recentOutput(): string;
+  /** Its exit code once it has exited (null when a signal ended it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -37,10 +39,12 @@ export function startChild(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.on('exit', () => started.delete(child));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
     child,
     pid: child.pid,
     recentOutput: () => lines.join('\n'),
+    exited,
     stop: () => stopChild(child, graceMs ?? 10_000),
   };
 }

@@ -11,6 +11,7 @@
 import { promises as fs, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sleep } from './http-json';
 
 const OWNER_FILE = 'owner.pid';
 /**
@@ -42,8 +43,6 @@ const ownerOf = async (dir: string): Promise<number | undefined> => {
   const pid = Number(text);
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The PostgreSQL serving `<dir>/data`, by its postmaster.pid: `none` when there is none or its
