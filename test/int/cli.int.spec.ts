@@ -123,18 +123,13 @@ describe('baton CLI: processes and operator actions', () => {
     // The list is a read model, a moment behind the process itself (seen on a busy CI run): page
     // it only once it holds the new process next to the earlier ones.
     const deadline = Date.now() + 15_000;
-    for (;;) {
-      const listed = await call(
-        'GET',
-        `${t.url}/api/processes?limit=100`,
-        undefined,
-        {},
-        {
-          key: TEST_KEYS.admin,
-        },
+    const listed = async () => {
+      const { body } = await call('GET', `${t.url}/api/processes?limit=100`);
+      return ((body as { items?: Array<{ processId: string }> }).items ?? []).some(
+        (p) => p.processId === id,
       );
-      const items = (listed.body as { items?: Array<{ processId: string }> }).items ?? [];
-      if (items.some((p) => p.processId === id)) break;
+    };
+    while (!(await listed())) {
       if (Date.now() > deadline) throw new Error(`${id} never appeared in the process list`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

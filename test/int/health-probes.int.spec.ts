@@ -76,8 +76,10 @@ beforeAll(async () => {
   app.adapters.runtime.maxProjectionLagMs = MAX_LAG_MS;
 }, 120_000);
 
+// A test that fails while the list is held must not fail every readiness check after it.
+afterEach(() => summaries?.release());
+
 afterAll(async () => {
-  summaries?.release();
   await app?.close();
   await pg?.close();
 });
@@ -133,45 +135,35 @@ describe('health probes', () => {
 
   it('ready answers 503 naming the projection that trails beyond the bound, then recovers', async () => {
     summaries.hold();
-    // Released however this test ends: a held list would fail every readiness check after it.
-    let released = false;
-    const release = () => {
-      if (!released) summaries.release();
-      released = true;
-    };
-    try {
-      const { start } = api(app.url);
-      expect((await start('create_l2vpn', { ...L2VPN_INPUT, vlan: 101 })).status).toBe(201);
-      // Each read model crosses the bound by its own clock: on a busy machine the first 503 can
-      // come a moment before the last of them is named.
-      const behind = await waitFor(
-        () => call('GET', `${app.url}/health/ready`),
-        (r) => r.status === 503 && r.body.error?.projections?.behind?.length === 3,
-      );
-      expect(behind.status).toBe(503);
-      expect(behind.body.status).toBe('error');
-      expect(behind.body.error.projections).toMatchObject({ status: 'down', maxLagMs: MAX_LAG_MS });
-      // The read models share one lane and one write per batch: a list that cannot write holds
-      // the audit and step log with it, and each is named. The runner is not behind.
-      expect([...behind.body.error.projections.behind].sort()).toEqual(
-        ['callback-audit', 'process-summaries', 'step-log'].sort(),
-      );
-      expect(behind.body.error.projections.lagMs['process-summaries']).toBeGreaterThan(MAX_LAG_MS);
-      // The other checks still pass and are reported as such.
-      expect(behind.body.info.eventStore.status).toBe('up');
-      expect(behind.body.info.migrations.status).toBe('up');
-      // Liveness is not readiness: the process itself is fine.
-      expect((await call('GET', `${app.url}/health/live`)).status).toBe(200);
+    const { start } = api(app.url);
+    expect((await start('create_l2vpn', { ...L2VPN_INPUT, vlan: 101 })).status).toBe(201);
+    // Each read model crosses the bound by its own clock: on a busy machine the first 503 can
+    // come a moment before the last of them is named.
+    const behind = await waitFor(
+      () => call('GET', `${app.url}/health/ready`),
+      (r) => r.status === 503 && r.body.error?.projections?.behind?.length === 3,
+    );
+    expect(behind.status).toBe(503);
+    expect(behind.body.status).toBe('error');
+    expect(behind.body.error.projections).toMatchObject({ status: 'down', maxLagMs: MAX_LAG_MS });
+    // The read models share one lane and one write per batch: a list that cannot write holds
+    // the audit and step log with it, and each is named. The runner is not behind.
+    expect([...behind.body.error.projections.behind].sort()).toEqual(
+      ['callback-audit', 'process-summaries', 'step-log'].sort(),
+    );
+    expect(behind.body.error.projections.lagMs['process-summaries']).toBeGreaterThan(MAX_LAG_MS);
+    // The other checks still pass and are reported as such.
+    expect(behind.body.info.eventStore.status).toBe('up');
+    expect(behind.body.info.migrations.status).toBe('up');
+    // Liveness is not readiness: the process itself is fine.
+    expect((await call('GET', `${app.url}/health/live`)).status).toBe(200);
 
-      release();
-      const caughtUp = await waitFor(
-        () => call('GET', `${app.url}/health/ready`),
-        (r) => r.status === 200,
-      );
-      expect(caughtUp.status).toBe(200);
-    } finally {
-      release();
-    }
+    summaries.release();
+    const caughtUp = await waitFor(
+      () => call('GET', `${app.url}/health/ready`),
+      (r) => r.status === 200,
+    );
+    expect(caughtUp.status).toBe(200);
   });
 
   it('ready answers 503 listing migrations the database has not applied', async () => {

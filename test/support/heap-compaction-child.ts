@@ -5,9 +5,10 @@
  * 1.5M-object burst there), so the experiment cannot run inside the suite.
  *
  * Usage: node -r ts-node/register/transpile-only heap-compaction-child.ts <compacting|plain>
- * Prints {"grownMiB", "keptMiB", "grownAgainMiB"}: the old space V8 holds after a burst and two
- * plain collections, over what it held before; what of that growth is still held after the
- * collection under test; and the growth of a second burst after it (the flag must be off again).
+ * Prints {"grownMiB", "keptMiB", "grownAgainMiB", "kept"}: the old space V8 holds after a burst
+ * and two plain collections, over what it held before; what of that growth is still held after
+ * the collection under test; the growth of a second burst after it (the flag must be off again);
+ * and how many objects the two bursts kept alive (all of them, or the figures mean nothing).
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { compactingCollection, fullCollection } from '../../src/hosting/idle-heap-release';
